@@ -1,0 +1,54 @@
+// What every command shares: the output options (--json, --no-color, --fail-on, --max-input),
+// opening inputs, rendering reports and choosing the exit status.
+//
+// Exit status: 0 ok; 1 a finding at or above --fail-on; 2 usage or input error.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "core/input.h"
+#include "core/report.h"
+#include "core/status.h"
+
+namespace godx::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFindings = 1;
+inline constexpr int kExitError = 2;
+
+struct OutputOptions {
+  bool json = false;
+  bool no_color = false;
+  std::string fail_on;  // "", info, warning, critical
+  uint64_t max_input_mib = 16 * 1024;
+};
+
+// Set by the command that ran, read by main.
+struct CommandContext {
+  int exit_code = kExitOk;
+};
+
+// Adds --json, --no-color, --fail-on and --max-input to `app`.
+void AddOutputOptions(CLI::App* app, OutputOptions* out);
+InputOptions ToInputOptions(const OutputOptions& out);
+
+// Prints the reports as text (colour when stdout is a terminal) or JSON and returns the exit code
+// --fail-on asks for (kExitOk or kExitFindings).
+int EmitReports(std::vector<Report> reports, const OutputOptions& out);
+
+// Prints "godx: <message>" on stderr (one line).
+void PrintError(const std::string& message);
+
+// Opens each input, runs `analyze`, emits the reports. Inputs that fail print one line each on
+// stderr; the exit code is then kExitError (after the other inputs were still reported).
+int RunPerInput(const std::vector<std::string>& inputs, const OutputOptions& out,
+                const std::function<Result<Report>(const Input&)>& analyze);
+
+// Registration of each command (one file each, listed in commands.cc).
+using AddCommandFn = void (*)(CLI::App& root, CommandContext& ctx);
+
+}  // namespace godx::cli

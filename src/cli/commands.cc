@@ -1,0 +1,14 @@
+#include "cli/commands.h"
+
+namespace godx::cli {
+
+std::span<const AddCommandFn> Commands() {
+  static constexpr AddCommandFn kCommands[] = {
+      AddAnalyzeCommand,
+      AddGcCommand,
+      AddSchedCommand,
+  };
+  return kCommands;
+}
+
+}  // namespace godx::cli

@@ -1,0 +1,16 @@
+// The command table: one row per command, each defined in its own file.
+#pragma once
+
+#include <span>
+
+#include "cli/command.h"
+
+namespace godx::cli {
+
+void AddGcCommand(CLI::App& root, CommandContext& ctx);
+void AddSchedCommand(CLI::App& root, CommandContext& ctx);
+void AddAnalyzeCommand(CLI::App& root, CommandContext& ctx);
+
+std::span<const AddCommandFn> Commands();
+
+}  // namespace godx::cli

@@ -1,0 +1,26 @@
+#include "cli/commands.h"
+#include "schedlog/analyze.h"
+
+namespace godx::cli {
+
+void AddSchedCommand(CLI::App& root, CommandContext& ctx) {
+  struct Args {
+    std::vector<std::string> inputs;
+    OutputOptions out;
+  };
+  auto args = std::make_shared<Args>();
+  auto* cmd = root.add_subcommand(
+      "sched",
+      "Analyse GODEBUG=schedtrace=N[,scheddetail=1] output: run-queue backlog, idle Ps with\n"
+      "queued work, thread growth, per-P imbalance; with scheddetail, goroutines by status and\n"
+      "wait reason, blocked Ms, locked goroutines. gctrace and program lines may be interleaved.\n"
+      "Example: GODEBUG=schedtrace=1000 ./server 2> sched.log; godx sched sched.log");
+
+  cmd->add_option("inputs", args->inputs, "Log files ('-' for stdin)")->required();
+  AddOutputOptions(cmd, &args->out);
+  cmd->callback([args, &ctx] {
+    ctx.exit_code = RunPerInput(args->inputs, args->out, schedlog::AnalyzeInput);
+  });
+}
+
+}  // namespace godx::cli

@@ -1,0 +1,154 @@
+// Scanner: checked, allocation-free parsing of one line of a fixed text format. Every Read*
+// either consumes what it parsed and returns true, or leaves the position unchanged and returns
+// false. Written by hand because std::regex is far too slow for logs of gigabytes.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace godx {
+
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+
+  bool AtEnd() const { return p_ >= end_; }
+  char Peek() const { return p_ < end_ ? *p_ : '\0'; }
+  std::string_view Rest() const { return std::string_view(p_, static_cast<size_t>(end_ - p_)); }
+  size_t Remaining() const { return static_cast<size_t>(end_ - p_); }
+
+  bool Char(char c) {
+    if (p_ < end_ && *p_ == c) {
+      ++p_;
+      return true;
+    }
+    return false;
+  }
+
+  bool Literal(std::string_view s) {
+    if (Remaining() >= s.size() && std::string_view(p_, s.size()) == s) {
+      p_ += s.size();
+      return true;
+    }
+    return false;
+  }
+
+  void SkipSpaces() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t')) ++p_;
+  }
+
+  void Skip(size_t n) { p_ += n < Remaining() ? n : Remaining(); }
+
+  // Unsigned decimal integer; false on no digits or overflow.
+  bool Uint(uint64_t* out) {
+    const char* q = p_;
+    uint64_t v = 0;
+    while (q < end_ && static_cast<unsigned>(*q - '0') <= 9) {
+      uint64_t d = static_cast<uint64_t>(*q - '0');
+      if (v > (UINT64_MAX - d) / 10) return false;
+      v = v * 10 + d;
+      ++q;
+    }
+    if (q == p_) return false;
+    *out = v;
+    p_ = q;
+    return true;
+  }
+
+  bool Int(int64_t* out) {
+    const char* save = p_;
+    bool neg = Char('-');
+    uint64_t v;
+    if (!Uint(&v) || v > static_cast<uint64_t>(INT64_MAX)) {
+      p_ = save;
+      return false;
+    }
+    *out = neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+    return true;
+  }
+
+  // Plain decimal number: digits, optionally "." and more digits (no sign, no exponent).
+  bool Decimal(double* out) {
+    const char* q = p_;
+    uint64_t whole = 0;
+    int digits = 0;
+    while (q < end_ && static_cast<unsigned>(*q - '0') <= 9) {
+      if (digits < 18) whole = whole * 10 + static_cast<uint64_t>(*q - '0');
+      else whole = whole * 10;  // absurdly long: precision no longer matters
+      ++digits;
+      ++q;
+    }
+    if (digits == 0) return false;
+    double v = static_cast<double>(whole);
+    if (q < end_ && *q == '.') {
+      const char* f = q + 1;
+      uint64_t frac = 0;
+      double scale = 1;
+      int fdigits = 0;
+      while (f < end_ && static_cast<unsigned>(*f - '0') <= 9) {
+        if (fdigits < 18) {
+          frac = frac * 10 + static_cast<uint64_t>(*f - '0');
+          scale *= 10;
+        }
+        ++fdigits;
+        ++f;
+      }
+      if (fdigits > 0) {
+        v += static_cast<double>(frac) / scale;
+        q = f;
+      }
+    }
+    *out = v;
+    p_ = q;
+    return true;
+  }
+
+  // Hexadecimal number with a mandatory "0x" prefix.
+  bool Hex(uint64_t* out) {
+    const char* save = p_;
+    if (!Literal("0x")) return false;
+    const char* q = p_;
+    uint64_t v = 0;
+    while (q < end_ && q - p_ < 16) {
+      char c = *q;
+      unsigned d;
+      if (c >= '0' && c <= '9') d = static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f') d = static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F') d = static_cast<unsigned>(c - 'A' + 10);
+      else break;
+      v = v << 4 | d;
+      ++q;
+    }
+    if (q == p_) {
+      p_ = save;
+      return false;
+    }
+    *out = v;
+    p_ = q;
+    return true;
+  }
+
+  // Everything up to (not including) `c`, or the rest of the line when `c` does not occur.
+  std::string_view Until(char c) {
+    const char* q = p_;
+    while (q < end_ && *q != c) ++q;
+    std::string_view s(p_, static_cast<size_t>(q - p_));
+    p_ = q;
+    return s;
+  }
+
+  // A run of characters other than space and tab.
+  std::string_view Word() {
+    const char* q = p_;
+    while (q < end_ && *q != ' ' && *q != '\t') ++q;
+    std::string_view s(p_, static_cast<size_t>(q - p_));
+    p_ = q;
+    return s;
+  }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+}  // namespace godx

@@ -1,0 +1,32 @@
+// Signal: what each reader registers so that `godx analyze` can route an input by its content.
+// The table of signals lives in the CLI (src/cli/signals.cc), like ninja's tool table: adding a
+// signal is one row there.
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "core/input.h"
+#include "core/report.h"
+#include "core/status.h"
+
+namespace godx {
+
+struct Signal {
+  std::string_view name;  // the command name: "gc", "sched", ...
+  std::string_view description;
+  // How confident this signal is that the input holds its data, judged on the first bytes of the
+  // decompressed input: 0 = not at all, 100 = certain. Text logs can hold several signals at once
+  // (gctrace and schedtrace interleaved), so `analyze` runs every signal that scores at least
+  // kPresent.
+  int (*sniff)(std::string_view head);
+  Result<Report> (*analyze)(const Input& input);
+};
+
+inline constexpr int kPresent = 50;
+
+// The signals that claim `head`, best first.
+std::vector<const Signal*> SignalsFor(std::span<const Signal> table, std::string_view head);
+
+}  // namespace godx

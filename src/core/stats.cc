@@ -1,0 +1,52 @@
+#include "core/stats.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace godx {
+
+Distribution Summarize(std::vector<double> v) {
+  Distribution d;
+  d.n = v.size();
+  if (v.empty()) return d;
+  std::sort(v.begin(), v.end());
+  auto rank = [&](double q) {
+    size_t k = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
+    return v[std::clamp<size_t>(k, 1, v.size()) - 1];
+  };
+  d.min = v.front();
+  d.max = v.back();
+  d.p50 = rank(0.50);
+  d.p90 = rank(0.90);
+  d.p99 = rank(0.99);
+  for (double x : v) d.sum += x;
+  d.mean = d.sum / static_cast<double>(v.size());
+  return d;
+}
+
+LinearFit FitLine(const std::vector<double>& x, const std::vector<double>& y) {
+  LinearFit f;
+  size_t n = std::min(x.size(), y.size());
+  if (n < 2) return f;
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < n; ++i) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= static_cast<double>(n);
+  my /= static_cast<double>(n);
+  double sxx = 0, sxy = 0, syy = 0;
+  for (size_t i = 0; i < n; ++i) {
+    double dx = x[i] - mx, dy = y[i] - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  if (sxx == 0) return f;
+  f.slope = sxy / sxx;
+  f.intercept = my - f.slope * mx;
+  f.r2 = syy == 0 ? 0 : (sxy * sxy) / (sxx * syy);
+  return f;
+}
+
+}  // namespace godx

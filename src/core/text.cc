@@ -1,0 +1,43 @@
+#include "core/text.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace godx {
+
+bool LooksBinary(std::string_view head) {
+  head = head.substr(0, 4096);
+  size_t control = 0;
+  for (unsigned char c : head) {
+    if (c == 0) return true;
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != 0x1b) ++control;
+  }
+  return control * 20 > head.size();  // more than 5% control characters
+}
+
+std::string_view FirstLine(std::string_view s, size_t max) {
+  size_t nl = s.find('\n');
+  if (nl != std::string_view::npos) s = s.substr(0, nl);
+  if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+  return s.substr(0, std::min(max, s.size()));
+}
+
+}  // namespace godx
+
+namespace godx {
+
+size_t FindMarker(std::string_view line, std::string_view marker, size_t max_prefix) {
+  if (line.substr(0, marker.size()) == marker) return 0;
+  std::string_view window = line.substr(0, max_prefix + marker.size());
+  size_t at = window.find(marker, 1);
+  while (at != std::string_view::npos) {
+    unsigned char before = static_cast<unsigned char>(window[at - 1]);
+    bool boundary = before == ' ' || before == '\t' || (before < 0x80 && !std::isalnum(before) &&
+                                                        before != '_' && before != '.');
+    if (boundary) return at;
+    at = window.find(marker, at + 1);
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace godx

@@ -1,0 +1,25 @@
+// Small checks on text input shared by every text reader.
+#pragma once
+
+#include <string_view>
+
+namespace godx {
+
+// True when the first bytes look like binary data rather than text (NUL bytes, or many control
+// characters). Used to give "expected text" errors instead of parsing garbage.
+bool LooksBinary(std::string_view head);
+
+// First line of `s`, cut to at most `max` bytes, with control characters replaced, for quoting
+// input in one-line error messages.
+std::string_view FirstLine(std::string_view s, size_t max = 60);
+
+}  // namespace godx
+
+namespace godx {
+
+// Where `marker` starts in `line`: 0 when the line starts with it, or an offset within the first
+// `max_prefix` bytes when a log prefix (timestamp, pod name) stands before it and the byte just
+// before the marker is a space, tab, or punctuation. npos when absent.
+size_t FindMarker(std::string_view line, std::string_view marker, size_t max_prefix = 96);
+
+}  // namespace godx

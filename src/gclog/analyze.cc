@@ -1,0 +1,410 @@
+#include "gclog/analyze.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/stats.h"
+#include "core/units.h"
+#include "gclog/reader.h"
+
+namespace godx::gclog {
+
+namespace {
+
+// Thresholds (docs/formats/gctrace.md).
+constexpr double kAssistWarnShare = 0.25;     // assist CPU / all GC CPU
+constexpr double kAssistCriticalShare = 0.50;
+constexpr double kGcCpuWarn = 0.10;           // GC CPU / (wall × GOMAXPROCS)
+constexpr double kGcCpuCritical = 0.25;
+constexpr double kFrequentPerSecond = 10;     // cycles per second...
+constexpr double kFrequentMaxLiveMb = 64;     // ...with a live heap this small
+constexpr double kPauseOutlierMs = 10;        // a pause this long...
+constexpr double kPauseOutlierRatio = 10;     // ...and this many times the median
+constexpr double kLongPauseP99Ms = 10;
+constexpr size_t kLeakMinCycles = 10;
+constexpr double kLeakMinR2 = 0.8;
+constexpr double kLeakMinGrowth = 1.5;        // fitted end / fitted start
+constexpr double kLeakMinGrowthMb = 4;
+constexpr double kForcedShare = 0.10;
+constexpr uint64_t kForcedMin = 3;
+constexpr double kOvershootShare = 0.25;      // cycles whose heap ended above its goal
+
+// Seconds since the start of the log, made continuous across program restarts (a log holding
+// several runs: the cycle number and clock go back to the start).
+std::vector<double> Timeline(const GcTrace& t, size_t* restarts) {
+  std::vector<double> out;
+  out.reserve(t.cycles.size());
+  double offset = 0, prev = 0;
+  *restarts = 0;
+  for (size_t i = 0; i < t.cycles.size(); ++i) {
+    const GcCycle& c = t.cycles[i];
+    double at = std::isnan(c.at_s) ? static_cast<double>(i) : c.at_s;
+    if (i > 0 && c.num < t.cycles[i - 1].num && at < prev) {
+      ++*restarts;
+      offset = out.back();
+    }
+    prev = at;
+    out.push_back(offset + at);
+  }
+  return out;
+}
+
+Json DistJson(const Distribution& d) {
+  return Json{{"p50", d.p50}, {"p90", d.p90}, {"p99", d.p99}, {"max", d.max},
+              {"mean", d.mean}, {"total", d.sum}};
+}
+
+std::string DistText(const Distribution& d) {
+  return fmt::format("p50 {} · p90 {} · p99 {} · max {}", FormatMs(d.p50), FormatMs(d.p90),
+                     FormatMs(d.p99), FormatMs(d.max));
+}
+
+std::string Mib(double mb) { return FormatBytes(mb * 1024 * 1024); }
+
+}  // namespace
+
+Report AnalyzeGcTrace(const GcTrace& t, const std::string& source) {
+  Report r;
+  r.kind = "gc";
+  r.source = source;
+  const auto& cs = t.cycles;
+  const size_t n = cs.size();
+  size_t restarts = 0;
+  std::vector<double> when = Timeline(t, &restarts);
+  const bool timed = cs.front().format != GcFormat::kGo14;
+
+  // Formats seen (a log can mix them only when several programs wrote to it).
+  GcFormat format = cs.front().format;
+  for (const auto& c : cs) format = std::max(format, c.format);
+
+  // Pauses, mark phase, CPU.
+  std::vector<double> pauses, marks;
+  pauses.reserve(n);
+  marks.reserve(n);
+  double cpu_total = 0, cpu_assist = 0, cpu_bg = 0, cpu_idle = 0, cpu_stw = 0, proc_ms = 0;
+  uint64_t forced = 0, overshoot = 0, with_goal = 0;
+  int min_p = INT32_MAX, max_p = 0, p_changes = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const GcCycle& c = cs[i];
+    pauses.push_back(c.PauseMs());
+    if (timed) marks.push_back(c.mark_ms);
+    if (c.has_cpu) {
+      cpu_total += c.CpuMs();
+      cpu_assist += c.cpu_assist_ms;
+      cpu_bg += c.cpu_background_ms;
+      cpu_idle += c.cpu_idle_ms;
+      cpu_stw += double(c.cpu_sweep_term_ms) + c.cpu_mark_term_ms + c.cpu_other_ms;
+    }
+    if (i + 1 < n) proc_ms += (when[i + 1] - when[i]) * 1000 * c.procs;
+    forced += c.forced;
+    if (c.goal_mb >= 0) {
+      ++with_goal;
+      overshoot += c.heap_end_mb > c.goal_mb;
+    }
+    min_p = std::min<int>(min_p, c.procs);
+    max_p = std::max<int>(max_p, c.procs);
+    if (i > 0 && c.procs != cs[i - 1].procs) ++p_changes;
+  }
+  Distribution pause = Summarize(pauses);
+  Distribution mark = Summarize(marks);
+  const double span_s = n > 1 ? when.back() - when.front() : 0;
+  const double per_s = span_s > 0 ? double(n - 1) / span_s : 0;
+  const double gc_cpu_share = proc_ms > 0 ? cpu_total / proc_ms : NAN;
+  const double assist_share = cpu_total > 0 ? cpu_assist / cpu_total : NAN;
+
+  // Live heap: level, growth (a straight line through time), peak.
+  std::vector<double> live, xs;
+  live.reserve(n);
+  xs.reserve(n);
+  double live_max = 0, goal_last = -1, goal_max = -1;
+  for (size_t i = 0; i < n; ++i) {
+    live.push_back(double(cs[i].heap_live_mb));
+    xs.push_back(when[i]);
+    live_max = std::max(live_max, live.back());
+    if (cs[i].goal_mb >= 0) {
+      goal_last = double(cs[i].goal_mb);
+      goal_max = std::max(goal_max, goal_last);
+    }
+  }
+  LinearFit fit = FitLine(xs, live);
+  double live_mean = 0;
+  for (double v : live) live_mean += v;
+  live_mean /= double(n);
+
+  // Title and facts.
+  r.title = fmt::format("GC trace: {} cycles{} ({} format)", FormatCount(n),
+                        timed && span_s > 0 ? " over " + FormatDuration(span_s) : "",
+                        GcFormatName(format));
+  if (timed && span_s > 0) {
+    r.facts.push_back({"Frequency", fmt::format("{} cycles, mean interval {}",
+                                                FormatRate(per_s, "GC"),
+                                                FormatDuration(span_s / double(n - 1)))});
+  }
+  r.facts.push_back({"Pause (STW)", DistText(pause) + " per cycle"});
+  if (timed) r.facts.push_back({"Concurrent mark", DistText(mark)});
+  if (cpu_total > 0) {
+    r.facts.push_back(
+        {"GC CPU", fmt::format("{} of {} P·s{} · runtime says {}% since start",
+                               std::isnan(gc_cpu_share) ? "n/a" : FormatPercent(gc_cpu_share),
+                               FormatDuration(proc_ms / 1000), "",
+                               unsigned(cs.back().util_pct))});
+    r.facts.push_back(
+        {"Mark CPU", fmt::format("assist {} · background {} · idle {} (assist {} of GC CPU)",
+                                 FormatMs(cpu_assist), FormatMs(cpu_bg), FormatMs(cpu_idle),
+                                 FormatPercent(assist_share))});
+  }
+  r.facts.push_back({"Live heap",
+                     fmt::format("{} → {} (peak {}){}", Mib(live.front()), Mib(live.back()),
+                                 Mib(live_max),
+                                 timed && span_s > 0
+                                     ? fmt::format(", trend {}/min (r² {:.2f})",
+                                                   Mib(fit.slope * 60), fit.r2)
+                                     : "")});
+  if (goal_last >= 0) {
+    r.facts.push_back({"Heap goal", fmt::format("last {} · max {}", Mib(goal_last), Mib(goal_max))});
+  }
+  r.facts.push_back({"Forced cycles", fmt::format("{}{}", FormatCount(forced),
+                                                  t.gc_forced_lines ? fmt::format(
+                                                      " · {} periodic 'GC forced' (idle 2 min)",
+                                                      t.gc_forced_lines) : "")});
+  r.facts.push_back({"GOMAXPROCS", min_p == max_p ? std::to_string(max_p)
+                                                  : fmt::format("{}–{}, changed {} times", min_p,
+                                                                max_p, p_changes)});
+  const ScavengerStats& sc = t.scavenger;
+  if (sc.scvg_lines + sc.scav_lines > 0) {
+    r.facts.push_back(
+        {"Scavenger", fmt::format("{} lines · returned {} to the OS",
+                                  FormatCount(sc.scvg_lines + sc.scav_lines),
+                                  Mib(sc.released_mb + sc.scav_work_kib / 1024))});
+  }
+
+  // Findings.
+  if (!std::isnan(assist_share) && assist_share >= kAssistWarnShare) {
+    r.findings.push_back(Finding{
+        "gc-assist-heavy",
+        assist_share >= kAssistCriticalShare ? Severity::kCritical : Severity::kWarning,
+        fmt::format("Mark assists took {} of GC CPU", FormatPercent(assist_share)),
+        {fmt::format("assist {} vs background {} and idle {} over {} cycles", FormatMs(cpu_assist),
+                     FormatMs(cpu_bg), FormatMs(cpu_idle), FormatCount(n)),
+         "goroutines that allocate are drafted into marking, which adds latency to their requests"},
+        "Allocation outpaces background marking: reduce allocation on hot paths (reuse buffers, "
+        "sync.Pool), or give the GC more room (higher GOGC, or GOMEMLIMIT with headroom)."});
+  }
+  if (!std::isnan(gc_cpu_share) && gc_cpu_share >= kGcCpuWarn) {
+    r.findings.push_back(Finding{
+        "gc-cpu-high",
+        gc_cpu_share >= kGcCpuCritical ? Severity::kCritical : Severity::kWarning,
+        fmt::format("GC used {} of the CPU available to Go", FormatPercent(gc_cpu_share)),
+        {fmt::format("{} of GC CPU in {} of wall time at GOMAXPROCS {}", FormatMs(cpu_total),
+                     FormatDuration(span_s), max_p),
+         fmt::format("the runtime's own cumulative figure: {}%", unsigned(cs.back().util_pct))},
+        "Profile allocations (go tool pprof -sample_index=alloc_space, or godx pprof on an allocs "
+        "profile) and cut the top sites; raising GOGC trades memory for GC CPU."});
+  }
+  if (timed && per_s >= kFrequentPerSecond && live_mean < kFrequentMaxLiveMb) {
+    r.findings.push_back(Finding{
+        "gc-frequent-small-heap", Severity::kWarning,
+        fmt::format("GC runs {} with only {} live", FormatRate(per_s, "times"), Mib(live_mean)),
+        {fmt::format("{} cycles in {}, mean live heap {}, mean goal {}", FormatCount(n),
+                     FormatDuration(span_s), Mib(live_mean), goal_last >= 0 ? Mib(goal_last) : "n/a")},
+        "A small heap with a high allocation rate makes the GC run constantly. Raise GOGC (e.g. "
+        "200-400) or set GOMEMLIMIT to the memory you can afford, with GOGC=off if the limit is "
+        "the only bound you want."});
+  }
+  if (pause.max >= kPauseOutlierMs && pause.max >= kPauseOutlierRatio * std::max(pause.p50, 1e-3)) {
+    size_t worst = size_t(std::max_element(pauses.begin(), pauses.end()) - pauses.begin());
+    const GcCycle& c = cs[worst];
+    r.findings.push_back(Finding{
+        "gc-pause-outlier", Severity::kWarning,
+        fmt::format("One GC pause of {} ({}x the median)", FormatMs(pause.max),
+                    std::lround(pause.max / std::max(pause.p50, 1e-3))),
+        {fmt::format("cycle {} at line {}{}: sweep termination {}, mark termination {}{}", c.num,
+                     c.line, timed ? fmt::format(" (@{:.3f}s)", c.at_s) : "",
+                     FormatMs(c.sweep_term_ms), FormatMs(c.mark_term_ms),
+                     c.other_stw_ms > 0 ? ", other STW " + FormatMs(c.other_stw_ms) : ""),
+         fmt::format("median pause {}", FormatMs(pause.p50))},
+        "Long stop-the-world phases usually mean a goroutine could not be preempted (a tight loop "
+        "without function calls before Go 1.14), a very large number of goroutines or stacks to "
+        "scan, or an overloaded machine (CPU throttling, swap). Check the scheduler trace and CPU "
+        "quota around that time."});
+  } else if (pause.p99 >= kLongPauseP99Ms) {
+    r.findings.push_back(Finding{
+        "gc-pauses-long", Severity::kWarning,
+        fmt::format("GC pauses are long: p99 {}", FormatMs(pause.p99)),
+        {DistText(pause)},
+        "Check for CPU throttling (cgroup quota), swapping, or GOMAXPROCS above the CPUs really "
+        "available."});
+  }
+  if (timed && n >= kLeakMinCycles && fit.slope > 0 && fit.r2 >= kLeakMinR2) {
+    double start = fit.intercept + fit.slope * when.front();
+    double end = fit.intercept + fit.slope * when.back();
+    // Still growing at the end: the second half on its own must keep climbing.
+    std::vector<double> x2(xs.begin() + long(n / 2), xs.end()), y2(live.begin() + long(n / 2), live.end());
+    LinearFit late = FitLine(x2, y2);
+    if (end - start >= kLeakMinGrowthMb && end >= kLeakMinGrowth * std::max(start, 1.0) &&
+        late.slope > 0.25 * fit.slope) {
+      r.findings.push_back(Finding{
+          "gc-live-heap-growth", Severity::kWarning,
+          fmt::format("Live heap grows steadily: +{}/min, a leak suspect", Mib(fit.slope * 60)),
+          {fmt::format("live heap {} at cycle {} → {} at cycle {} over {}", Mib(live.front()),
+                       cs.front().num, Mib(live.back()), cs.back().num, FormatDuration(span_s)),
+           fmt::format("straight-line fit r² {:.2f} over {} cycles; still growing in the second "
+                       "half (+{}/min)",
+                       fit.r2, FormatCount(n), Mib(late.slope * 60))},
+          "Memory that survives every GC is still referenced. Take two heap profiles minutes apart "
+          "and compare inuse_space (godx pprof diff old.pb.gz new.pb.gz); look for caches, maps and "
+          "slices that only grow, and goroutines that never exit (godx stacks)."});
+    }
+  }
+  if (forced >= kForcedMin && double(forced) >= kForcedShare * double(n)) {
+    r.findings.push_back(Finding{
+        "gc-forced", Severity::kWarning,
+        fmt::format("{} of {} cycles were forced by the program", FormatCount(forced),
+                    FormatCount(n)),
+        {"cycles ending in '(forced)' come from runtime.GC() or debug.FreeOSMemory()"},
+        "Explicit GCs stop the program's own pacing and cost a full cycle each; remove them, or "
+        "use GOMEMLIMIT to bound memory instead."});
+  }
+  if (with_goal >= 10 && double(overshoot) >= kOvershootShare * double(with_goal)) {
+    r.findings.push_back(Finding{
+        "gc-goal-overshoot", Severity::kInfo,
+        fmt::format("The heap ended above its goal in {} of {} cycles", FormatCount(overshoot),
+                    FormatCount(with_goal)),
+        {"the heap grew past the pacer's goal before marking finished"},
+        "Allocation bursts outrun the pacer; expect mark assists. Smoothing allocation spikes "
+        "or raising GOGC helps."});
+  }
+  if (p_changes > 0) {
+    r.findings.push_back(Finding{
+        "gc-gomaxprocs-changed", Severity::kInfo,
+        fmt::format("GOMAXPROCS changed {} times ({}–{})", p_changes, min_p, max_p),
+        {"since Go 1.25 the runtime follows the container's CPU limit"},
+        "Per-cycle CPU figures are computed with each cycle's own GOMAXPROCS."});
+  }
+  if (restarts > 0) {
+    r.warnings.push_back(fmt::format(
+        "the log holds {} runs of a program (cycle numbers restart); times are laid end to end",
+        restarts + 1));
+  }
+  if (t.other_lines > 0) {
+    r.warnings.push_back(fmt::format("{} of {} lines were not GC lines (program output, other "
+                                     "runtime traces) and were skipped",
+                                     FormatCount(t.other_lines), FormatCount(t.lines)));
+  }
+  if (t.malformed > 0) {
+    r.warnings.push_back(fmt::format("{} GC lines did not parse and were skipped, first at line {}: "
+                                     "expected {}",
+                                     FormatCount(t.malformed), t.first_malformed_line,
+                                     t.first_malformed_why));
+  }
+
+  // Tables: the slowest pauses, and the trace in ten windows of time.
+  {
+    Table top{"Longest pauses", {"cycle", "line", "at", "pause", "sweep term", "mark term", "heap"},
+              {true, true, true, true, true, true, false}, {}, 0};
+    std::vector<size_t> idx(n);
+    for (size_t i = 0; i < n; ++i) idx[i] = i;
+    size_t k = std::min<size_t>(5, n);
+    std::partial_sort(idx.begin(), idx.begin() + long(k), idx.end(),
+                      [&](size_t a, size_t b) { return pauses[a] > pauses[b]; });
+    for (size_t j = 0; j < k; ++j) {
+      const GcCycle& c = cs[idx[j]];
+      top.rows.push_back({std::to_string(c.num), std::to_string(c.line),
+                          timed ? fmt::format("{:.3f}s", c.at_s) : "",
+                          FormatMs(pauses[idx[j]]), FormatMs(c.sweep_term_ms),
+                          FormatMs(c.mark_term_ms),
+                          fmt::format("{}→{}→{} MB", c.heap_start_mb, c.heap_end_mb,
+                                      c.heap_live_mb)});
+    }
+    r.tables.push_back(std::move(top));
+  }
+  if (timed && n >= 20 && span_s > 0) {
+    Table tl{"Over time", {"from", "cycles", "GC/s", "pause p99", "assist", "live heap", "goal"},
+             {true, true, true, true, true, true, true}, {}, 0};
+    const int kWindows = 10;
+    size_t i = 0;
+    for (int w = 0; w < kWindows; ++w) {
+      double lo = when.front() + span_s * w / kWindows;
+      double hi = w + 1 == kWindows ? INFINITY : when.front() + span_s * (w + 1) / kWindows;
+      std::vector<double> wp;
+      double assist = 0, all = 0;
+      size_t first = i;
+      while (i < n && when[i] < hi) {
+        wp.push_back(pauses[i]);
+        assist += cs[i].cpu_assist_ms;
+        all += cs[i].CpuMs();
+        ++i;
+      }
+      if (wp.empty()) continue;
+      Distribution d = Summarize(wp);
+      tl.rows.push_back({FormatDuration(lo - when.front()), FormatCount(wp.size()),
+                         fmt::format("{:.1f}", double(wp.size()) / (span_s / kWindows)),
+                         FormatMs(d.p99), all > 0 ? FormatPercent(assist / all) : "n/a",
+                         Mib(double(cs[i - 1].heap_live_mb)),
+                         cs[i - 1].goal_mb >= 0 ? Mib(double(cs[i - 1].goal_mb)) : "n/a"});
+      (void)first;
+    }
+    r.tables.push_back(std::move(tl));
+  }
+
+  // JSON.
+  Json& s = r.summary;
+  s["cycles"] = n;
+  s["format"] = GcFormatName(format);
+  s["span_s"] = span_s;
+  s["gc_per_s"] = per_s;
+  s["pause_ms"] = DistJson(pause);
+  s["mark_ms"] = timed ? DistJson(mark) : Json(nullptr);
+  s["gc_cpu"] = Json{{"computed_pct", std::isnan(gc_cpu_share) ? Json(nullptr) : Json(gc_cpu_share * 100)},
+                     {"runtime_pct", cs.back().util_pct},
+                     {"total_ms", cpu_total},
+                     {"stw_ms", cpu_stw},
+                     {"assist_ms", cpu_assist},
+                     {"background_ms", cpu_bg},
+                     {"idle_ms", cpu_idle},
+                     {"assist_share_pct", std::isnan(assist_share) ? Json(nullptr) : Json(assist_share * 100)}};
+  s["live_heap_mb"] = Json{{"first", live.front()}, {"last", live.back()}, {"max", live_max},
+                           {"slope_mb_per_min", fit.slope * 60}, {"r2", fit.r2}};
+  s["heap_goal_mb"] = goal_last >= 0 ? Json{{"last", goal_last}, {"max", goal_max}} : Json(nullptr);
+  s["forced_cycles"] = forced;
+  s["gc_forced_lines"] = t.gc_forced_lines;
+  s["gomaxprocs"] = Json{{"min", min_p}, {"max", max_p}, {"changes", p_changes}};
+  s["scavenger"] = Json{{"scvg_lines", sc.scvg_lines}, {"scav_lines", sc.scav_lines},
+                        {"released_mb", sc.released_mb + sc.scav_work_kib / 1024}};
+  s["lines"] = t.lines;
+  s["skipped_lines"] = t.other_lines;
+  s["malformed_lines"] = t.malformed;
+
+  Json series = Json::object();
+  auto column = [&](const char* name, auto get) {
+    Json col = Json::array();
+    for (size_t i = 0; i < n; ++i) col.push_back(get(i));
+    series[name] = std::move(col);
+  };
+  column("cycle", [&](size_t i) { return cs[i].num; });
+  column("line", [&](size_t i) { return cs[i].line; });
+  column("t_s", [&](size_t i) { return timed ? Json(when[i]) : Json(nullptr); });
+  column("pause_ms", [&](size_t i) { return pauses[i]; });
+  column("mark_ms", [&](size_t i) { return cs[i].mark_ms; });
+  column("cpu_assist_ms", [&](size_t i) { return cs[i].cpu_assist_ms; });
+  column("cpu_background_ms", [&](size_t i) { return cs[i].cpu_background_ms; });
+  column("cpu_idle_ms", [&](size_t i) { return cs[i].cpu_idle_ms; });
+  column("cpu_total_ms", [&](size_t i) { return cs[i].CpuMs(); });
+  column("heap_start_mb", [&](size_t i) { return cs[i].heap_start_mb; });
+  column("heap_end_mb", [&](size_t i) { return cs[i].heap_end_mb; });
+  column("live_mb", [&](size_t i) { return cs[i].heap_live_mb; });
+  column("goal_mb", [&](size_t i) { return cs[i].goal_mb >= 0 ? Json(cs[i].goal_mb) : Json(nullptr); });
+  column("procs", [&](size_t i) { return cs[i].procs; });
+  column("forced", [&](size_t i) { return cs[i].forced; });
+  r.extra["series"] = std::move(series);
+  return r;
+}
+
+Result<Report> AnalyzeInput(const Input& input) {
+  GODX_ASSIGN_OR_RETURN(GcTrace trace, ReadGcTrace(input));
+  return AnalyzeGcTrace(trace, input.name());
+}
+
+}  // namespace godx::gclog

@@ -1,0 +1,299 @@
+#include "gclog/reader.h"
+
+#include <fmt/format.h>
+
+#include "core/line_cursor.h"
+#include "core/progress.h"
+#include "core/scanner.h"
+#include "core/text.h"
+
+namespace godx::gclog {
+
+const char* GcFormatName(GcFormat f) {
+  switch (f) {
+    case GcFormat::kGo14:
+      return "Go ≤1.4";
+    case GcFormat::kGo15:
+      return "Go 1.5";
+    case GcFormat::kGo16:
+      return "Go 1.6–1.17";
+    case GcFormat::kGo118:
+      return "Go 1.18+";
+  }
+  return "?";
+}
+
+namespace {
+
+bool Fail(std::string* why, const char* what) {
+  if (why) *why = what;
+  return false;
+}
+
+// "gc76(1): 2+1+1390+1 us, 1 -> 3 MB, 16397 (1015746-999349) objects, ..."
+bool ParseGo14(Scanner& s, GcCycle* c, std::string* why) {
+  uint64_t num, procs;
+  if (!s.Uint(&num) || !s.Char('(') || !s.Uint(&procs) || !s.Literal("): "))
+    return Fail(why, "'gcN(P): '");
+  double t[4];
+  for (int i = 0; i < 4; ++i) {
+    if (i > 0 && !s.Char('+')) return Fail(why, "four '+'-separated times in µs");
+    if (!s.Decimal(&t[i])) return Fail(why, "four '+'-separated times in µs");
+  }
+  uint64_t h0, h1;
+  if (!s.Literal(" us, ") || !s.Uint(&h0) || !s.Literal(" -> ") || !s.Uint(&h1) ||
+      !s.Literal(" MB")) {
+    return Fail(why, "' us, A -> B MB'");
+  }
+  c->format = GcFormat::kGo14;
+  c->num = static_cast<uint32_t>(num);
+  c->procs = static_cast<uint16_t>(std::min<uint64_t>(procs, UINT16_MAX));
+  // The whole collection stopped the world before Go 1.5.
+  c->other_stw_ms = static_cast<float>((t[0] + t[1] + t[2] + t[3]) / 1000.0);
+  c->heap_start_mb = static_cast<int64_t>(h0);
+  c->heap_end_mb = c->heap_live_mb = static_cast<int64_t>(h1);
+  return true;
+}
+
+// Numbers joined by '+' and '/', e.g. "0.45+2.3+0+0.55/0.59/0+1.1". Returns the count.
+int ParseJoined(Scanner& s, double* nums, char* seps, int max) {
+  int n = 0;
+  while (n < max) {
+    if (!s.Decimal(&nums[n])) return -1;
+    char sep = s.Peek();
+    seps[n++] = (sep == '+' || sep == '/') ? sep : '\0';
+    if (seps[n - 1] == '\0') return n;
+    s.Skip(1);
+  }
+  return -1;
+}
+
+bool ParseModern(Scanner& s, GcCycle* c, std::string* why) {
+  s.Char('#');  // Go 1.5 development builds printed "gc #1"
+  uint64_t num, util;
+  double at;
+  if (!s.Uint(&num) || !s.Literal(" @") || !s.Decimal(&at) || !s.Literal("s ") ||
+      !s.Uint(&util) || !s.Literal("%: ")) {
+    return Fail(why, "'gc N @Ts U%: '");
+  }
+  c->num = static_cast<uint32_t>(num);
+  c->at_s = at;
+  c->util_pct = static_cast<uint8_t>(std::min<uint64_t>(util, 255));
+
+  double clock[5];
+  char seps[9];
+  int nclock = ParseJoined(s, clock, seps, 5);
+  if ((nclock != 3 && nclock != 5) || !s.Literal(" ms clock, "))
+    return Fail(why, "three or five '+'-separated clock times then ' ms clock, '");
+  for (int i = 0; i + 1 < nclock; ++i)
+    if (seps[i] != '+') return Fail(why, "'+' between clock times");
+  c->sweep_term_ms = static_cast<float>(clock[0]);
+  c->mark_term_ms = static_cast<float>(clock[nclock - 1]);
+  if (nclock == 5) {  // Go 1.5: sweep term, scan, install write barrier (STW), mark, mark term
+    c->format = GcFormat::kGo15;
+    c->mark_ms = static_cast<float>(clock[1] + clock[3]);
+    c->other_stw_ms = static_cast<float>(clock[2]);
+  } else {
+    c->format = GcFormat::kGo16;
+    c->mark_ms = static_cast<float>(clock[1]);
+  }
+
+  double cpu[9];
+  int ncpu = ParseJoined(s, cpu, seps, 9);
+  if (ncpu < 5 || !s.Literal(" ms cpu, ")) return Fail(why, "'A+B/C/D+E ms cpu, '");
+  int slash = -1;
+  for (int i = 1; i + 2 < ncpu; ++i) {
+    if (seps[i] == '/' && seps[i + 1] == '/') {
+      slash = i;
+      break;
+    }
+  }
+  if (slash < 1 || slash + 3 != ncpu - 1) return Fail(why, "cpu times as A+B/C/D+E");
+  c->has_cpu = true;
+  c->cpu_sweep_term_ms = static_cast<float>(cpu[0]);
+  double other = 0;
+  for (int i = 1; i < slash; ++i) other += cpu[i];
+  c->cpu_other_ms = static_cast<float>(other);
+  c->cpu_assist_ms = static_cast<float>(cpu[slash]);
+  c->cpu_background_ms = static_cast<float>(cpu[slash + 1]);
+  c->cpu_idle_ms = static_cast<float>(cpu[slash + 2]);
+  c->cpu_mark_term_ms = static_cast<float>(cpu[ncpu - 1]);
+
+  uint64_t h0, h1, h2;
+  if (!s.Uint(&h0) || !s.Literal("->") || !s.Uint(&h1) || !s.Literal("->") || !s.Uint(&h2) ||
+      !s.Literal(" MB, ")) {
+    return Fail(why, "'A->B->C MB, '");
+  }
+  c->heap_start_mb = static_cast<int64_t>(h0);
+  c->heap_end_mb = static_cast<int64_t>(h1);
+  c->heap_live_mb = static_cast<int64_t>(h2);
+  // Then: [G MB goal, ][S MB stacks, ][L MB globals, ]P P[ (forced)]
+  while (true) {
+    uint64_t v;
+    if (!s.Uint(&v)) return Fail(why, "'N MB goal, ' or 'N P'");
+    if (s.Literal(" MB goal, ")) {
+      c->goal_mb = static_cast<int64_t>(v);
+    } else if (s.Literal(" MB stacks, ")) {
+      c->stacks_mb = static_cast<int64_t>(v);
+      c->format = GcFormat::kGo118;
+    } else if (s.Literal(" MB globals, ")) {
+      c->globals_mb = static_cast<int64_t>(v);
+      c->format = GcFormat::kGo118;
+    } else if (s.Literal(" P")) {
+      c->procs = static_cast<uint16_t>(std::min<uint64_t>(v, UINT16_MAX));
+      break;
+    } else {
+      return Fail(why, "'N MB goal, ' or 'N P'");
+    }
+  }
+  if (s.Literal(" (forced)")) c->forced = true;
+  return true;
+}
+
+// "scvg0: inuse: 3, idle: 0, sys: 4, released: 0, consumed: 4 (MB)" or "scvg0: 1 MB released".
+bool ParseScvg(std::string_view line, ScavengerStats* st) {
+  Scanner s(line);
+  if (!s.Literal("scvg")) return false;
+  s.Char('-');
+  uint64_t k;
+  if (!s.Uint(&k) || !s.Literal(": ")) return false;
+  uint64_t v;
+  if (s.Literal("inuse: ") && s.Uint(&v)) {
+    st->last_inuse_mb = static_cast<int64_t>(v);
+    size_t at = line.find("sys: ");
+    if (at != std::string_view::npos) {
+      Scanner t(line.substr(at + 5));
+      if (t.Uint(&v)) st->last_sys_mb = static_cast<int64_t>(v);
+    }
+  } else if (s.Uint(&v) && s.Literal(" MB released")) {
+    st->released_mb += static_cast<double>(v);
+  } else {
+    return false;
+  }
+  ++st->scvg_lines;
+  return true;
+}
+
+// "scav [gen ]N KiB work[ (bg)], [N KiB work (eager), ]N KiB total|now, N% util[ (forced)]"
+bool ParseScav(std::string_view line, ScavengerStats* st) {
+  if (line.substr(0, 5) != "scav " || line.find(" KiB ") == std::string_view::npos) return false;
+  size_t at = 0;
+  while ((at = line.find(" KiB work", at)) != std::string_view::npos) {
+    size_t b = at;
+    while (b > 0 && static_cast<unsigned>(line[b - 1] - '0') <= 9) --b;
+    double v = 0;
+    Scanner num(line.substr(b, at - b));
+    if (num.Decimal(&v)) st->scav_work_kib += v;
+    at += 9;
+  }
+  ++st->scav_lines;
+  return true;
+}
+
+void NoteMalformed(GcTrace* t, uint64_t line, std::string why) {
+  if (t->malformed++ == 0) {
+    t->first_malformed_line = line;
+    t->first_malformed_why = std::move(why);
+  }
+}
+
+}  // namespace
+
+std::optional<GcCycle> ParseGcLine(std::string_view line, std::string* why) {
+  Scanner s(line);
+  if (!s.Literal("gc")) {
+    Fail(why, "'gc'");
+    return std::nullopt;
+  }
+  GcCycle c;
+  bool ok = s.Char(' ') ? ParseModern(s, &c, why) : ParseGo14(s, &c, why);
+  if (!ok) return std::nullopt;
+  return c;
+}
+
+int SniffGcTrace(std::string_view head) {
+  LineCursor lines(head);
+  std::string_view line;
+  int hits = 0;
+  while (lines.Next(&line) && lines.line_number() <= 4000) {
+    size_t at = FindMarker(line, "gc ");
+    if (at == std::string_view::npos && line.substr(0, 2) == "gc") at = 0;
+    if (at != std::string_view::npos && ParseGcLine(line.substr(at))) {
+      if (++hits >= 2) return 100;
+    }
+  }
+  return hits == 1 ? 60 : 0;
+}
+
+Result<GcTrace> ReadGcTrace(const Input& input) {
+  std::string_view data = input.data();
+  if (data.empty()) return Status::Error(fmt::format("{}: empty input, expected GODEBUG=gctrace=1 output", input.name()));
+  if (LooksBinary(data)) {
+    return Status::Error(fmt::format(
+        "{}: binary data at offset 0, expected text lines from GODEBUG=gctrace=1", input.name()));
+  }
+  GcTrace t;
+  LineCursor lines(data);
+  Progress progress("reading " + input.name(), data.size());
+  std::string_view line;
+  std::string why;
+  while (lines.Next(&line)) {
+    if ((lines.line_number() & 0xffff) == 0) progress.Update(lines.offset());
+    if (line.empty()) {
+      ++t.other_lines;
+      continue;
+    }
+    switch (line[0]) {
+      case 'g':
+        if (line.size() > 2 && line[1] == 'c') {
+          char c2 = line[2];
+          bool looks = c2 == ' ' || static_cast<unsigned>(c2 - '0') <= 9;
+          if (looks) {
+            if (auto c = ParseGcLine(line, &why)) {
+              c->line = lines.line_number();
+              t.cycles.push_back(*c);
+            } else {
+              NoteMalformed(&t, lines.line_number(), why);
+            }
+            continue;
+          }
+        }
+        break;
+      case 's':
+        if (ParseScvg(line, &t.scavenger) || ParseScav(line, &t.scavenger)) continue;
+        break;
+      case 'G':
+        if (line == "GC forced") {
+          ++t.gc_forced_lines;
+          continue;
+        }
+        break;
+      default:
+        break;
+    }
+    // A prefixed line ("2024-05-01T10:00:00Z app[1]: gc 12 @..."): parse from the marker, but a
+    // miss is just program output.
+    size_t at = FindMarker(line, "gc ");
+    if (at != std::string_view::npos && at > 0) {
+      if (auto c = ParseGcLine(line.substr(at))) {
+        c->line = lines.line_number();
+        t.cycles.push_back(*c);
+        continue;
+      }
+    }
+    ++t.other_lines;
+  }
+  t.lines = lines.line_number();
+  if (t.cycles.empty()) {
+    if (t.malformed > 0) {
+      return Status::Error(fmt::format("{}:{}: malformed gctrace line: expected {}", input.name(),
+                                       t.first_malformed_line, t.first_malformed_why));
+    }
+    return Status::Error(fmt::format(
+        "{}: no GODEBUG=gctrace=1 lines in {} lines (expected lines like 'gc 1 @0.012s 1%: ...')",
+        input.name(), t.lines));
+  }
+  return t;
+}
+
+}  // namespace godx::gclog

@@ -1,0 +1,25 @@
+// Reads GODEBUG=gctrace=1 output (every format since Go 1.4) and scavtrace lines from a log that
+// may interleave them with anything else.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "core/input.h"
+#include "core/status.h"
+#include "gclog/model.h"
+
+namespace godx::gclog {
+
+// Parses one line that starts at a gctrace record ("gc 1 @..." or "gc76(1): ...").
+// nullopt when the line is not a well-formed record; `why` (if given) says what was expected.
+std::optional<GcCycle> ParseGcLine(std::string_view line, std::string* why = nullptr);
+
+// Reads every GC and scavenger line of the input. Fails, naming the input, when the input is
+// empty, binary, or holds no gctrace line at all.
+Result<GcTrace> ReadGcTrace(const Input& input);
+
+// Sniffer for `godx analyze`: how sure we are that `head` holds gctrace lines (0..100).
+int SniffGcTrace(std::string_view head);
+
+}  // namespace godx::gclog

@@ -1,0 +1,307 @@
+#include "schedlog/analyze.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/stats.h"
+#include "core/units.h"
+#include "core/wait_reason.h"
+#include "schedlog/reader.h"
+
+namespace godx::schedlog {
+
+namespace {
+
+// Thresholds (docs/formats/schedtrace.md).
+constexpr size_t kMinSamples = 3;
+constexpr double kSaturatedShare = 0.5;    // samples with no idle P and a backlog ≥ GOMAXPROCS
+constexpr double kIdleWithWorkShare = 0.2; // samples with idle Ps while the global queue is not empty
+constexpr int32_t kThreadGrowthMin = 20;   // threads added over the trace
+constexpr double kThreadGrowthR2 = 0.7;
+constexpr int32_t kManyThreadsFactor = 10; // threads ≥ 10 × GOMAXPROCS + 20
+constexpr int64_t kImbalanceMin = 8;       // max − min local queue
+constexpr double kImbalanceShare = 0.25;
+constexpr uint32_t kPileupMin = 100;       // goroutines in one wait class...
+constexpr double kPileupShare = 0.5;       // ...or this share of at least 20 goroutines
+constexpr uint32_t kLockedMin = 10;
+
+}  // namespace
+
+Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source) {
+  Report r;
+  r.kind = "sched";
+  r.source = source;
+  const auto& ss = t.samples;
+  const size_t n = ss.size();
+
+  // Timeline made continuous across restarts (the ms clock starts again at 0).
+  std::vector<double> when;
+  when.reserve(n);
+  double offset = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0 && ss[i].t_ms < ss[i - 1].t_ms) offset = when.back() + 1;
+    when.push_back(offset + double(ss[i].t_ms));
+  }
+  const double span_s = (when.back() - when.front()) / 1000;
+
+  int32_t min_p = INT32_MAX, max_p = 0, max_threads = 0, max_runq = 0;
+  size_t saturated = 0, idle_with_work = 0, imbalanced = 0, with_local = 0;
+  double sum_runq = 0, sum_local = 0, sum_spin = 0, sum_idle = 0;
+  int64_t max_local_total = 0;
+  std::vector<double> threads;
+  threads.reserve(n);
+  for (const auto& s : ss) {
+    min_p = std::min(min_p, s.gomaxprocs);
+    max_p = std::max(max_p, s.gomaxprocs);
+    max_threads = std::max(max_threads, s.threads);
+    max_runq = std::max(max_runq, s.runqueue);
+    sum_runq += s.runqueue;
+    sum_local += double(s.local_sum);
+    sum_spin += s.spinningthreads;
+    sum_idle += s.idleprocs;
+    max_local_total = std::max(max_local_total, s.local_sum);
+    threads.push_back(s.threads);
+    int64_t queued = s.runqueue + s.local_sum;
+    if (s.idleprocs == 0 && queued >= std::max(1, s.gomaxprocs)) ++saturated;
+    if (s.idleprocs > 0 && s.runqueue > 0) ++idle_with_work;
+    if (s.local_count > 1) {
+      ++with_local;
+      if (s.local_max - s.local_min >= kImbalanceMin) ++imbalanced;
+    }
+  }
+  const double dn = double(n);
+  LinearFit tfit = FitLine(when, threads);
+
+  r.title = fmt::format("Scheduler trace: {} samples over {}{}", FormatCount(n),
+                        FormatDuration(span_s), t.details.empty() ? "" : " (with scheddetail)");
+  r.facts.push_back({"GOMAXPROCS", min_p == max_p ? std::to_string(max_p)
+                                                  : fmt::format("{}–{}", min_p, max_p)});
+  r.facts.push_back({"Threads", fmt::format("{} → {} (max {}){}", ss.front().threads,
+                                            ss.back().threads, max_threads,
+                                            span_s > 0 ? fmt::format(", trend {}",
+                                                                     FormatRate(tfit.slope * 1000, "threads"))
+                                                       : "")});
+  r.facts.push_back({"Global run queue", fmt::format("mean {:.1f} · max {}", sum_runq / dn, max_runq)});
+  if (with_local > 0) {
+    r.facts.push_back({"Local run queues", fmt::format("mean total {:.1f} · max total {}",
+                                                       sum_local / dn, max_local_total)});
+  }
+  r.facts.push_back({"Idle Ps", fmt::format("mean {:.1f} of {}", sum_idle / dn, max_p)});
+  r.facts.push_back({"Spinning threads", fmt::format("mean {:.2f}", sum_spin / dn)});
+  r.facts.push_back({"Saturated samples",
+                     fmt::format("{} of {} (no idle P and at least GOMAXPROCS goroutines queued)",
+                                 FormatCount(saturated), FormatCount(n))});
+
+  if (n >= kMinSamples && double(saturated) >= kSaturatedShare * dn) {
+    r.findings.push_back(Finding{
+        "sched-cpu-saturated", double(saturated) >= 0.9 * dn ? Severity::kCritical : Severity::kWarning,
+        fmt::format("CPU saturated: every P busy with runnable goroutines queued in {} of samples",
+                    FormatPercent(double(saturated) / dn)),
+        {fmt::format("mean queued: {:.1f} global + {:.1f} local at GOMAXPROCS {}", sum_runq / dn,
+                     sum_local / dn, max_p),
+         fmt::format("max global run queue {} (line {})", max_runq,
+                     std::max_element(ss.begin(), ss.end(), [](auto& a, auto& b) {
+                       return a.runqueue < b.runqueue;
+                     })->line)},
+        "Goroutines wait for a CPU: scheduling latency grows with the queue. Profile CPU (godx "
+        "pprof on /debug/pprof/profile) to cut work, or give the program more CPUs; check that "
+        "GOMAXPROCS matches the container's CPU limit."});
+  }
+  if (n >= kMinSamples && idle_with_work >= kMinSamples &&
+      double(idle_with_work) >= kIdleWithWorkShare * dn) {
+    r.findings.push_back(Finding{
+        "sched-idle-with-work", Severity::kWarning,
+        fmt::format("Ps sat idle while goroutines waited in the global queue in {} samples",
+                    FormatCount(idle_with_work)),
+        {fmt::format("{} of {} samples had idleprocs > 0 and runqueue > 0",
+                     FormatCount(idle_with_work), FormatCount(n))},
+        "Work is not reaching idle Ps quickly: often goroutines locked to threads "
+        "(runtime.LockOSThread), long syscalls or cgo calls holding Ms, or CPU throttling of the "
+        "container. Compare with scheddetail=1 output."});
+  }
+  int32_t growth = ss.back().threads - ss.front().threads;
+  if (n >= kMinSamples && growth >= kThreadGrowthMin && tfit.slope > 0 && tfit.r2 >= kThreadGrowthR2) {
+    r.findings.push_back(Finding{
+        "sched-thread-growth", max_threads >= 1000 ? Severity::kCritical : Severity::kWarning,
+        fmt::format("OS threads keep growing: {} → {} ({})", ss.front().threads, ss.back().threads,
+                    FormatRate(tfit.slope * 1000, "threads")),
+        {fmt::format("straight-line fit r² {:.2f} over {} samples; idle threads at the end: {}",
+                     tfit.r2, FormatCount(n), ss.back().idlethreads),
+         "Go creates a thread whenever every M is blocked in a syscall or cgo call, or locked to a "
+         "goroutine"},
+        "Threads are leaking in blocking syscalls, cgo calls, or goroutines that call "
+        "runtime.LockOSThread and never exit. A goroutine dump (godx stacks) shows where they "
+        "block; Go exits with 'thread exhaustion' at 10,000 threads by default."});
+  } else if (max_threads >= kManyThreadsFactor * std::max(1, max_p) + 20) {
+    r.findings.push_back(Finding{
+        "sched-many-threads", Severity::kInfo,
+        fmt::format("{} OS threads for GOMAXPROCS {}", max_threads, max_p),
+        {"many threads are parked or blocked in syscalls/cgo"},
+        "Usually harmless, but each thread costs memory; look for blocking syscalls or cgo."});
+  }
+  if (with_local >= kMinSamples && double(imbalanced) >= kImbalanceShare * double(with_local)) {
+    r.findings.push_back(Finding{
+        "sched-imbalance", Severity::kInfo,
+        fmt::format("Local run queues were uneven in {} of samples", FormatPercent(double(imbalanced) / double(with_local))),
+        {fmt::format("max − min local queue ≥ {} in {} samples", kImbalanceMin, imbalanced)},
+        "Work stealing evens this out over time; a persistent imbalance points at goroutines "
+        "spawned in bursts from one P."});
+  }
+
+  // scheddetail: the latest snapshot and the biggest pile-up.
+  Json detail = nullptr;
+  if (!t.details.empty()) {
+    const DetailSnapshot& d = t.details.back();
+    std::map<std::string, uint32_t> by_class;
+    Json reasons = Json::object();
+    std::vector<std::pair<std::string_view, uint32_t>> sorted;
+    for (auto [id, count] : d.by_wait_reason) sorted.emplace_back(t.wait_reasons.Get(id), count);
+    std::sort(sorted.begin(), sorted.end(), [](auto& a, auto& b) { return a.second > b.second; });
+    for (auto& [reason, count] : sorted) {
+      reasons[std::string(reason)] = count;
+      by_class[std::string(WaitClassName(ClassifyWaitReason(reason)))] += count;
+    }
+    Json statuses = Json::object();
+    std::string status_text;
+    for (int i = 0; i <= kGStatusCount; ++i) {
+      if (d.by_status[i] == 0) continue;
+      statuses[GStatusName(i)] = d.by_status[i];
+      status_text += fmt::format("{}{} {}", status_text.empty() ? "" : " · ", GStatusName(i),
+                                 FormatCount(d.by_status[i]));
+    }
+    r.facts.push_back({"Goroutines (last detail)",
+                       fmt::format("{} at line {}: {}", FormatCount(d.goroutines),
+                                   ss[d.sample].line, status_text)});
+    r.facts.push_back({"Ms (last detail)",
+                       fmt::format("{} · blocked {} · spinning {} · locked to a goroutine {}",
+                                   d.ms, d.ms_blocked, d.ms_spinning, d.ms_locked)});
+    Table wt{"Waiting goroutines by reason (last detail sample)", {"reason", "class", "goroutines"},
+             {false, false, true}, {}, 0};
+    for (auto& [reason, count] : sorted) {
+      wt.rows.push_back({std::string(reason),
+                         std::string(WaitClassName(ClassifyWaitReason(reason))),
+                         FormatCount(count)});
+    }
+    if (!wt.rows.empty()) r.tables.push_back(std::move(wt));
+    for (auto& [reason, count] : sorted) {
+      WaitClass c = ClassifyWaitReason(reason);
+      if (!IsBlockingWait(c)) continue;
+      if (count >= kPileupMin ||
+          (d.goroutines >= 20 && double(count) >= kPileupShare * double(d.goroutines))) {
+        r.findings.push_back(Finding{
+            "sched-wait-pileup", Severity::kWarning,
+            fmt::format("{} goroutines waiting in '{}'", FormatCount(count), reason),
+            {fmt::format("{} of {} goroutines in the scheddetail sample at line {}",
+                         FormatCount(count), FormatCount(d.goroutines), ss[d.sample].line)},
+            "A large group blocked on the same kind of wait is a leak or contention suspect; "
+            "scheddetail has no stacks, so take a goroutine dump (godx stacks) to see where."});
+      }
+    }
+    if (d.locked_goroutines >= kLockedMin) {
+      r.findings.push_back(Finding{
+          "sched-locked-goroutines", Severity::kWarning,
+          fmt::format("{} goroutines are locked to OS threads", d.locked_goroutines),
+          {fmt::format("{} Ms locked to a goroutine, {} Ms blocked", d.ms_locked, d.ms_blocked)},
+          "Each locked goroutine pins a thread: check for runtime.LockOSThread without "
+          "UnlockOSThread, or goroutines that lock and never exit."});
+    }
+    detail = Json{{"samples", t.details.size()},
+                  {"line", ss[d.sample].line},
+                  {"goroutines", d.goroutines},
+                  {"by_status", statuses},
+                  {"by_wait_reason", reasons},
+                  {"by_wait_class", by_class},
+                  {"ms", d.ms},
+                  {"ms_blocked", d.ms_blocked},
+                  {"ms_spinning", d.ms_spinning},
+                  {"locked_goroutines", d.locked_goroutines},
+                  {"ps_in_syscall", d.ps_in_syscall}};
+  }
+
+  if (n >= 20) {
+    Table tl{"Over time", {"at", "threads", "idle Ps", "global queue", "local queues", "spinning"},
+             {true, true, true, true, true, true}, {}, 0};
+    const int kWindows = 10;
+    size_t i = 0;
+    for (int w = 0; w < kWindows; ++w) {
+      double hi = w + 1 == kWindows ? INFINITY : when.front() + span_s * 1000 * (w + 1) / kWindows;
+      size_t first = i;
+      double rq = 0, lq = 0, idle = 0, spin = 0;
+      int32_t th = 0;
+      while (i < n && when[i] < hi) {
+        rq += ss[i].runqueue;
+        lq += double(ss[i].local_sum);
+        idle += ss[i].idleprocs;
+        spin += ss[i].spinningthreads;
+        th = std::max(th, ss[i].threads);
+        ++i;
+      }
+      double k = double(i - first);
+      if (k == 0) continue;
+      tl.rows.push_back({FormatDuration((when[first] - when.front()) / 1000), std::to_string(th),
+                         fmt::format("{:.1f}", idle / k), fmt::format("{:.1f}", rq / k),
+                         fmt::format("{:.1f}", lq / k), fmt::format("{:.1f}", spin / k)});
+    }
+    r.tables.push_back(std::move(tl));
+  }
+
+  if (t.restarts > 0) {
+    r.warnings.push_back(fmt::format("the log holds {} runs of a program (the SCHED clock restarts)",
+                                     t.restarts + 1));
+  }
+  if (t.other_lines > 0) {
+    r.warnings.push_back(fmt::format("{} of {} lines were not scheduler lines and were skipped",
+                                     FormatCount(t.other_lines), FormatCount(t.lines)));
+  }
+  if (t.malformed > 0) {
+    r.warnings.push_back(fmt::format("{} SCHED lines did not parse, first at line {}: expected {}",
+                                     FormatCount(t.malformed), t.first_malformed_line,
+                                     t.first_malformed_why));
+  }
+
+  Json& s = r.summary;
+  s["samples"] = n;
+  s["span_s"] = span_s;
+  s["gomaxprocs"] = Json{{"min", min_p}, {"max", max_p}};
+  s["max_threads"] = max_threads;
+  s["threads"] = Json{{"first", ss.front().threads}, {"last", ss.back().threads},
+                      {"max", max_threads}, {"slope_per_s", tfit.slope * 1000}, {"r2", tfit.r2}};
+  s["runqueue"] = Json{{"mean", sum_runq / dn}, {"max", max_runq}};
+  s["local_queued"] = Json{{"mean", sum_local / dn}, {"max", max_local_total}};
+  s["idleprocs_mean"] = sum_idle / dn;
+  s["spinning_mean"] = sum_spin / dn;
+  s["saturated_samples"] = saturated;
+  s["idle_with_work_samples"] = idle_with_work;
+  s["detail"] = detail;
+  s["lines"] = t.lines;
+  s["skipped_lines"] = t.other_lines;
+  s["malformed_lines"] = t.malformed;
+
+  Json series = Json::object();
+  auto column = [&](const char* name, auto get) {
+    Json col = Json::array();
+    for (size_t i = 0; i < n; ++i) col.push_back(get(ss[i], i));
+    series[name] = std::move(col);
+  };
+  column("t_ms", [&](const SchedSample&, size_t i) { return when[i]; });
+  column("line", [](const SchedSample& x, size_t) { return x.line; });
+  column("gomaxprocs", [](const SchedSample& x, size_t) { return x.gomaxprocs; });
+  column("idleprocs", [](const SchedSample& x, size_t) { return x.idleprocs; });
+  column("threads", [](const SchedSample& x, size_t) { return x.threads; });
+  column("spinningthreads", [](const SchedSample& x, size_t) { return x.spinningthreads; });
+  column("idlethreads", [](const SchedSample& x, size_t) { return x.idlethreads; });
+  column("runqueue", [](const SchedSample& x, size_t) { return x.runqueue; });
+  column("local_queued", [](const SchedSample& x, size_t) { return x.local_sum; });
+  r.extra["series"] = std::move(series);
+  return r;
+}
+
+Result<Report> AnalyzeInput(const Input& input) {
+  GODX_ASSIGN_OR_RETURN(SchedTrace trace, ReadSchedTrace(input));
+  return AnalyzeSchedTrace(trace, input.name());
+}
+
+}  // namespace godx::schedlog

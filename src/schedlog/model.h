@@ -1,0 +1,57 @@
+// The scheduler trace model: one sample per "SCHED" line, with the scheddetail P/M/G lines that
+// follow it folded into per-sample counts.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/string_pool.h"
+
+namespace godx::schedlog {
+
+inline constexpr int32_t kUnknown = -1;
+
+// G status numbers (runtime2.go), _Gscan bit removed.
+inline constexpr int kGStatusCount = 10;
+const char* GStatusName(int status);
+
+struct SchedSample {
+  uint64_t line = 0;
+  int64_t t_ms = 0;  // since the first schedtrace call (not process start)
+  int32_t gomaxprocs = 0, idleprocs = 0, threads = 0, spinningthreads = 0,
+          needspinning = kUnknown, idlethreads = 0, runqueue = 0;
+  // Detailed mode only (kUnknown otherwise).
+  int32_t gcwaiting = kUnknown, nmidlelocked = kUnknown, stopwait = kUnknown,
+          sysmonwait = kUnknown;
+  // Per-P local run queues: the "[a b c]" list, or runqsize= of scheddetail P lines.
+  uint32_t local_begin = 0, local_count = 0;  // into SchedTrace::local_queues
+  int64_t local_sum = 0, local_max = 0, local_min = 0;
+  bool detail = false;
+  int32_t detail_index = -1;  // into SchedTrace::details when detail
+};
+
+// What the scheddetail lines after one SCHED line said.
+struct DetailSnapshot {
+  uint32_t sample = 0;
+  uint32_t goroutines = 0;
+  std::array<uint32_t, kGStatusCount + 1> by_status{};  // last slot: unknown status numbers
+  std::vector<std::pair<StringId, uint32_t>> by_wait_reason;  // only for status 4 (waiting)
+  uint32_t ms = 0, ms_blocked = 0, ms_spinning = 0, ms_locked = 0;
+  uint32_t ps = 0, ps_in_syscall = 0;
+  uint32_t locked_goroutines = 0;
+};
+
+struct SchedTrace {
+  std::vector<SchedSample> samples;
+  std::vector<int32_t> local_queues;
+  std::vector<DetailSnapshot> details;
+  StringPool wait_reasons;
+  uint64_t lines = 0, other_lines = 0;
+  uint64_t malformed = 0, first_malformed_line = 0;
+  std::string first_malformed_why;
+  uint64_t restarts = 0;  // the ms clock went back: several runs in one log
+};
+
+}  // namespace godx::schedlog

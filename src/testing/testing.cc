@@ -1,0 +1,72 @@
+#include "testing/testing.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace godx::testing {
+
+std::string SourceDir() { return GODX_SOURCE_DIR; }
+
+std::string TestData(const std::string& relative) {
+  return SourceDir() + "/testdata/" + relative;
+}
+
+std::optional<std::string> SharedDir() {
+  if (const char* env = std::getenv("GODX_SHARED_DIR")) {
+    if (std::filesystem::is_directory(env)) return std::string(env);
+  }
+  auto p = std::filesystem::path(SourceDir()).parent_path() / "shared";
+  if (std::filesystem::is_directory(p / "corpus")) return p.string();
+  return std::nullopt;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  EXPECT_TRUE(f.good()) << "cannot read " << path;
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+Input InputFromString(const std::string& name, std::string bytes) {
+  auto r = Input::FromBytes(name, std::move(bytes));
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return std::move(r).value();
+}
+
+RunResult RunGodx(const std::string& args, const std::string& stdin_data) {
+  const char* bin = std::getenv("GODX_BIN");
+  RunResult r;
+  if (bin == nullptr) {
+    ADD_FAILURE() << "GODX_BIN is not set (run the tests through ctest)";
+    return r;
+  }
+  char in_path[] = "/tmp/godx-test-in-XXXXXX";
+  char out_path[] = "/tmp/godx-test-out-XXXXXX";
+  char err_path[] = "/tmp/godx-test-err-XXXXXX";
+  int in_fd = mkstemp(in_path), out_fd = mkstemp(out_path), err_fd = mkstemp(err_path);
+  if (write(in_fd, stdin_data.data(), stdin_data.size()) != ssize_t(stdin_data.size())) {
+    ADD_FAILURE() << "cannot write stdin file";
+  }
+  close(in_fd);
+  close(out_fd);
+  close(err_fd);
+  std::string cmd = std::string(bin) + " " + args + " <" + in_path + " >" + out_path + " 2>" +
+                    err_path;
+  int status = std::system(cmd.c_str());
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = ReadFile(out_path);
+  r.err = ReadFile(err_path);
+  unlink(in_path);
+  unlink(out_path);
+  unlink(err_path);
+  return r;
+}
+
+}  // namespace godx::testing

@@ -1,0 +1,39 @@
+// Helpers for tests: where the fixtures are, where ../shared is (tests that need it skip visibly
+// when it is absent), and running the godx binary as a user would.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "core/input.h"
+
+namespace godx::testing {
+
+// The repository's root (the source tree), e.g. for testdata/.
+std::string SourceDir();
+// Path of a file under testdata/.
+std::string TestData(const std::string& relative);
+// ../shared beside the repository (or $GODX_SHARED_DIR); nullopt when absent.
+std::optional<std::string> SharedDir();
+// Reads a whole file; fails the test when it cannot.
+std::string ReadFile(const std::string& path);
+// An Input over in-memory bytes named `name`.
+Input InputFromString(const std::string& name, std::string bytes);
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+// Runs the godx binary ($GODX_BIN, set by CTest) with `args` (shell words, already quoted as
+// needed), feeding `stdin_data`.
+RunResult RunGodx(const std::string& args, const std::string& stdin_data = "");
+
+}  // namespace godx::testing
+
+// Skips the current test, with a message naming what is missing, when ../shared is absent.
+#define GODX_REQUIRE_SHARED(var)                                                   \
+  auto var##_opt = ::godx::testing::SharedDir();                                   \
+  if (!var##_opt) GTEST_SKIP() << "../shared is absent: skipping the corpus test"; \
+  const std::string var = *var##_opt

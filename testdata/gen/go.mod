@@ -1,0 +1,3 @@
+module godx.test/gen
+
+go 1.19
