@@ -46,7 +46,9 @@ void AddAnalyzeCommand(CLI::App& root, CommandContext& ctx) {
         continue;
       }
       for (const Signal* s : matched) {
-        auto report = s->analyze(*input);
+        AnalyzeOptions options;
+        options.json = args->out.json;
+        auto report = s->analyze(*input, options);
         if (!report.ok()) {
           PrintError(report.status().message());
           failed = true;

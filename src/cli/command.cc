@@ -60,7 +60,7 @@ int EmitReports(std::vector<Report> reports, const OutputOptions& out) {
 }
 
 int RunPerInput(const std::vector<std::string>& inputs, const OutputOptions& out,
-                const std::function<Result<Report>(const Input&)>& analyze) {
+                const std::function<Result<Report>(const Input&, const AnalyzeOptions&)>& analyze) {
   std::vector<Report> reports;
   bool failed = false;
   for (const auto& path : inputs) {
@@ -70,7 +70,9 @@ int RunPerInput(const std::vector<std::string>& inputs, const OutputOptions& out
       failed = true;
       continue;
     }
-    auto report = analyze(*input);
+    AnalyzeOptions options;
+    options.json = out.json;
+    auto report = analyze(*input, options);
     if (!report.ok()) {
       PrintError(report.status().message());
       failed = true;

@@ -46,7 +46,7 @@ void PrintError(const std::string& message);
 // Opens each input, runs `analyze`, emits the reports. Inputs that fail print one line each on
 // stderr; the exit code is then kExitError (after the other inputs were still reported).
 int RunPerInput(const std::vector<std::string>& inputs, const OutputOptions& out,
-                const std::function<Result<Report>(const Input&)>& analyze);
+                const std::function<Result<Report>(const Input&, const AnalyzeOptions&)>& analyze);
 
 // Registration of each command (one file each, listed in commands.cc).
 using AddCommandFn = void (*)(CLI::App& root, CommandContext& ctx);

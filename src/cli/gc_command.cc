@@ -17,7 +17,7 @@ void AddGcCommand(CLI::App& root, CommandContext& ctx) {
   cmd->add_option("inputs", args->inputs, "Log files ('-' for stdin)")->required();
   AddOutputOptions(cmd, &args->out);
   cmd->callback([args, &ctx] {
-    ctx.exit_code = RunPerInput(args->inputs, args->out, gclog::AnalyzeInput);
+    ctx.exit_code = RunPerInput(args->inputs, args->out, [](const Input& in, const AnalyzeOptions& o) { return gclog::AnalyzeInput(in, o); });
   });
 }
 

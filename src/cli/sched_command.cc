@@ -19,7 +19,7 @@ void AddSchedCommand(CLI::App& root, CommandContext& ctx) {
   cmd->add_option("inputs", args->inputs, "Log files ('-' for stdin)")->required();
   AddOutputOptions(cmd, &args->out);
   cmd->callback([args, &ctx] {
-    ctx.exit_code = RunPerInput(args->inputs, args->out, schedlog::AnalyzeInput);
+    ctx.exit_code = RunPerInput(args->inputs, args->out, [](const Input& in, const AnalyzeOptions& o) { return schedlog::AnalyzeInput(in, o); });
   });
 }
 

@@ -10,9 +10,9 @@ namespace godx::cli {
 std::span<const Signal> Signals() {
   static const Signal kSignals[] = {
       {"gc", "GODEBUG=gctrace=1 garbage collector trace", gclog::SniffGcTrace,
-       gclog::AnalyzeInput},
+       [](const Input& in, const AnalyzeOptions& o) { return gclog::AnalyzeInput(in, o); }},
       {"sched", "GODEBUG=schedtrace=N scheduler trace", schedlog::SniffSchedTrace,
-       schedlog::AnalyzeInput},
+       [](const Input& in, const AnalyzeOptions& o) { return schedlog::AnalyzeInput(in, o); }},
   };
   return kSignals;
 }

@@ -41,6 +41,12 @@ struct Table {
   size_t omitted_rows = 0;
 };
 
+// What the caller will do with a Report: analyses skip work whose output nobody reads (the
+// per-cycle JSON series of a multi-gigabyte log costs more than parsing it).
+struct AnalyzeOptions {
+  bool json = false;
+};
+
 struct Report {
   std::string kind;    // "gc", "sched", ...
   std::string source;  // the input's name

@@ -21,7 +21,7 @@ struct Signal {
   // (gctrace and schedtrace interleaved), so `analyze` runs every signal that scores at least
   // kPresent.
   int (*sniff)(std::string_view head);
-  Result<Report> (*analyze)(const Input& input);
+  Result<Report> (*analyze)(const Input& input, const AnalyzeOptions& options);
 };
 
 inline constexpr int kPresent = 50;

@@ -65,7 +65,7 @@ std::string Mib(double mb) { return FormatBytes(mb * 1024 * 1024); }
 
 }  // namespace
 
-Report AnalyzeGcTrace(const GcTrace& t, const std::string& source) {
+Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const AnalyzeOptions& options) {
   Report r;
   r.kind = "gc";
   r.source = source;
@@ -377,6 +377,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source) {
   s["skipped_lines"] = t.other_lines;
   s["malformed_lines"] = t.malformed;
 
+  if (!options.json) return r;
   Json series = Json::object();
   auto column = [&](const char* name, auto get) {
     Json col = Json::array();
@@ -402,9 +403,9 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source) {
   return r;
 }
 
-Result<Report> AnalyzeInput(const Input& input) {
+Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options) {
   GODX_ASSIGN_OR_RETURN(GcTrace trace, ReadGcTrace(input));
-  return AnalyzeGcTrace(trace, input.name());
+  return AnalyzeGcTrace(trace, input.name(), options);
 }
 
 }  // namespace godx::gclog

@@ -10,8 +10,9 @@
 
 namespace godx::gclog {
 
-Report AnalyzeGcTrace(const GcTrace& trace, const std::string& source);
+Report AnalyzeGcTrace(const GcTrace& trace, const std::string& source,
+                      const AnalyzeOptions& options = {});
 // ReadGcTrace + AnalyzeGcTrace: the row `godx analyze` uses.
-Result<Report> AnalyzeInput(const Input& input);
+Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options = {});
 
 }  // namespace godx::gclog

@@ -30,7 +30,8 @@ constexpr uint32_t kLockedMin = 10;
 
 }  // namespace
 
-Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source) {
+Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
+                         const AnalyzeOptions& options) {
   Report r;
   r.kind = "sched";
   r.source = source;
@@ -280,6 +281,7 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source) {
   s["skipped_lines"] = t.other_lines;
   s["malformed_lines"] = t.malformed;
 
+  if (!options.json) return r;
   Json series = Json::object();
   auto column = [&](const char* name, auto get) {
     Json col = Json::array();
@@ -299,9 +301,9 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source) {
   return r;
 }
 
-Result<Report> AnalyzeInput(const Input& input) {
+Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options) {
   GODX_ASSIGN_OR_RETURN(SchedTrace trace, ReadSchedTrace(input));
-  return AnalyzeSchedTrace(trace, input.name());
+  return AnalyzeSchedTrace(trace, input.name(), options);
 }
 
 }  // namespace godx::schedlog

@@ -9,7 +9,8 @@
 
 namespace godx::schedlog {
 
-Report AnalyzeSchedTrace(const SchedTrace& trace, const std::string& source);
-Result<Report> AnalyzeInput(const Input& input);
+Report AnalyzeSchedTrace(const SchedTrace& trace, const std::string& source,
+                         const AnalyzeOptions& options = {});
+Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options = {});
 
 }  // namespace godx::schedlog
