@@ -17,7 +17,8 @@ void AddAnalyzeCommand(CLI::App& root, CommandContext& ctx) {
   auto* cmd = root.add_subcommand(
       "analyze",
       "Recognise each input by its content (not its name) and analyse every signal it holds.\n"
-      "A log with gctrace and schedtrace lines gets both reports. Signals:" +
+      "A log with gctrace and schedtrace lines gets both reports.\n"
+      "Example: godx analyze service.log.gz   Signals:" +
           signals);
   cmd->add_option("inputs", args->inputs, "Files ('-' for stdin)")->required();
   AddOutputOptions(cmd, &args->out);

@@ -19,13 +19,15 @@ void AddHelpCommand(CLI::App& root, CommandContext& ctx) {
   auto* topic = new std::string();  // lives as long as the process; CLI11 binds by pointer
   help->add_option("command", *topic, "The command to explain");
   help->callback([&root, &ctx, topic] {
+    // Through the formatter: App::help() would describe the selected subcommand, `help` itself.
+    auto formatter = root.get_formatter();
     if (topic->empty()) {
-      fmt::print("{}", root.help());
+      fmt::print("{}", formatter->make_help(&root, "godx", CLI::AppFormatMode::Normal));
       return;
     }
     for (auto* sub : root.get_subcommands({})) {
       if (sub->get_name() == *topic) {
-        fmt::print("{}", sub->help());
+        fmt::print("{}", formatter->make_help(sub, "godx " + *topic, CLI::AppFormatMode::Normal));
         return;
       }
     }

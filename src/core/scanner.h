@@ -13,6 +13,8 @@ class Scanner {
   explicit Scanner(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
 
   bool AtEnd() const { return p_ >= end_; }
+  // Bytes consumed since `start` (the data the Scanner was made from).
+  size_t Consumed(std::string_view start) const { return static_cast<size_t>(p_ - start.data()); }
   char Peek() const { return p_ < end_ ? *p_ : '\0'; }
   std::string_view Rest() const { return std::string_view(p_, static_cast<size_t>(end_ - p_)); }
   size_t Remaining() const { return static_cast<size_t>(end_ - p_); }

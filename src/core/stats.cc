@@ -5,7 +5,7 @@
 
 namespace godx {
 
-Distribution Summarize(std::vector<double> v) {
+Distribution Summarize(std::span<double> v) {
   Distribution d;
   d.n = v.size();
   if (v.empty()) return d;
@@ -30,27 +30,23 @@ Distribution Summarize(std::vector<double> v) {
 }
 
 LinearFit FitLine(const std::vector<double>& x, const std::vector<double>& y) {
+  LineFitter fitter;
+  for (size_t i = 0; i < std::min(x.size(), y.size()); ++i) fitter.Add(x[i], y[i]);
+  return fitter.Fit();
+}
+
+LinearFit LineFitter::Fit() const {
   LinearFit f;
-  size_t n = std::min(x.size(), y.size());
-  if (n < 2) return f;
-  double mx = 0, my = 0;
-  for (size_t i = 0; i < n; ++i) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= static_cast<double>(n);
-  my /= static_cast<double>(n);
-  double sxx = 0, sxy = 0, syy = 0;
-  for (size_t i = 0; i < n; ++i) {
-    double dx = x[i] - mx, dy = y[i] - my;
-    sxx += dx * dx;
-    sxy += dx * dy;
-    syy += dy * dy;
-  }
-  if (sxx == 0) return f;
+  if (n_ < 2) return f;
+  double n = static_cast<double>(n_);
+  double sxx = sxx_ - sx_ * sx_ / n;  // centred sums
+  double sxy = sxy_ - sx_ * sy_ / n;
+  double syy = syy_ - sy_ * sy_ / n;
+  if (sxx <= 0) return f;
   f.slope = sxy / sxx;
+  double mx = x0_ + sx_ / n, my = y0_ + sy_ / n;
   f.intercept = my - f.slope * mx;
-  f.r2 = syy == 0 ? 0 : (sxy * sxy) / (sxx * syy);
+  f.r2 = syy <= 0 ? 0 : std::min(1.0, (sxy * sxy) / (sxx * syy));
   return f;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <vector>
 
 namespace godx {
@@ -12,8 +13,11 @@ struct Distribution {
 };
 
 // Nearest-rank percentiles (the value of an actual sample, as a user would find it in the log).
-// Takes the samples by value: it sorts them.
-Distribution Summarize(std::vector<double> samples);
+// Reorders `samples`.
+Distribution Summarize(std::span<double> samples);
+inline Distribution Summarize(std::vector<double> samples) {
+  return Summarize(std::span<double>(samples));
+}
 
 // Least-squares line y = intercept + slope * x, with the coefficient of determination r2
 // (0 when y does not vary).
@@ -21,5 +25,30 @@ struct LinearFit {
   double slope = 0, intercept = 0, r2 = 0;
 };
 LinearFit FitLine(const std::vector<double>& x, const std::vector<double>& y);
+
+// The same fit, one point at a time, without holding the points. Sums are taken relative to the
+// first point so that large x (seconds since start) keep their precision.
+class LineFitter {
+ public:
+  void Add(double x, double y) {
+    if (n_ == 0) {
+      x0_ = x;
+      y0_ = y;
+    }
+    double dx = x - x0_, dy = y - y0_;
+    ++n_;
+    sx_ += dx;
+    sy_ += dy;
+    sxx_ += dx * dx;
+    sxy_ += dx * dy;
+    syy_ += dy * dy;
+  }
+  LinearFit Fit() const;
+  size_t n() const { return n_; }
+
+ private:
+  size_t n_ = 0;
+  double x0_ = 0, y0_ = 0, sx_ = 0, sy_ = 0, sxx_ = 0, sxy_ = 0, syy_ = 0;
+};
 
 }  // namespace godx

@@ -13,16 +13,11 @@ std::string Sig3(double v) {
   if (v >= 10) return fmt::format("{:.1f}", v);
   return fmt::format("{:.2f}", v);
 }
-// Prefixes a minus sign. (Written out: `"-" + s` trips a false -Wrestrict in g++ 12.)
-std::string Negative(std::string s) {
-  s.insert(s.begin(), '-');
-  return s;
-}
 }  // namespace
 
 std::string FormatDuration(double s) {
   if (std::isnan(s)) return "n/a";
-  if (s < 0) return Negative(FormatDuration(-s));
+  if (s < 0) return "-" + FormatDuration(-s);
   if (s == 0) return "0";
   if (s < 1e-6) return fmt::format("{:.0f} ns", s * 1e9);
   if (s < 1e-3) return Sig3(s * 1e6) + " µs";
@@ -36,7 +31,7 @@ std::string FormatDuration(double s) {
 
 std::string FormatBytes(double b) {
   if (std::isnan(b)) return "n/a";
-  if (b < 0) return Negative(FormatBytes(-b));
+  if (b < 0) return "-" + FormatBytes(-b);
   static const char* const kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
   if (b < 1024) return fmt::format("{:.0f} B", b);
   int u = -1;

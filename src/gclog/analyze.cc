@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -19,7 +20,8 @@ constexpr double kAssistCriticalShare = 0.50;
 constexpr double kGcCpuWarn = 0.10;           // GC CPU / (wall × GOMAXPROCS)
 constexpr double kGcCpuCritical = 0.25;
 constexpr double kFrequentPerSecond = 10;     // cycles per second...
-constexpr double kFrequentMaxLiveMb = 64;     // ...with a live heap this small
+constexpr double kFrequentMaxLiveMb = 64;     // ...with a live heap this small...
+constexpr double kFrequentMinCpu = 0.05;      // ...and a GC CPU share that matters
 constexpr double kPauseOutlierMs = 10;        // a pause this long...
 constexpr double kPauseOutlierRatio = 10;     // ...and this many times the median
 constexpr double kLongPauseP99Ms = 10;
@@ -31,26 +33,6 @@ constexpr double kForcedShare = 0.10;
 constexpr uint64_t kForcedMin = 3;
 constexpr double kOvershootShare = 0.25;      // cycles whose heap ended above its goal
 
-// Seconds since the start of the log, made continuous across program restarts (a log holding
-// several runs: the cycle number and clock go back to the start).
-std::vector<double> Timeline(const GcTrace& t, size_t* restarts) {
-  std::vector<double> out;
-  out.reserve(t.cycles.size());
-  double offset = 0, prev = 0;
-  *restarts = 0;
-  for (size_t i = 0; i < t.cycles.size(); ++i) {
-    const GcCycle& c = t.cycles[i];
-    double at = std::isnan(c.at_s) ? static_cast<double>(i) : c.at_s;
-    if (i > 0 && c.num < t.cycles[i - 1].num && at < prev) {
-      ++*restarts;
-      offset = out.back();
-    }
-    prev = at;
-    out.push_back(offset + at);
-  }
-  return out;
-}
-
 Json DistJson(const Distribution& d) {
   return Json{{"p50", d.p50}, {"p90", d.p90}, {"p99", d.p99}, {"max", d.max},
               {"mean", d.mean}, {"total", d.sum}};
@@ -61,7 +43,8 @@ std::string DistText(const Distribution& d) {
                      FormatMs(d.p99), FormatMs(d.max));
 }
 
-std::string Mib(double mb) { return FormatBytes(mb * 1024 * 1024); }
+// The runtime prints heap sizes truncated to whole MiB, so 0 means "under 1 MiB".
+std::string Mib(double mb) { return mb == 0 ? "<1 MiB" : FormatBytes(mb * 1024 * 1024); }
 
 }  // namespace
 
@@ -71,8 +54,8 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   r.source = source;
   const auto& cs = t.cycles;
   const size_t n = cs.size();
-  size_t restarts = 0;
-  std::vector<double> when = Timeline(t, &restarts);
+  auto when = [&](size_t i) { return cs[i].t_s; };
+  const size_t restarts = t.restarts;
   const bool timed = cs.front().format != GcFormat::kGo14;
 
   // Formats seen (a log can mix them only when several programs wrote to it).
@@ -80,15 +63,28 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   for (const auto& c : cs) format = std::max(format, c.format);
 
   // Pauses, mark phase, CPU.
-  std::vector<double> pauses, marks;
+  // Percentiles reorder these; per-cycle values are read from `cs` afterwards.
+  BigVector<double> pauses, marks;
   pauses.reserve(n);
-  marks.reserve(n);
+  marks.reserve(timed ? n : 0);
+  size_t worst = 0;  // the cycle with the longest pause
+  std::vector<size_t> longest;  // the five longest pauses, a min-heap by pause
+  auto shorter = [&](size_t a, size_t b) { return cs[a].PauseMs() > cs[b].PauseMs(); };
   double cpu_total = 0, cpu_assist = 0, cpu_bg = 0, cpu_idle = 0, cpu_stw = 0, proc_ms = 0;
   uint64_t forced = 0, overshoot = 0, with_goal = 0;
   int min_p = INT32_MAX, max_p = 0, p_changes = 0;
   for (size_t i = 0; i < n; ++i) {
     const GcCycle& c = cs[i];
     pauses.push_back(c.PauseMs());
+    if (pauses.back() > cs[worst].PauseMs()) worst = i;
+    if (longest.size() < 5 || shorter(i, longest.front())) {
+      longest.push_back(i);
+      std::push_heap(longest.begin(), longest.end(), shorter);
+      if (longest.size() > 5) {
+        std::pop_heap(longest.begin(), longest.end(), shorter);
+        longest.pop_back();
+      }
+    }
     if (timed) marks.push_back(c.mark_ms);
     if (c.has_cpu) {
       cpu_total += c.CpuMs();
@@ -97,7 +93,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
       cpu_idle += c.cpu_idle_ms;
       cpu_stw += double(c.cpu_sweep_term_ms) + c.cpu_mark_term_ms + c.cpu_other_ms;
     }
-    if (i + 1 < n) proc_ms += (when[i + 1] - when[i]) * 1000 * c.procs;
+    if (i + 1 < n) proc_ms += (when(i + 1) - when(i)) * 1000 * c.procs;
     forced += c.forced;
     if (c.goal_mb >= 0) {
       ++with_goal;
@@ -107,56 +103,61 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
     max_p = std::max<int>(max_p, c.procs);
     if (i > 0 && c.procs != cs[i - 1].procs) ++p_changes;
   }
-  Distribution pause = Summarize(pauses);
-  Distribution mark = Summarize(marks);
-  const double span_s = n > 1 ? when.back() - when.front() : 0;
+  Distribution pause = Summarize(std::span<double>(pauses));
+  Distribution mark = Summarize(std::span<double>(marks));
+  std::sort_heap(longest.begin(), longest.end(), shorter);
+  const double span_s = n > 1 ? when(n - 1) - when(0) : 0;
   const double per_s = span_s > 0 ? double(n - 1) / span_s : 0;
-  const double gc_cpu_share = proc_ms > 0 ? cpu_total / proc_ms : NAN;
+  // Idle-priority marking only runs on Ps that had nothing else to do, so it is left out of the
+  // share that counts as a cost (and reported beside it).
+  const double gc_cpu_share = proc_ms > 0 ? (cpu_total - cpu_idle) / proc_ms : NAN;
+  const double gc_cpu_share_idle = proc_ms > 0 ? cpu_total / proc_ms : NAN;
   const double assist_share = cpu_total > 0 ? cpu_assist / cpu_total : NAN;
 
   // Live heap: level, growth (a straight line through time), peak.
-  std::vector<double> live, xs;
-  live.reserve(n);
-  xs.reserve(n);
-  double live_max = 0, goal_last = -1, goal_max = -1;
+  // The second half alone shows whether growth goes on or levelled off.
+  LineFitter all, second_half;
+  double live_max = 0, live_mean = 0, goal_last = -1, goal_max = -1;
   for (size_t i = 0; i < n; ++i) {
-    live.push_back(double(cs[i].heap_live_mb));
-    xs.push_back(when[i]);
-    live_max = std::max(live_max, live.back());
+    double live = cs[i].heap_live_mb;
+    all.Add(when(i), live);
+    if (i >= n / 2) second_half.Add(when(i), live);
+    live_max = std::max(live_max, live);
+    live_mean += live;
     if (cs[i].goal_mb >= 0) {
       goal_last = double(cs[i].goal_mb);
       goal_max = std::max(goal_max, goal_last);
     }
   }
-  LinearFit fit = FitLine(xs, live);
-  double live_mean = 0;
-  for (double v : live) live_mean += v;
   live_mean /= double(n);
+  const LinearFit fit = all.Fit();
+  const double live_first = cs.front().heap_live_mb, live_last = cs.back().heap_live_mb;
 
   // Title and facts.
   r.title = fmt::format("GC trace: {} cycles{} ({} format)", FormatCount(n),
                         timed && span_s > 0 ? " over " + FormatDuration(span_s) : "",
                         GcFormatName(format));
   if (timed && span_s > 0) {
-    r.facts.push_back({"Frequency", fmt::format("{} cycles, mean interval {}",
-                                                FormatRate(per_s, "GC"),
+    r.facts.push_back({"Frequency", fmt::format("{}, mean interval {}",
+                                                FormatRate(per_s, "cycles"),
                                                 FormatDuration(span_s / double(n - 1)))});
   }
   r.facts.push_back({"Pause (STW)", DistText(pause) + " per cycle"});
   if (timed) r.facts.push_back({"Concurrent mark", DistText(mark)});
   if (cpu_total > 0) {
     r.facts.push_back(
-        {"GC CPU", fmt::format("{} of {} P·s{} · runtime says {}% since start",
+        {"GC CPU", fmt::format("{} of the CPU available to Go ({} with idle-time marking; {} = "
+                               "wall time × GOMAXPROCS) · runtime's own figure {}%",
                                std::isnan(gc_cpu_share) ? "n/a" : FormatPercent(gc_cpu_share),
-                               FormatDuration(proc_ms / 1000), "",
-                               unsigned(cs.back().util_pct))});
+                               std::isnan(gc_cpu_share) ? "n/a" : FormatPercent(gc_cpu_share_idle),
+                               FormatDuration(proc_ms / 1000), unsigned(cs.back().util_pct))});
     r.facts.push_back(
         {"Mark CPU", fmt::format("assist {} · background {} · idle {} (assist {} of GC CPU)",
                                  FormatMs(cpu_assist), FormatMs(cpu_bg), FormatMs(cpu_idle),
                                  FormatPercent(assist_share))});
   }
   r.facts.push_back({"Live heap",
-                     fmt::format("{} → {} (peak {}){}", Mib(live.front()), Mib(live.back()),
+                     fmt::format("{} → {} (peak {}){}", Mib(live_first), Mib(live_last),
                                  Mib(live_max),
                                  timed && span_s > 0
                                      ? fmt::format(", trend {}/min (r² {:.2f})",
@@ -197,24 +198,26 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
         "gc-cpu-high",
         gc_cpu_share >= kGcCpuCritical ? Severity::kCritical : Severity::kWarning,
         fmt::format("GC used {} of the CPU available to Go", FormatPercent(gc_cpu_share)),
-        {fmt::format("{} of GC CPU in {} of wall time at GOMAXPROCS {}", FormatMs(cpu_total),
-                     FormatDuration(span_s), max_p),
+        {fmt::format("{} of GC CPU (not counting {} of idle-time marking) in {} of wall time at "
+                     "GOMAXPROCS {}",
+                     FormatMs(cpu_total - cpu_idle), FormatMs(cpu_idle), FormatDuration(span_s),
+                     max_p),
          fmt::format("the runtime's own cumulative figure: {}%", unsigned(cs.back().util_pct))},
         "Profile allocations (go tool pprof -sample_index=alloc_space, or godx pprof on an allocs "
         "profile) and cut the top sites; raising GOGC trades memory for GC CPU."});
   }
-  if (timed && per_s >= kFrequentPerSecond && live_mean < kFrequentMaxLiveMb) {
+  if (timed && per_s >= kFrequentPerSecond && live_mean < kFrequentMaxLiveMb &&
+      (std::isnan(gc_cpu_share) || gc_cpu_share >= kFrequentMinCpu)) {
     r.findings.push_back(Finding{
         "gc-frequent-small-heap", Severity::kWarning,
         fmt::format("GC runs {} with only {} live", FormatRate(per_s, "times"), Mib(live_mean)),
-        {fmt::format("{} cycles in {}, mean live heap {}, mean goal {}", FormatCount(n),
+        {fmt::format("{} cycles in {}, mean live heap {}, last goal {}", FormatCount(n),
                      FormatDuration(span_s), Mib(live_mean), goal_last >= 0 ? Mib(goal_last) : "n/a")},
         "A small heap with a high allocation rate makes the GC run constantly. Raise GOGC (e.g. "
         "200-400) or set GOMEMLIMIT to the memory you can afford, with GOGC=off if the limit is "
         "the only bound you want."});
   }
   if (pause.max >= kPauseOutlierMs && pause.max >= kPauseOutlierRatio * std::max(pause.p50, 1e-3)) {
-    size_t worst = size_t(std::max_element(pauses.begin(), pauses.end()) - pauses.begin());
     const GcCycle& c = cs[worst];
     r.findings.push_back(Finding{
         "gc-pause-outlier", Severity::kWarning,
@@ -238,18 +241,17 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
         "available."});
   }
   if (timed && n >= kLeakMinCycles && fit.slope > 0 && fit.r2 >= kLeakMinR2) {
-    double start = fit.intercept + fit.slope * when.front();
-    double end = fit.intercept + fit.slope * when.back();
+    double start = fit.intercept + fit.slope * when(0);
+    double end = fit.intercept + fit.slope * when(n - 1);
     // Still growing at the end: the second half on its own must keep climbing.
-    std::vector<double> x2(xs.begin() + long(n / 2), xs.end()), y2(live.begin() + long(n / 2), live.end());
-    LinearFit late = FitLine(x2, y2);
+    LinearFit late = second_half.Fit();
     if (end - start >= kLeakMinGrowthMb && end >= kLeakMinGrowth * std::max(start, 1.0) &&
         late.slope > 0.25 * fit.slope) {
       r.findings.push_back(Finding{
           "gc-live-heap-growth", Severity::kWarning,
           fmt::format("Live heap grows steadily: +{}/min, a leak suspect", Mib(fit.slope * 60)),
-          {fmt::format("live heap {} at cycle {} → {} at cycle {} over {}", Mib(live.front()),
-                       cs.front().num, Mib(live.back()), cs.back().num, FormatDuration(span_s)),
+          {fmt::format("live heap {} at cycle {} → {} at cycle {} over {}", Mib(live_first),
+                       cs.front().num, Mib(live_last), cs.back().num, FormatDuration(span_s)),
            fmt::format("straight-line fit r² {:.2f} over {} cycles; still growing in the second "
                        "half (+{}/min)",
                        fit.r2, FormatCount(n), Mib(late.slope * 60))},
@@ -304,16 +306,11 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   {
     Table top{"Longest pauses", {"cycle", "line", "at", "pause", "sweep term", "mark term", "heap"},
               {true, true, true, true, true, true, false}, {}, 0};
-    std::vector<size_t> idx(n);
-    for (size_t i = 0; i < n; ++i) idx[i] = i;
-    size_t k = std::min<size_t>(5, n);
-    std::partial_sort(idx.begin(), idx.begin() + long(k), idx.end(),
-                      [&](size_t a, size_t b) { return pauses[a] > pauses[b]; });
-    for (size_t j = 0; j < k; ++j) {
-      const GcCycle& c = cs[idx[j]];
+    for (size_t j : longest) {
+      const GcCycle& c = cs[j];
       top.rows.push_back({std::to_string(c.num), std::to_string(c.line),
                           timed ? fmt::format("{:.3f}s", c.at_s) : "",
-                          FormatMs(pauses[idx[j]]), FormatMs(c.sweep_term_ms),
+                          FormatMs(c.PauseMs()), FormatMs(c.sweep_term_ms),
                           FormatMs(c.mark_term_ms),
                           fmt::format("{}→{}→{} MB", c.heap_start_mb, c.heap_end_mb,
                                       c.heap_live_mb)});
@@ -326,25 +323,23 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
     const int kWindows = 10;
     size_t i = 0;
     for (int w = 0; w < kWindows; ++w) {
-      double lo = when.front() + span_s * w / kWindows;
-      double hi = w + 1 == kWindows ? INFINITY : when.front() + span_s * (w + 1) / kWindows;
+      double lo = when(0) + span_s * w / kWindows;
+      double hi = w + 1 == kWindows ? INFINITY : when(0) + span_s * (w + 1) / kWindows;
       std::vector<double> wp;
       double assist = 0, all = 0;
-      size_t first = i;
-      while (i < n && when[i] < hi) {
-        wp.push_back(pauses[i]);
+      while (i < n && when(i) < hi) {
+        wp.push_back(cs[i].PauseMs());
         assist += cs[i].cpu_assist_ms;
         all += cs[i].CpuMs();
         ++i;
       }
       if (wp.empty()) continue;
       Distribution d = Summarize(wp);
-      tl.rows.push_back({FormatDuration(lo - when.front()), FormatCount(wp.size()),
+      tl.rows.push_back({FormatDuration(lo - when(0)), FormatCount(wp.size()),
                          fmt::format("{:.1f}", double(wp.size()) / (span_s / kWindows)),
                          FormatMs(d.p99), all > 0 ? FormatPercent(assist / all) : "n/a",
                          Mib(double(cs[i - 1].heap_live_mb)),
                          cs[i - 1].goal_mb >= 0 ? Mib(double(cs[i - 1].goal_mb)) : "n/a"});
-      (void)first;
     }
     r.tables.push_back(std::move(tl));
   }
@@ -358,6 +353,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   s["pause_ms"] = DistJson(pause);
   s["mark_ms"] = timed ? DistJson(mark) : Json(nullptr);
   s["gc_cpu"] = Json{{"computed_pct", std::isnan(gc_cpu_share) ? Json(nullptr) : Json(gc_cpu_share * 100)},
+                     {"computed_with_idle_pct", std::isnan(gc_cpu_share_idle) ? Json(nullptr) : Json(gc_cpu_share_idle * 100)},
                      {"runtime_pct", cs.back().util_pct},
                      {"total_ms", cpu_total},
                      {"stw_ms", cpu_stw},
@@ -365,7 +361,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
                      {"background_ms", cpu_bg},
                      {"idle_ms", cpu_idle},
                      {"assist_share_pct", std::isnan(assist_share) ? Json(nullptr) : Json(assist_share * 100)}};
-  s["live_heap_mb"] = Json{{"first", live.front()}, {"last", live.back()}, {"max", live_max},
+  s["live_heap_mb"] = Json{{"first", live_first}, {"last", live_last}, {"max", live_max},
                            {"slope_mb_per_min", fit.slope * 60}, {"r2", fit.r2}};
   s["heap_goal_mb"] = goal_last >= 0 ? Json{{"last", goal_last}, {"max", goal_max}} : Json(nullptr);
   s["forced_cycles"] = forced;
@@ -386,8 +382,8 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   };
   column("cycle", [&](size_t i) { return cs[i].num; });
   column("line", [&](size_t i) { return cs[i].line; });
-  column("t_s", [&](size_t i) { return timed ? Json(when[i]) : Json(nullptr); });
-  column("pause_ms", [&](size_t i) { return pauses[i]; });
+  column("t_s", [&](size_t i) { return timed ? Json(when(i)) : Json(nullptr); });
+  column("pause_ms", [&](size_t i) { return cs[i].PauseMs(); });
   column("mark_ms", [&](size_t i) { return cs[i].mark_ms; });
   column("cpu_assist_ms", [&](size_t i) { return cs[i].cpu_assist_ms; });
   column("cpu_background_ms", [&](size_t i) { return cs[i].cpu_background_ms; });

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/big_vector.h"
+
 namespace godx::gclog {
 
 // The eras of the gctrace line (docs/formats/gctrace.md).
@@ -18,24 +20,28 @@ enum class GcFormat : uint8_t {
 };
 const char* GcFormatName(GcFormat f);
 
+// Kept small (96 bytes): a multi-gigabyte log holds millions of cycles.
 struct GcCycle {
   uint64_t line = 0;  // 1-based line number in the input
+  double at_s = NAN;  // seconds since program start, as printed; NaN for ≤1.4
+  // Seconds on one clock for the whole log: at_s, plus the length of earlier runs when the log
+  // holds several (the cycle number and clock restart); the cycle's index for ≤1.4.
+  double t_s = 0;
   uint32_t num = 0;   // the runtime's cycle number
-  GcFormat format = GcFormat::kGo16;
-  bool forced = false;  // "(forced)": runtime.GC() or debug.FreeOSMemory
   uint16_t procs = 0;   // GOMAXPROCS during the cycle (≤1.4: the number of GC procs)
   uint8_t util_pct = 0;  // runtime's GC CPU share since program start, truncated
-  double at_s = NAN;     // seconds since program start; NaN for ≤1.4
+  GcFormat format = GcFormat::kGo16;
+  bool forced = false;  // "(forced)": runtime.GC() or debug.FreeOSMemory
+  bool has_cpu = false;
   // Wall clock, ms. Stop-the-world: sweep termination, mark termination, and the other STW
   // phases (Go 1.5's write-barrier install; the whole cycle for ≤1.4).
   float sweep_term_ms = 0, mark_ms = 0, mark_term_ms = 0, other_stw_ms = 0;
   // CPU time, ms. `cpu_other_ms` is Go 1.5's scan and write-barrier-install CPU.
   float cpu_sweep_term_ms = 0, cpu_assist_ms = 0, cpu_background_ms = 0, cpu_idle_ms = 0,
         cpu_mark_term_ms = 0, cpu_other_ms = 0;
-  bool has_cpu = false;
   // Heap, MiB: at GC start, at GC end, marked live; the goal (-1 when the era lacks it); stack and
   // globals scan sizes (-1 before 1.18).
-  int64_t heap_start_mb = 0, heap_end_mb = 0, heap_live_mb = 0, goal_mb = -1, stacks_mb = -1,
+  int32_t heap_start_mb = 0, heap_end_mb = 0, heap_live_mb = 0, goal_mb = -1, stacks_mb = -1,
           globals_mb = -1;
 
   double PauseMs() const { return double(sweep_term_ms) + mark_term_ms + other_stw_ms; }
@@ -56,11 +62,12 @@ struct ScavengerStats {
 };
 
 struct GcTrace {
-  std::vector<GcCycle> cycles;
+  BigVector<GcCycle> cycles;
   ScavengerStats scavenger;
   uint64_t gc_forced_lines = 0;  // "GC forced": sysmon's 2-minute forced GC
   uint64_t lines = 0;            // lines read
   uint64_t other_lines = 0;      // lines that were not GC/scavenger lines (program output, ...)
+  uint64_t restarts = 0;         // times the cycle numbers started again (several runs in a log)
   uint64_t malformed = 0;        // lines that looked like runtime lines but did not parse
   uint64_t first_malformed_line = 0;
   std::string first_malformed_why;

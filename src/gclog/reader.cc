@@ -1,5 +1,8 @@
 #include "gclog/reader.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "core/line_cursor.h"
@@ -24,6 +27,9 @@ const char* GcFormatName(GcFormat f) {
 }
 
 namespace {
+
+// Heap sizes in MiB, saturated (a corrupt line must not wrap a size negative).
+int32_t Mb(uint64_t v) { return static_cast<int32_t>(std::min<uint64_t>(v, INT32_MAX)); }
 
 bool Fail(std::string* why, const char* what) {
   if (why) *why = what;
@@ -50,8 +56,8 @@ bool ParseGo14(Scanner& s, GcCycle* c, std::string* why) {
   c->procs = static_cast<uint16_t>(std::min<uint64_t>(procs, UINT16_MAX));
   // The whole collection stopped the world before Go 1.5.
   c->other_stw_ms = static_cast<float>((t[0] + t[1] + t[2] + t[3]) / 1000.0);
-  c->heap_start_mb = static_cast<int64_t>(h0);
-  c->heap_end_mb = c->heap_live_mb = static_cast<int64_t>(h1);
+  c->heap_start_mb = Mb(h0);
+  c->heap_end_mb = c->heap_live_mb = Mb(h1);
   return true;
 }
 
@@ -124,20 +130,20 @@ bool ParseModern(Scanner& s, GcCycle* c, std::string* why) {
       !s.Literal(" MB, ")) {
     return Fail(why, "'A->B->C MB, '");
   }
-  c->heap_start_mb = static_cast<int64_t>(h0);
-  c->heap_end_mb = static_cast<int64_t>(h1);
-  c->heap_live_mb = static_cast<int64_t>(h2);
+  c->heap_start_mb = Mb(h0);
+  c->heap_end_mb = Mb(h1);
+  c->heap_live_mb = Mb(h2);
   // Then: [G MB goal, ][S MB stacks, ][L MB globals, ]P P[ (forced)]
   while (true) {
     uint64_t v;
     if (!s.Uint(&v)) return Fail(why, "'N MB goal, ' or 'N P'");
     if (s.Literal(" MB goal, ")) {
-      c->goal_mb = static_cast<int64_t>(v);
+      c->goal_mb = Mb(v);
     } else if (s.Literal(" MB stacks, ")) {
-      c->stacks_mb = static_cast<int64_t>(v);
+      c->stacks_mb = Mb(v);
       c->format = GcFormat::kGo118;
     } else if (s.Literal(" MB globals, ")) {
-      c->globals_mb = static_cast<int64_t>(v);
+      c->globals_mb = Mb(v);
       c->format = GcFormat::kGo118;
     } else if (s.Literal(" P")) {
       c->procs = static_cast<uint16_t>(std::min<uint64_t>(v, UINT16_MAX));
@@ -199,15 +205,15 @@ void NoteMalformed(GcTrace* t, uint64_t line, std::string why) {
 
 }  // namespace
 
-std::optional<GcCycle> ParseGcLine(std::string_view line, std::string* why) {
+std::optional<GcCycle> ParseGcLine(std::string_view line, std::string* why, size_t* stop) {
   Scanner s(line);
-  if (!s.Literal("gc")) {
-    Fail(why, "'gc'");
+  GcCycle c;
+  bool ok = s.Literal("gc") && (s.Char(' ') ? ParseModern(s, &c, why) : ParseGo14(s, &c, why));
+  if (!ok) {
+    if (s.Consumed(line) < 2) Fail(why, "'gc'");
+    if (stop) *stop = s.Consumed(line);
     return std::nullopt;
   }
-  GcCycle c;
-  bool ok = s.Char(' ') ? ParseModern(s, &c, why) : ParseGo14(s, &c, why);
-  if (!ok) return std::nullopt;
   return c;
 }
 
@@ -225,63 +231,126 @@ int SniffGcTrace(std::string_view head) {
   return hits == 1 ? 60 : 0;
 }
 
+namespace {
+
+// Where a gctrace record starts in a line that does not begin with one: after a log prefix
+// ("2024-05-01T10:00:00Z app: gc 12 @...") or after a partial program line that the runtime's
+// output cut into ("request 50gc 12 @..."). npos when there is none.
+size_t FindGcStart(std::string_view line) {
+  size_t at = line.find("gc ");
+  while (at != std::string_view::npos) {
+    char next = at + 3 < line.size() ? line[at + 3] : '\0';
+    if (next == '#' || static_cast<unsigned>(next - '0') <= 9) return at;
+    at = line.find("gc ", at + 1);
+  }
+  return std::string_view::npos;
+}
+
+// The runtime prints a gctrace line in pieces, so a program writing to the same stream can land
+// in the middle of it: "gc 566 @0.188s ... 4 MB goal, request 50000 served\n0 MB stacks, ...".
+// The record then continues at the start of a following line. Tries to rejoin the piece before
+// the intrusion (`head`, which parsed up to `stop`) with each of the next two lines; on success
+// advances `lines` past the continuation.
+std::optional<GcCycle> Rejoin(std::string_view head, size_t stop, LineCursor* lines,
+                              std::string* scratch) {
+  constexpr size_t kMaxPartialToken = 12;  // " MB globals," is the longest literal cut short
+  LineCursor ahead = *lines;
+  std::string_view next;
+  for (int tries = 0; tries < 2 && ahead.Next(&next); ++tries) {
+    for (size_t k = stop; k <= std::min(head.size(), stop + kMaxPartialToken); ++k) {
+      scratch->assign(head.substr(0, k));
+      scratch->append(next);
+      if (auto c = ParseGcLine(*scratch)) {
+        *lines = ahead;
+        return c;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Room for the cycles of the whole input, judged from its first MiB, so that the vector does not
+// copy itself while growing through a multi-gigabyte log.
+size_t EstimateCycles(std::string_view data) {
+  std::string_view head = data.substr(0, 1 << 20);
+  size_t hits = 0;
+  for (size_t at = head.find("gc "); at != std::string_view::npos; at = head.find("gc ", at + 3)) {
+    ++hits;
+  }
+  return static_cast<size_t>(double(hits + 16) * double(data.size()) / double(head.size()) * 1.05);
+}
+
+// Lays the runs of a log end to end on one clock: a cycle number lower than the last one, at an
+// earlier time, starts a new run (the program restarted and appended to the same log).
+class RunClock {
+ public:
+  void Place(GcCycle* c, GcTrace* t) {
+    double at = std::isnan(c->at_s) ? static_cast<double>(t->cycles.size()) : c->at_s;
+    if (!t->cycles.empty() && c->num < t->cycles.back().num && at < prev_at_) {
+      ++t->restarts;
+      offset_ = t->cycles.back().t_s;
+    }
+    prev_at_ = at;
+    c->t_s = offset_ + at;
+  }
+
+ private:
+  double offset_ = 0, prev_at_ = 0;
+};
+
+}  // namespace
+
 Result<GcTrace> ReadGcTrace(const Input& input) {
   std::string_view data = input.data();
-  if (data.empty()) return Status::Error(fmt::format("{}: empty input, expected GODEBUG=gctrace=1 output", input.name()));
+  if (data.empty()) {
+    return Status::Error(
+        fmt::format("{}: empty input, expected GODEBUG=gctrace=1 output", input.name()));
+  }
   if (LooksBinary(data)) {
     return Status::Error(fmt::format(
         "{}: binary data at offset 0, expected text lines from GODEBUG=gctrace=1", input.name()));
   }
   GcTrace t;
+  t.cycles.reserve(EstimateCycles(data));
+  RunClock clock;
   LineCursor lines(data);
   Progress progress("reading " + input.name(), data.size());
   std::string_view line;
-  std::string why;
+  std::string why, scratch;
   while (lines.Next(&line)) {
     if ((lines.line_number() & 0xffff) == 0) progress.Update(lines.offset());
-    if (line.empty()) {
+    uint64_t lineno = lines.line_number();
+    size_t at = std::string_view::npos;
+    if (line.size() > 3 && line[0] == 'g' && line[1] == 'c' &&
+        (line[2] == ' ' || static_cast<unsigned>(line[2] - '0') <= 9)) {
+      at = 0;
+    } else if (!line.empty() && line[0] == 's' &&
+               (ParseScvg(line, &t.scavenger) || ParseScav(line, &t.scavenger))) {
+      continue;
+    } else if (line == "GC forced") {
+      ++t.gc_forced_lines;
+      continue;
+    } else {
+      at = FindGcStart(line);
+    }
+    if (at == std::string_view::npos) {
       ++t.other_lines;
       continue;
     }
-    switch (line[0]) {
-      case 'g':
-        if (line.size() > 2 && line[1] == 'c') {
-          char c2 = line[2];
-          bool looks = c2 == ' ' || static_cast<unsigned>(c2 - '0') <= 9;
-          if (looks) {
-            if (auto c = ParseGcLine(line, &why)) {
-              c->line = lines.line_number();
-              t.cycles.push_back(*c);
-            } else {
-              NoteMalformed(&t, lines.line_number(), why);
-            }
-            continue;
-          }
-        }
-        break;
-      case 's':
-        if (ParseScvg(line, &t.scavenger) || ParseScav(line, &t.scavenger)) continue;
-        break;
-      case 'G':
-        if (line == "GC forced") {
-          ++t.gc_forced_lines;
-          continue;
-        }
-        break;
-      default:
-        break;
+    std::string_view record = line.substr(at);
+    size_t stop = 0;
+    auto c = ParseGcLine(record, &why, &stop);
+    if (!c && stop >= 3) c = Rejoin(record, stop, &lines, &scratch);
+    if (c) {
+      c->line = lineno;
+      clock.Place(&*c, &t);
+      t.cycles.push_back(*c);
+      if (at > 0) ++t.other_lines;  // the program text before the record
+    } else if (at == 0) {
+      NoteMalformed(&t, lineno, why);
+    } else {
+      ++t.other_lines;  // "gc 3 items" in program output: not ours
     }
-    // A prefixed line ("2024-05-01T10:00:00Z app[1]: gc 12 @..."): parse from the marker, but a
-    // miss is just program output.
-    size_t at = FindMarker(line, "gc ");
-    if (at != std::string_view::npos && at > 0) {
-      if (auto c = ParseGcLine(line.substr(at))) {
-        c->line = lines.line_number();
-        t.cycles.push_back(*c);
-        continue;
-      }
-    }
-    ++t.other_lines;
   }
   t.lines = lines.line_number();
   if (t.cycles.empty()) {

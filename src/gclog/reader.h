@@ -12,8 +12,10 @@
 namespace godx::gclog {
 
 // Parses one line that starts at a gctrace record ("gc 1 @..." or "gc76(1): ...").
-// nullopt when the line is not a well-formed record; `why` (if given) says what was expected.
-std::optional<GcCycle> ParseGcLine(std::string_view line, std::string* why = nullptr);
+// nullopt when the line is not a well-formed record; then `why` (if given) says what was expected
+// and `stop` (if given) how many bytes parsed before that.
+std::optional<GcCycle> ParseGcLine(std::string_view line, std::string* why = nullptr,
+                                   size_t* stop = nullptr);
 
 // Reads every GC and scavenger line of the input. Fails, naming the input, when the input is
 // empty, binary, or holds no gctrace line at all.

@@ -18,7 +18,9 @@ namespace {
 // Thresholds (docs/formats/schedtrace.md).
 constexpr size_t kMinSamples = 3;
 constexpr double kSaturatedShare = 0.5;    // samples with no idle P and a backlog ≥ GOMAXPROCS
-constexpr double kIdleWithWorkShare = 0.2; // samples with idle Ps while the global queue is not empty
+constexpr double kIdleWithWorkShare = 0.2; // samples with idle Ps while the global queue holds...
+constexpr int32_t kIdleWithWorkQueue = 4;  // ...at least this many goroutines (1 or 2 is a wake-up
+                                           // caught in flight, not a problem)
 constexpr int32_t kThreadGrowthMin = 20;   // threads added over the trace
 constexpr double kThreadGrowthR2 = 0.7;
 constexpr int32_t kManyThreadsFactor = 10; // threads ≥ 10 × GOMAXPROCS + 20
@@ -67,7 +69,7 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
     threads.push_back(s.threads);
     int64_t queued = s.runqueue + s.local_sum;
     if (s.idleprocs == 0 && queued >= std::max(1, s.gomaxprocs)) ++saturated;
-    if (s.idleprocs > 0 && s.runqueue > 0) ++idle_with_work;
+    if (s.idleprocs > 0 && s.runqueue >= kIdleWithWorkQueue) ++idle_with_work;
     if (s.local_count > 1) {
       ++with_local;
       if (s.local_max - s.local_min >= kImbalanceMin) ++imbalanced;
@@ -117,8 +119,8 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
         "sched-idle-with-work", Severity::kWarning,
         fmt::format("Ps sat idle while goroutines waited in the global queue in {} samples",
                     FormatCount(idle_with_work)),
-        {fmt::format("{} of {} samples had idleprocs > 0 and runqueue > 0",
-                     FormatCount(idle_with_work), FormatCount(n))},
+        {fmt::format("{} of {} samples had idleprocs > 0 and runqueue ≥ {}",
+                     FormatCount(idle_with_work), FormatCount(n), kIdleWithWorkQueue)},
         "Work is not reaching idle Ps quickly: often goroutines locked to threads "
         "(runtime.LockOSThread), long syscalls or cgo calls holding Ms, or CPU throttling of the "
         "container. Compare with scheddetail=1 output."});

@@ -113,7 +113,8 @@ class Reader {
       d.sample = static_cast<uint32_t>(t_->samples.size());
       t_->details.push_back(std::move(d));
       reasons_.clear();
-      sample.local_begin = static_cast<uint32_t>(t_->local_queues.size());
+      // scheddetail P lines append the local queues, unless the line itself listed them.
+      if (sample.local_count == 0) sample.local_begin = static_cast<uint32_t>(t_->local_queues.size());
     }
     t_->samples.push_back(sample);
     in_detail_ = sample.detail;
@@ -139,7 +140,9 @@ class Reader {
       ++d.ps;
       ForEachField(rest, [&](std::string_view k, std::string_view v) {
         if (k == "status" && ToInt(v) == 2) ++d.ps_in_syscall;
-        if (k == "runqsize") {
+        // Only while the queues stay contiguous with the sample's own (see ParseSched).
+        if (k == "runqsize" &&
+            sample.local_begin + sample.local_count == t_->local_queues.size()) {
           t_->local_queues.push_back(std::max(0, ToInt(v)));
           ++sample.local_count;
         }

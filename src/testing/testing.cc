@@ -57,8 +57,9 @@ RunResult RunGodx(const std::string& args, const std::string& stdin_data) {
   close(in_fd);
   close(out_fd);
   close(err_fd);
-  std::string cmd = std::string(bin) + " " + args + " <" + in_path + " >" + out_path + " 2>" +
-                    err_path;
+  // Runs from the source tree so that inputs are named as a user would type them.
+  std::string cmd = "cd '" + SourceDir() + "' && " + std::string(bin) + " " + args + " <" +
+                    in_path + " >" + out_path + " 2>" + err_path;
   int status = std::system(cmd.c_str());
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = ReadFile(out_path);

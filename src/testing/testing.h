@@ -26,8 +26,8 @@ struct RunResult {
   int exit_code = -1;
   std::string out, err;
 };
-// Runs the godx binary ($GODX_BIN, set by CTest) with `args` (shell words, already quoted as
-// needed), feeding `stdin_data`.
+// Runs the godx binary ($GODX_BIN, set by CTest) from the source directory with `args` (shell
+// words, already quoted as needed), feeding `stdin_data`.
 RunResult RunGodx(const std::string& args, const std::string& stdin_data = "");
 
 }  // namespace godx::testing

@@ -19,10 +19,13 @@ func main() {
 	start := time.Now()
 	for i := 0; time.Since(start) < *dur; i++ {
 		sink = make([]byte, 32<<10) // garbage
-		if i%64 == 0 {
+		if i%128 == 0 {
 			kept = append(kept, make([]byte, 64<<10)) // the leak: never released
 		}
-		if i%200000 == 0 && i > 0 {
+		if i%20 == 0 {
+			time.Sleep(time.Millisecond) // a service's pace, not a tight loop
+		}
+		if i%20000 == 0 && i > 0 {
 			runtime.GC()
 		}
 		if i%5000 == 0 {

@@ -21,7 +21,7 @@ func main() {
 	start := time.Now()
 	for time.Since(start) < *dur {
 		<-tick.C
-		for j := 0; j < 8; j++ {
+		for j := 0; j < 1; j++ {
 			sink = make([]byte, 16<<10)
 		}
 	}

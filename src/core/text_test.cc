@@ -1,0 +1,27 @@
+#include "core/text.h"
+
+#include <gtest/gtest.h>
+
+namespace godx {
+namespace {
+
+TEST(Text, BinaryDetection) {
+  EXPECT_FALSE(LooksBinary("gc 1 @0.001s 0%: ...\nplain text\n"));
+  EXPECT_TRUE(LooksBinary(std::string("\x1f\x8b\x08\x00\x00", 5)));
+  EXPECT_TRUE(LooksBinary(std::string("abc\0def", 7)));
+}
+
+TEST(Text, FindMarkerAtStartAfterPrefixOrNowhere) {
+  EXPECT_EQ(FindMarker("SCHED 0ms: x", "SCHED "), 0u);
+  EXPECT_EQ(FindMarker("2024-05-01T10:00:00Z app: SCHED 0ms", "SCHED "), 26u);
+  EXPECT_EQ(FindMarker("xSCHED 0ms", "SCHED "), std::string_view::npos);
+  EXPECT_EQ(FindMarker("nothing here", "SCHED "), std::string_view::npos);
+}
+
+TEST(Text, FirstLineIsCut) {
+  EXPECT_EQ(FirstLine("abc\r\ndef"), "abc");
+  EXPECT_EQ(FirstLine("abcdef", 3), "abc");
+}
+
+}  // namespace
+}  // namespace godx

@@ -1,0 +1,206 @@
+#include "gclog/reader.h"
+
+#include <gtest/gtest.h>
+
+#include "testing/testing.h"
+
+namespace godx::gclog {
+namespace {
+
+using godx::testing::InputFromString;
+
+// The single lines below are quoted from real logs: the Go 1.4 and 1.5 lines from gcvis's test
+// data and examples, the 1.5 development line from golang/go#10492, the 1.6-1.17 and 1.18+ lines
+// from the runtime's documentation and golang/go#68643 (see docs/formats/gctrace.md). Whole logs
+// from real programs are tested in analyze_test.cc.
+
+TEST(GcTraceReader, ParsesGo14Line) {
+  auto c = ParseGcLine(
+      "gc76(1): 2+1+1390+1 us, 1 -> 3 MB, 16397 (1015746-999349) objects, 12 goroutines, "
+      "1436/1/0 sweeps, 0(0) handoff, 0(0) steal, 0/0/0 yields");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->format, GcFormat::kGo14);
+  EXPECT_EQ(c->num, 76u);
+  EXPECT_EQ(c->procs, 1);
+  EXPECT_FLOAT_EQ(c->other_stw_ms, 1.394f);  // the whole cycle stopped the world
+  EXPECT_DOUBLE_EQ(c->PauseMs(), double(1.394f));
+  EXPECT_EQ(c->heap_start_mb, 1);
+  EXPECT_EQ(c->heap_end_mb, 3);
+  EXPECT_TRUE(std::isnan(c->at_s));
+}
+
+TEST(GcTraceReader, ParsesGo15FiveClockPhases) {
+  auto c = ParseGcLine(
+      "gc 1 @0.166s 0%: 0.22+2.3+0.074+0.76+0.56 ms clock, 0.45+2.3+0+0.55/0.59/0+1.1 ms cpu, "
+      "5->5->1 MB, 4 MB goal, 4 P");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->format, GcFormat::kGo15);
+  EXPECT_DOUBLE_EQ(c->at_s, 0.166);
+  EXPECT_FLOAT_EQ(c->sweep_term_ms, 0.22f);
+  EXPECT_FLOAT_EQ(c->mark_ms, 2.3f + 0.76f);
+  EXPECT_FLOAT_EQ(c->other_stw_ms, 0.074f);  // installing the write barrier stopped the world
+  EXPECT_FLOAT_EQ(c->mark_term_ms, 0.56f);
+  EXPECT_NEAR(c->PauseMs(), 0.22 + 0.074 + 0.56, 1e-6);
+  EXPECT_FLOAT_EQ(c->cpu_sweep_term_ms, 0.45f);
+  EXPECT_FLOAT_EQ(c->cpu_other_ms, 2.3f);
+  EXPECT_FLOAT_EQ(c->cpu_assist_ms, 0.55f);
+  EXPECT_FLOAT_EQ(c->cpu_background_ms, 0.59f);
+  EXPECT_FLOAT_EQ(c->cpu_idle_ms, 0);
+  EXPECT_FLOAT_EQ(c->cpu_mark_term_ms, 1.1f);
+  EXPECT_EQ(c->heap_live_mb, 1);
+  EXPECT_EQ(c->goal_mb, 4);
+  EXPECT_EQ(c->procs, 4);
+  EXPECT_FALSE(c->forced);
+}
+
+TEST(GcTraceReader, ParsesGo15DevelopmentLineWithoutGoal) {
+  auto c = ParseGcLine(
+      "gc #1 @0.296s 0%: 0+0+0+58+0 ms clock, 0+0+0+0/0/0+0 ms cpu, 4->262->262 MB, 1 P");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->num, 1u);
+  EXPECT_EQ(c->goal_mb, -1);
+  EXPECT_EQ(c->heap_end_mb, 262);
+  EXPECT_FLOAT_EQ(c->mark_ms, 58);
+}
+
+TEST(GcTraceReader, ParsesGo16To117ThreePhases) {
+  auto c = ParseGcLine(
+      "gc 1 @0.073s 0%: 0.036+0.73+0.019 ms clock, 0.14+0.72/0.46/0+0.076 ms cpu, 4->4->0 MB, "
+      "5 MB goal, 4 P");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->format, GcFormat::kGo16);
+  EXPECT_FLOAT_EQ(c->sweep_term_ms, 0.036f);
+  EXPECT_FLOAT_EQ(c->mark_ms, 0.73f);
+  EXPECT_FLOAT_EQ(c->mark_term_ms, 0.019f);
+  EXPECT_FLOAT_EQ(c->other_stw_ms, 0);
+  EXPECT_FLOAT_EQ(c->cpu_assist_ms, 0.72f);
+  EXPECT_FLOAT_EQ(c->cpu_background_ms, 0.46f);
+  EXPECT_EQ(c->stacks_mb, -1);
+}
+
+TEST(GcTraceReader, ParsesGo118StacksGlobalsAndForced) {
+  auto c = ParseGcLine(
+      "gc 1 @3.003s 0%: 0.012+0.15+0.003 ms clock, 0.29+0/0.16/0+0.074 ms cpu, 4->4->4 MB, 4 MB "
+      "goal, 0 MB stacks, 0 MB globals, 24 P (forced)");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->format, GcFormat::kGo118);
+  EXPECT_EQ(c->stacks_mb, 0);
+  EXPECT_EQ(c->globals_mb, 0);
+  EXPECT_EQ(c->procs, 24);
+  EXPECT_TRUE(c->forced);
+}
+
+TEST(GcTraceReader, RejectsLinesThatOnlyLookAlike) {
+  std::string why;
+  size_t stop = 0;
+  EXPECT_FALSE(ParseGcLine("gc 3 items collected", &why, &stop));
+  EXPECT_EQ(stop, 4u);
+  EXPECT_FALSE(ParseGcLine("gc 1 @0.1s 0%: 1+2 ms clock, 1+1/1/1+1 ms cpu, 1->1->1 MB, 1 P", &why));
+  EXPECT_NE(why.find("clock"), std::string::npos);
+}
+
+TEST(GcTraceReader, ReadsScavengerLinesOfEveryEra) {
+  auto in = InputFromString("scv.log",
+                            "scvg0: inuse: 3, idle: 0, sys: 4, released: 0, consumed: 4 (MB)\n"
+                            "scvg1: 7 MB released\n"
+                            "scav 12 KiB work, 12 KiB total, 52% util\n"
+                            "scav 4 KiB work (bg), 8 KiB work (eager), 1024 KiB now, 99% util\n"
+                            "GC forced\n"
+                            "gc 1 @0.073s 0%: 0.036+0.73+0.019 ms clock, 0.14+0.72/0.46/0+0.076 ms "
+                            "cpu, 4->4->0 MB, 5 MB goal, 4 P\n");
+  auto t = ReadGcTrace(in);
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_EQ(t->scavenger.scvg_lines, 2u);
+  EXPECT_EQ(t->scavenger.scav_lines, 2u);
+  EXPECT_DOUBLE_EQ(t->scavenger.released_mb, 7);
+  EXPECT_DOUBLE_EQ(t->scavenger.scav_work_kib, 24);
+  EXPECT_EQ(t->scavenger.last_sys_mb, 4);
+  EXPECT_EQ(t->gc_forced_lines, 1u);
+  EXPECT_EQ(t->cycles.size(), 1u);
+  EXPECT_EQ(t->cycles[0].line, 6u);
+  EXPECT_EQ(t->other_lines, 0u);
+}
+
+// Real interleaving seen in testdata/gen/gcleak's output: the program's Printf landed inside the
+// runtime's line, which continues at the start of the next line.
+TEST(GcTraceReader, RejoinsALineSplitByProgramOutput) {
+  auto in = InputFromString(
+      "split.log",
+      "gc 566 @0.188s 18%: 0.004+0.15+0.038 ms clock, 0.008+0.010/0.021/0.011+0.076 ms cpu, "
+      "3->4->1 MB, 4 MB goal, request 50000 served\n"
+      "0 MB stacks, 0 MB globals, 2 P\n"
+      "gc request 675000 served\n"
+      "4275 @1.726s 15%: 0.005+0.15+0.040 ms clock, 0.011+0.019/0.024/0+0.081 ms cpu, 21->23->11 "
+      "MB, 23 MB goal, 0 MB stacks, 0 MB globals, 2 P\n");
+  auto t = ReadGcTrace(in);
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  ASSERT_EQ(t->cycles.size(), 2u);
+  EXPECT_EQ(t->cycles[0].num, 566u);
+  EXPECT_EQ(t->cycles[0].procs, 2);
+  EXPECT_EQ(t->cycles[1].num, 4275u);
+  EXPECT_EQ(t->cycles[1].heap_live_mb, 11);
+  EXPECT_EQ(t->malformed, 0u);
+}
+
+TEST(GcTraceReader, FindsLinesBehindALogPrefix) {
+  auto in = InputFromString(
+      "k8s.log",
+      "2024-05-01T10:00:00.000Z stderr F gc 7 @1.000s 2%: 0.012+0.15+0.003 ms clock, "
+      "0.29+0/0.16/0+0.074 ms cpu, 4->4->4 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 24 P\n"
+      "gc 3 items cleaned\n");
+  auto t = ReadGcTrace(in);
+  ASSERT_TRUE(t.ok());
+  ASSERT_EQ(t->cycles.size(), 1u);
+  EXPECT_EQ(t->cycles[0].num, 7u);
+  EXPECT_EQ(t->malformed, 1u);  // "gc 3 items" starts a line: counted, not fatal
+}
+
+TEST(GcTraceReader, ErrorsNameTheInput) {
+  auto empty = ReadGcTrace(InputFromString("e.log", ""));
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.status().message(), "e.log: empty input, expected GODEBUG=gctrace=1 output");
+  auto none = ReadGcTrace(InputFromString("n.log", "hello\nworld\n"));
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.status().message().find("n.log: no GODEBUG=gctrace=1 lines in 2 lines"),
+            std::string::npos);
+  auto bin = ReadGcTrace(InputFromString("b.bin", std::string("\x7f" "ELF\0\0\0", 7)));
+  ASSERT_FALSE(bin.ok());
+  EXPECT_NE(bin.status().message().find("b.bin: binary data"), std::string::npos);
+  auto bad = ReadGcTrace(InputFromString("m.log", "gc 1 @0.1s 0%: broken\n"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("m.log:1: malformed gctrace line"), std::string::npos);
+}
+
+TEST(GcTraceReader, SniffsGcTraces) {
+  std::string fixture = godx::testing::ReadFile(godx::testing::TestData("gclog/go1.19-gcleak.log"));
+  EXPECT_EQ(SniffGcTrace(fixture), 100);
+  EXPECT_EQ(SniffGcTrace("SCHED 0ms: gomaxprocs=2 idleprocs=0\n"), 0);
+  EXPECT_EQ(SniffGcTrace("goroutine 1 [running]:\n"), 0);
+}
+
+// Inputs cut at every byte offset (a log cut mid-line is normal) never crash and never lose a
+// complete line before the cut.
+TEST(GcTraceReader, EveryTruncationParses) {
+  std::string fixture =
+      godx::testing::ReadFile(godx::testing::TestData("gclog/go1.19-gcsteady.log"));
+  size_t full = ReadGcTrace(InputFromString("f", fixture))->cycles.size();
+  ASSERT_GT(full, 5u);
+  auto count = [](const std::string& text) {
+    auto t = ReadGcTrace(InputFromString("cut", text));
+    return t.ok() ? t->cycles.size() : size_t{0};
+  };
+  size_t last = 0;
+  for (size_t cut = 0; cut <= fixture.size(); ++cut) {
+    std::string prefix = fixture.substr(0, cut);
+    size_t n = count(prefix);
+    // Every complete line before the cut is read; the cut line may add one more record.
+    size_t complete = count(prefix.substr(0, prefix.rfind('\n') + 1));
+    EXPECT_GE(n, complete) << "cut at " << cut;
+    EXPECT_LE(n, complete + 1) << "cut at " << cut;
+    last = n;
+  }
+  EXPECT_EQ(last, full);
+}
+
+}  // namespace
+}  // namespace godx::gclog

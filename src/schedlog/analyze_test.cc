@@ -1,0 +1,93 @@
+#include "schedlog/analyze.h"
+
+#include <algorithm>
+#include <regex>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "schedlog/reader.h"
+#include "testing/testing.h"
+
+namespace godx::schedlog {
+namespace {
+
+using godx::testing::InputFromString;
+using godx::testing::ReadFile;
+using godx::testing::TestData;
+
+Report Analyze(const std::string& path) {
+  auto t = ReadSchedTrace(InputFromString(path, ReadFile(path)));
+  EXPECT_TRUE(t.ok()) << t.status().message();
+  AnalyzeOptions o;
+  o.json = true;
+  return AnalyzeSchedTrace(*t, path, o);
+}
+
+bool Has(const Report& r, const std::string& id) {
+  return std::any_of(r.findings.begin(), r.findings.end(),
+                     [&](const Finding& f) { return f.id == id; });
+}
+
+// Independent reading with std::regex: samples and the largest thread count.
+void ExpectAgreesWithRegex(const std::string& path) {
+  static const std::regex kLine(R"(SCHED \d+ms: gomaxprocs=\d+ idleprocs=\d+ threads=(\d+))");
+  std::istringstream in(ReadFile(path));
+  std::string line;
+  size_t samples = 0;
+  int max_threads = 0;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (!std::regex_search(line, m, kLine)) continue;
+    ++samples;
+    max_threads = std::max(max_threads, std::stoi(m[1]));
+  }
+  Report r = Analyze(path);
+  EXPECT_EQ(r.summary["samples"].get<size_t>(), samples) << path;
+  EXPECT_EQ(r.summary["max_threads"].get<int>(), max_threads) << path;
+}
+
+TEST(SchedTraceAnalysis, FixturesAgreeWithAnIndependentReading) {
+  ExpectAgreesWithRegex(TestData("schedlog/go1.19-schedload.log"));
+  ExpectAgreesWithRegex(TestData("schedlog/go1.19-schedload-detail.log"));
+  ExpectAgreesWithRegex(TestData("samples/gcleak-gctrace-schedtrace.log"));
+}
+
+TEST(SchedTraceAnalysis, LoadedProgramShowsSaturationAndThreadGrowth) {
+  Report r = Analyze(TestData("schedlog/go1.19-schedload.log"));
+  EXPECT_TRUE(Has(r, "sched-cpu-saturated"));
+  EXPECT_TRUE(Has(r, "sched-thread-growth"));
+  EXPECT_GT(r.summary["threads"]["last"].get<int>(), r.summary["threads"]["first"].get<int>() + 20);
+}
+
+TEST(SchedTraceAnalysis, DetailShowsTheMutexPileupAndLockedThreads) {
+  Report r = Analyze(TestData("schedlog/go1.19-schedload-detail.log"));
+  ASSERT_TRUE(r.summary["detail"].is_object());
+  // schedload starts 50 goroutines that wait forever on one sync.Mutex.
+  EXPECT_EQ(r.summary["detail"]["by_wait_reason"]["semacquire"], 50);
+  EXPECT_EQ(r.summary["detail"]["by_wait_class"]["mutex"], 50);
+  EXPECT_TRUE(Has(r, "sched-wait-pileup"));
+  EXPECT_TRUE(Has(r, "sched-locked-goroutines"));
+}
+
+TEST(SchedTraceAnalysis, IdleProgramRaisesNothing) {
+  // gcleak sleeps most of the time: its schedtrace shows idle Ps and a steady thread count.
+  Report r = Analyze(TestData("samples/gcleak-gctrace-schedtrace.log"));
+  for (const auto& f : r.findings) EXPECT_EQ(f.severity, Severity::kInfo) << f.id;
+}
+
+TEST(SchedTraceAnalysis, IdlePsWithQueuedWork) {
+  std::string log;
+  for (int i = 0; i < 10; ++i) {
+    log += "SCHED " + std::to_string(i * 1000) +
+           "ms: gomaxprocs=8 idleprocs=6 threads=12 spinningthreads=0 idlethreads=2 runqueue=40 "
+           "[0 0 0 0 0 0 0 0]\n";
+  }
+  auto t = ReadSchedTrace(InputFromString("i.log", log));
+  Report r = AnalyzeSchedTrace(*t, "i.log");
+  EXPECT_TRUE(Has(r, "sched-idle-with-work"));
+  EXPECT_FALSE(Has(r, "sched-cpu-saturated"));
+}
+
+}  // namespace
+}  // namespace godx::schedlog
