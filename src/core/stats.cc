@@ -5,7 +5,10 @@
 
 namespace godx {
 
-Distribution Summarize(std::span<double> v) {
+namespace {
+
+template <typename T>
+Distribution SummarizeImpl(std::span<T> v) {
   Distribution d;
   d.n = v.size();
   if (v.empty()) return d;
@@ -28,6 +31,11 @@ Distribution Summarize(std::span<double> v) {
   d.mean = d.sum / static_cast<double>(v.size());
   return d;
 }
+
+}  // namespace
+
+Distribution Summarize(std::span<double> v) { return SummarizeImpl(v); }
+Distribution Summarize(std::span<float> v) { return SummarizeImpl(v); }
 
 LinearFit FitLine(const std::vector<double>& x, const std::vector<double>& y) {
   LineFitter fitter;

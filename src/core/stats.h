@@ -15,6 +15,8 @@ struct Distribution {
 // Nearest-rank percentiles (the value of an actual sample, as a user would find it in the log).
 // Reorders `samples`.
 Distribution Summarize(std::span<double> samples);
+// The same over floats: half the memory traffic for the millions of samples of a long log.
+Distribution Summarize(std::span<float> samples);
 inline Distribution Summarize(std::vector<double> samples) {
   return Summarize(std::span<double>(samples));
 }

@@ -60,6 +60,11 @@ std::string FormatPercent(double f) {
   return fmt::format("{:.1f}%", p);
 }
 
+double RoundDecimals(double v, int decimals) {
+  double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
+
 std::string FormatRate(double per_second, const std::string& unit) {
   std::string u = unit.empty() ? "" : " " + unit;
   double a = std::fabs(per_second);

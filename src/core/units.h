@@ -16,6 +16,10 @@ std::string FormatBytes(double bytes);
 std::string FormatCount(uint64_t n);
 // 45.2%; `fraction` is 0..1.
 std::string FormatPercent(double fraction);
+// Rounds to `decimals` places, for JSON: values kept as float print as the input had them
+// (0.037, not 0.03700000047683716).
+double RoundDecimals(double v, int decimals);
+
 // "2.5/s", "40/min" style rate of events per second, choosing the clearest unit.
 std::string FormatRate(double per_second, const std::string& unit = "");
 

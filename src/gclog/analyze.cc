@@ -33,9 +33,12 @@ constexpr double kForcedShare = 0.10;
 constexpr uint64_t kForcedMin = 3;
 constexpr double kOvershootShare = 0.25;      // cycles whose heap ended above its goal
 
+// Milliseconds for JSON: the runtime prints at most microsecond precision.
+double Ms(double v) { return RoundDecimals(v, 6); }
+
 Json DistJson(const Distribution& d) {
-  return Json{{"p50", d.p50}, {"p90", d.p90}, {"p99", d.p99}, {"max", d.max},
-              {"mean", d.mean}, {"total", d.sum}};
+  return Json{{"p50", Ms(d.p50)}, {"p90", Ms(d.p90)}, {"p99", Ms(d.p99)}, {"max", Ms(d.max)},
+              {"mean", Ms(d.mean)}, {"total", Ms(d.sum)}};
 }
 
 std::string DistText(const Distribution& d) {
@@ -64,7 +67,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
 
   // Pauses, mark phase, CPU.
   // Percentiles reorder these; per-cycle values are read from `cs` afterwards.
-  BigVector<double> pauses, marks;
+  std::vector<float> pauses, marks;
   pauses.reserve(n);
   marks.reserve(timed ? n : 0);
   size_t worst = 0;  // the cycle with the longest pause
@@ -75,7 +78,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   int min_p = INT32_MAX, max_p = 0, p_changes = 0;
   for (size_t i = 0; i < n; ++i) {
     const GcCycle& c = cs[i];
-    pauses.push_back(c.PauseMs());
+    pauses.push_back(static_cast<float>(c.PauseMs()));
     if (pauses.back() > cs[worst].PauseMs()) worst = i;
     if (longest.size() < 5 || shorter(i, longest.front())) {
       longest.push_back(i);
@@ -103,8 +106,8 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
     max_p = std::max<int>(max_p, c.procs);
     if (i > 0 && c.procs != cs[i - 1].procs) ++p_changes;
   }
-  Distribution pause = Summarize(std::span<double>(pauses));
-  Distribution mark = Summarize(std::span<double>(marks));
+  Distribution pause = Summarize(std::span<float>(pauses));
+  Distribution mark = Summarize(std::span<float>(marks));
   std::sort_heap(longest.begin(), longest.end(), shorter);
   const double span_s = n > 1 ? when(n - 1) - when(0) : 0;
   const double per_s = span_s > 0 ? double(n - 1) / span_s : 0;
@@ -355,11 +358,11 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   s["gc_cpu"] = Json{{"computed_pct", std::isnan(gc_cpu_share) ? Json(nullptr) : Json(gc_cpu_share * 100)},
                      {"computed_with_idle_pct", std::isnan(gc_cpu_share_idle) ? Json(nullptr) : Json(gc_cpu_share_idle * 100)},
                      {"runtime_pct", cs.back().util_pct},
-                     {"total_ms", cpu_total},
-                     {"stw_ms", cpu_stw},
-                     {"assist_ms", cpu_assist},
-                     {"background_ms", cpu_bg},
-                     {"idle_ms", cpu_idle},
+                     {"total_ms", Ms(cpu_total)},
+                     {"stw_ms", Ms(cpu_stw)},
+                     {"assist_ms", Ms(cpu_assist)},
+                     {"background_ms", Ms(cpu_bg)},
+                     {"idle_ms", Ms(cpu_idle)},
                      {"assist_share_pct", std::isnan(assist_share) ? Json(nullptr) : Json(assist_share * 100)}};
   s["live_heap_mb"] = Json{{"first", live_first}, {"last", live_last}, {"max", live_max},
                            {"slope_mb_per_min", fit.slope * 60}, {"r2", fit.r2}};
@@ -383,12 +386,12 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   column("cycle", [&](size_t i) { return cs[i].num; });
   column("line", [&](size_t i) { return cs[i].line; });
   column("t_s", [&](size_t i) { return timed ? Json(when(i)) : Json(nullptr); });
-  column("pause_ms", [&](size_t i) { return cs[i].PauseMs(); });
-  column("mark_ms", [&](size_t i) { return cs[i].mark_ms; });
-  column("cpu_assist_ms", [&](size_t i) { return cs[i].cpu_assist_ms; });
-  column("cpu_background_ms", [&](size_t i) { return cs[i].cpu_background_ms; });
-  column("cpu_idle_ms", [&](size_t i) { return cs[i].cpu_idle_ms; });
-  column("cpu_total_ms", [&](size_t i) { return cs[i].CpuMs(); });
+  column("pause_ms", [&](size_t i) { return Ms(cs[i].PauseMs()); });
+  column("mark_ms", [&](size_t i) { return Ms(cs[i].mark_ms); });
+  column("cpu_assist_ms", [&](size_t i) { return Ms(cs[i].cpu_assist_ms); });
+  column("cpu_background_ms", [&](size_t i) { return Ms(cs[i].cpu_background_ms); });
+  column("cpu_idle_ms", [&](size_t i) { return Ms(cs[i].cpu_idle_ms); });
+  column("cpu_total_ms", [&](size_t i) { return Ms(cs[i].CpuMs()); });
   column("heap_start_mb", [&](size_t i) { return cs[i].heap_start_mb; });
   column("heap_end_mb", [&](size_t i) { return cs[i].heap_end_mb; });
   column("live_mb", [&](size_t i) { return cs[i].heap_live_mb; });

@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "core/big_vector.h"
-
 namespace godx::gclog {
 
 // The eras of the gctrace line (docs/formats/gctrace.md).
@@ -62,7 +60,7 @@ struct ScavengerStats {
 };
 
 struct GcTrace {
-  BigVector<GcCycle> cycles;
+  std::vector<GcCycle> cycles;
   ScavengerStats scavenger;
   uint64_t gc_forced_lines = 0;  // "GC forced": sysmon's 2-minute forced GC
   uint64_t lines = 0;            // lines read

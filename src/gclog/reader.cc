@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/line_cursor.h"
+#include "core/parallel.h"
 #include "core/progress.h"
 #include "core/scanner.h"
 #include "core/text.h"
@@ -284,11 +285,12 @@ size_t EstimateCycles(std::string_view data) {
 // earlier time, starts a new run (the program restarted and appended to the same log).
 class RunClock {
  public:
-  void Place(GcCycle* c, GcTrace* t) {
-    double at = std::isnan(c->at_s) ? static_cast<double>(t->cycles.size()) : c->at_s;
-    if (!t->cycles.empty() && c->num < t->cycles.back().num && at < prev_at_) {
+  // `c` is cycle `i` of `t`; the cycles before it are placed already.
+  void Place(GcCycle* c, size_t i, GcTrace* t) {
+    double at = std::isnan(c->at_s) ? static_cast<double>(i) : c->at_s;
+    if (i > 0 && c->num < t->cycles[i - 1].num && at < prev_at_) {
       ++t->restarts;
-      offset_ = t->cycles.back().t_s;
+      offset_ = t->cycles[i - 1].t_s;
     }
     prev_at_ = at;
     c->t_s = offset_ + at;
@@ -297,6 +299,85 @@ class RunClock {
  private:
   double offset_ = 0, prev_at_ = 0;
 };
+
+}  // namespace
+
+namespace {
+
+// Reads the lines that start inside the first `len` bytes of `rest` (a piece of the input; `rest`
+// runs on to the end of the input so that a record split across the piece's end can be rejoined).
+// Line numbers are relative to the piece; `overshoot` counts lines past `len` consumed that way.
+void ReadPiece(std::string_view rest, size_t len, GcTrace* t, uint64_t* overshoot,
+               Progress* progress) {
+  LineCursor lines(rest);
+  std::string_view line;
+  std::string why, scratch;
+  while (lines.offset() < len && lines.Next(&line)) {
+    if (progress && (lines.line_number() & 0xffff) == 0) progress->Update(lines.offset());
+    uint64_t lineno = lines.line_number();
+    size_t at = std::string_view::npos;
+    if (line.size() > 3 && line[0] == 'g' && line[1] == 'c' &&
+        (line[2] == ' ' || static_cast<unsigned>(line[2] - '0') <= 9)) {
+      at = 0;
+    } else if (!line.empty() && line[0] == 's' &&
+               (ParseScvg(line, &t->scavenger) || ParseScav(line, &t->scavenger))) {
+      continue;
+    } else if (line == "GC forced") {
+      ++t->gc_forced_lines;
+      continue;
+    } else {
+      at = FindGcStart(line);
+    }
+    if (at == std::string_view::npos) {
+      ++t->other_lines;
+      continue;
+    }
+    std::string_view record = line.substr(at);
+    size_t stop = 0;
+    auto c = ParseGcLine(record, &why, &stop);
+    if (!c && stop >= 3) c = Rejoin(record, stop, &lines, &scratch);
+    if (c) {
+      c->line = lineno;
+      t->cycles.push_back(*c);
+      if (at > 0) ++t->other_lines;  // the program text before the record
+    } else if (at == 0) {
+      NoteMalformed(t, lineno, why);
+    } else {
+      ++t->other_lines;  // "gc 3 items" in program output: not ours
+    }
+  }
+  t->lines = lines.line_number();
+  *overshoot = 0;
+  if (lines.offset() > len) {
+    LineCursor past(rest.substr(len, lines.offset() - len));
+    while (past.Next(&line)) ++*overshoot;
+  }
+}
+
+// Appends piece `p` (read by ReadPiece) to `t`, renumbering its lines after `base` lines.
+void Append(GcTrace* t, GcTrace&& p, uint64_t base) {
+  for (auto& c : p.cycles) c.line += base;
+  if (t->cycles.empty()) {
+    t->cycles = std::move(p.cycles);
+  } else {
+    t->cycles.insert(t->cycles.end(), p.cycles.begin(), p.cycles.end());
+  }
+  ScavengerStats& a = t->scavenger;
+  const ScavengerStats& b = p.scavenger;
+  a.scvg_lines += b.scvg_lines;
+  a.scav_lines += b.scav_lines;
+  a.released_mb += b.released_mb;
+  a.scav_work_kib += b.scav_work_kib;
+  if (b.last_sys_mb >= 0) a.last_sys_mb = b.last_sys_mb;
+  if (b.last_inuse_mb >= 0) a.last_inuse_mb = b.last_inuse_mb;
+  t->gc_forced_lines += p.gc_forced_lines;
+  t->other_lines += p.other_lines;
+  if (p.malformed > 0 && t->malformed == 0) {
+    t->first_malformed_line = p.first_malformed_line + base;
+    t->first_malformed_why = std::move(p.first_malformed_why);
+  }
+  t->malformed += p.malformed;
+}
 
 }  // namespace
 
@@ -310,49 +391,30 @@ Result<GcTrace> ReadGcTrace(const Input& input) {
     return Status::Error(fmt::format(
         "{}: binary data at offset 0, expected text lines from GODEBUG=gctrace=1", input.name()));
   }
+  // Large logs are read in pieces on every core, then merged in order.
+  std::vector<std::string_view> pieces = SplitAtLines(data, PiecesFor(data.size()));
+  std::vector<GcTrace> parts(pieces.size());
+  std::vector<uint64_t> overshoot(pieces.size());
+  Progress progress("reading " + input.name(), pieces[0].size());
+  RunParallel(pieces.size(), [&](size_t i) {
+    size_t begin = static_cast<size_t>(pieces[i].data() - data.data());
+    parts[i].cycles.reserve(EstimateCycles(pieces[i]));
+    ReadPiece(data.substr(begin), pieces[i].size(), &parts[i], &overshoot[i],
+              i == 0 ? &progress : nullptr);
+  });
   GcTrace t;
-  t.cycles.reserve(EstimateCycles(data));
-  RunClock clock;
-  LineCursor lines(data);
-  Progress progress("reading " + input.name(), data.size());
-  std::string_view line;
-  std::string why, scratch;
-  while (lines.Next(&line)) {
-    if ((lines.line_number() & 0xffff) == 0) progress.Update(lines.offset());
-    uint64_t lineno = lines.line_number();
-    size_t at = std::string_view::npos;
-    if (line.size() > 3 && line[0] == 'g' && line[1] == 'c' &&
-        (line[2] == ' ' || static_cast<unsigned>(line[2] - '0') <= 9)) {
-      at = 0;
-    } else if (!line.empty() && line[0] == 's' &&
-               (ParseScvg(line, &t.scavenger) || ParseScav(line, &t.scavenger))) {
-      continue;
-    } else if (line == "GC forced") {
-      ++t.gc_forced_lines;
-      continue;
-    } else {
-      at = FindGcStart(line);
-    }
-    if (at == std::string_view::npos) {
-      ++t.other_lines;
-      continue;
-    }
-    std::string_view record = line.substr(at);
-    size_t stop = 0;
-    auto c = ParseGcLine(record, &why, &stop);
-    if (!c && stop >= 3) c = Rejoin(record, stop, &lines, &scratch);
-    if (c) {
-      c->line = lineno;
-      clock.Place(&*c, &t);
-      t.cycles.push_back(*c);
-      if (at > 0) ++t.other_lines;  // the program text before the record
-    } else if (at == 0) {
-      NoteMalformed(&t, lineno, why);
-    } else {
-      ++t.other_lines;  // "gc 3 items" in program output: not ours
-    }
+  uint64_t base = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    // Lines a piece's last record took from the next piece were counted there as other lines.
+    uint64_t taken = i > 0 ? overshoot[i - 1] : 0;
+    parts[i].other_lines -= std::min(parts[i].other_lines, taken);
+    uint64_t lines = parts[i].lines;
+    Append(&t, std::move(parts[i]), base);
+    base += lines - overshoot[i];
   }
-  t.lines = lines.line_number();
+  t.lines = base;
+  RunClock clock;
+  for (size_t i = 0; i < t.cycles.size(); ++i) clock.Place(&t.cycles[i], i, &t);
   if (t.cycles.empty()) {
     if (t.malformed > 0) {
       return Status::Error(fmt::format("{}:{}: malformed gctrace line: expected {}", input.name(),

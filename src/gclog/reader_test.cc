@@ -204,3 +204,66 @@ TEST(GcTraceReader, EveryTruncationParses) {
 
 }  // namespace
 }  // namespace godx::gclog
+
+namespace godx::gclog {
+namespace {
+
+GcTrace ReadWithThreads(const std::string& data, const char* threads) {
+  setenv("GODX_THREADS", threads, 1);
+  auto t = ReadGcTrace(godx::testing::InputFromString("big.log", data));
+  unsetenv("GODX_THREADS");
+  EXPECT_TRUE(t.ok()) << t.status().message();
+  return std::move(t).value();
+}
+
+void ExpectSame(const GcTrace& a, const GcTrace& b) {
+  ASSERT_EQ(a.cycles.size(), b.cycles.size());
+  for (size_t i = 0; i < a.cycles.size(); ++i) {
+    ASSERT_EQ(a.cycles[i].line, b.cycles[i].line) << i;
+    ASSERT_EQ(a.cycles[i].num, b.cycles[i].num) << i;
+    ASSERT_EQ(a.cycles[i].t_s, b.cycles[i].t_s) << i;
+  }
+  EXPECT_EQ(a.lines, b.lines);
+  EXPECT_EQ(a.other_lines, b.other_lines);
+  EXPECT_EQ(a.malformed, b.malformed);
+  EXPECT_EQ(a.restarts, b.restarts);
+  EXPECT_EQ(a.gc_forced_lines, b.gc_forced_lines);
+}
+
+// A log large enough to be read in pieces on several threads reads exactly as on one.
+TEST(GcTraceReader, PiecesReadOnThreadsMergeToTheSameTrace) {
+  std::string one = godx::testing::ReadFile(
+      godx::testing::TestData("samples/gcleak-gctrace-schedtrace.log"));
+  std::string big;
+  while (big.size() < (40u << 20)) big += one;
+  GcTrace serial = ReadWithThreads(big, "1");
+  GcTrace parallel = ReadWithThreads(big, "3");
+  ExpectSame(serial, parallel);
+  EXPECT_GT(serial.restarts, 100u);  // the sample repeated: each copy is a new run
+}
+
+// A record split by program output exactly where two pieces meet is rejoined once, and its
+// continuation line is not counted again by the next piece.
+TEST(GcTraceReader, RecordSplitAcrossPiecesIsRejoinedOnce) {
+  const std::string head =
+      "gc 566 @0.188s 18%: 0.004+0.15+0.038 ms clock, 0.008+0.010/0.021/0.011+0.076 ms cpu, "
+      "3->4->1 MB, 4 MB goal, request 50000 served\n";
+  const std::string tail = "0 MB stacks, 0 MB globals, 2 P\n";
+  const std::string filler = std::string(99, 'x') + "\n";
+  std::string data;
+  while (data.size() < (17u << 20)) data += filler;
+  size_t before = data.size();
+  size_t total = 2 * (before + 5);  // the middle falls inside `head`
+  data += head + tail;
+  while (data.size() + filler.size() <= total) data += filler;
+  data += std::string(total - data.size() - 1, 'y') + "\n";
+  ASSERT_EQ(data.size(), total);
+  GcTrace serial = ReadWithThreads(data, "1");
+  GcTrace parallel = ReadWithThreads(data, "2");
+  ASSERT_EQ(serial.cycles.size(), 1u);
+  EXPECT_EQ(serial.cycles[0].line, before / filler.size() + 1);
+  ExpectSame(serial, parallel);
+}
+
+}  // namespace
+}  // namespace godx::gclog
