@@ -62,3 +62,25 @@ TEST(Scanner, UntilAndWord) {
 
 }  // namespace
 }  // namespace godx
+
+namespace godx {
+namespace {
+
+TEST(Scanner, DecimalEdgeCases) {
+  double v = -1;
+  Scanner dot("5.");
+  ASSERT_TRUE(dot.Decimal(&v));
+  EXPECT_EQ(v, 5);
+  EXPECT_EQ(dot.Rest(), ".");  // a point without digits is not part of the number
+  Scanner huge("123456789012345678901234567890.5x");
+  ASSERT_TRUE(huge.Decimal(&v));
+  EXPECT_NEAR(v, 1.2345678901234568e29, 1e15);
+  EXPECT_EQ(huge.Rest(), "x");
+  Scanner longfrac("0.1234567890123456789012345");
+  ASSERT_TRUE(longfrac.Decimal(&v));
+  EXPECT_NEAR(v, 0.12345678901234568, 1e-15);
+  EXPECT_TRUE(longfrac.AtEnd());
+}
+
+}  // namespace
+}  // namespace godx

@@ -134,23 +134,26 @@ bool ParseModern(Scanner& s, GcCycle* c, std::string* why) {
   c->heap_start_mb = Mb(h0);
   c->heap_end_mb = Mb(h1);
   c->heap_live_mb = Mb(h2);
-  // Then: [G MB goal, ][S MB stacks, ][L MB globals, ]P P[ (forced)]
+  // Then: [G MB goal, ][S MB stacks, ][L MB globals, ]P P[ (forced)]. The word after "MB"
+  // tells which field follows, so each is tried once.
   while (true) {
     uint64_t v;
     if (!s.Uint(&v)) return Fail(why, "'N MB goal, ' or 'N P'");
-    if (s.Literal(" MB goal, ")) {
-      c->goal_mb = Mb(v);
-    } else if (s.Literal(" MB stacks, ")) {
-      c->stacks_mb = Mb(v);
-      c->format = GcFormat::kGo118;
-    } else if (s.Literal(" MB globals, ")) {
-      c->globals_mb = Mb(v);
-      c->format = GcFormat::kGo118;
-    } else if (s.Literal(" P")) {
+    if (s.Literal(" P")) {
       c->procs = static_cast<uint16_t>(std::min<uint64_t>(v, UINT16_MAX));
       break;
+    }
+    if (!s.Literal(" MB ")) return Fail(why, "'N MB goal, ' or 'N P'");
+    if (s.Literal("goal, ")) {
+      c->goal_mb = Mb(v);
+    } else if (s.Literal("stacks, ")) {
+      c->stacks_mb = Mb(v);
+      c->format = GcFormat::kGo118;
+    } else if (s.Literal("globals, ")) {
+      c->globals_mb = Mb(v);
+      c->format = GcFormat::kGo118;
     } else {
-      return Fail(why, "'N MB goal, ' or 'N P'");
+      return Fail(why, "'N MB goal, ', 'N MB stacks, ' or 'N MB globals, '");
     }
   }
   if (s.Literal(" (forced)")) c->forced = true;
