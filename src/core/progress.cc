@@ -27,6 +27,13 @@ Progress::~Progress() {
   if (drawn_) std::fputs("\r\033[K", stderr);
 }
 
+void Progress::Advance(uint64_t bytes) {
+  if (!active_) return;
+  uint64_t done = done_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+  std::unique_lock<std::mutex> lock(draw_, std::try_to_lock);
+  if (lock.owns_lock()) Update(done);
+}
+
 void Progress::Update(uint64_t done) {
   if (!active_) return;
   auto now = std::chrono::steady_clock::now();

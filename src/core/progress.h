@@ -1,9 +1,12 @@
 // Progress on stderr for work that takes more than a second, only when stderr is a terminal.
 // Cheap to call often: it looks at the clock once per call and draws at most ten times a second.
+// Advance() may be called from several threads at once (readers working on pieces of an input).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 namespace godx {
@@ -17,6 +20,8 @@ class Progress {
   Progress& operator=(const Progress&) = delete;
 
   void Update(uint64_t done);
+  // Adds `bytes` to the work done so far.
+  void Advance(uint64_t bytes);
   // Process-wide switch (--quiet, tests).
   static void SetEnabled(bool enabled);
 
@@ -25,6 +30,8 @@ class Progress {
   uint64_t total_;
   bool active_;
   bool drawn_ = false;
+  std::atomic<uint64_t> done_{0};
+  std::mutex draw_;
   std::chrono::steady_clock::time_point start_, last_;
 };
 

@@ -315,8 +315,12 @@ void ReadPiece(std::string_view rest, size_t len, GcTrace* t, uint64_t* overshoo
   LineCursor lines(rest);
   std::string_view line;
   std::string why, scratch;
+  size_t reported = 0;
   while (lines.offset() < len && lines.Next(&line)) {
-    if (progress && (lines.line_number() & 0xffff) == 0) progress->Update(lines.offset());
+    if ((lines.line_number() & 0xffff) == 0) {
+      progress->Advance(lines.offset() - reported);
+      reported = lines.offset();
+    }
     uint64_t lineno = lines.line_number();
     size_t at = std::string_view::npos;
     if (line.size() > 3 && line[0] == 'g' && line[1] == 'c' &&
@@ -398,12 +402,11 @@ Result<GcTrace> ReadGcTrace(const Input& input) {
   std::vector<std::string_view> pieces = SplitAtLines(data, PiecesFor(data.size()));
   std::vector<GcTrace> parts(pieces.size());
   std::vector<uint64_t> overshoot(pieces.size());
-  Progress progress("reading " + input.name(), pieces[0].size());
+  Progress progress("reading " + input.name(), data.size());
   RunParallel(pieces.size(), [&](size_t i) {
     size_t begin = static_cast<size_t>(pieces[i].data() - data.data());
     parts[i].cycles.reserve(EstimateCycles(pieces[i]));
-    ReadPiece(data.substr(begin), pieces[i].size(), &parts[i], &overshoot[i],
-              i == 0 ? &progress : nullptr);
+    ReadPiece(data.substr(begin), pieces[i].size(), &parts[i], &overshoot[i], &progress);
   });
   GcTrace t;
   uint64_t base = 0;

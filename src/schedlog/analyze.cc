@@ -29,6 +29,7 @@ constexpr double kImbalanceShare = 0.25;
 constexpr uint32_t kPileupMin = 100;       // goroutines in one wait class...
 constexpr double kPileupShare = 0.5;       // ...or this share of at least 20 goroutines
 constexpr uint32_t kLockedMin = 10;
+constexpr double kSpinningShare = 0.25;    // mean spinning Ms ≥ this share of GOMAXPROCS (and ≥ 1)
 
 }  // namespace
 
@@ -144,6 +145,16 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
         fmt::format("{} OS threads for GOMAXPROCS {}", max_threads, max_p),
         {"many threads are parked or blocked in syscalls/cgo"},
         "Usually harmless, but each thread costs memory; look for blocking syscalls or cgo."});
+  }
+  const double spin_mean = sum_spin / dn;
+  if (n >= kMinSamples && spin_mean >= std::max(1.0, kSpinningShare * max_p)) {
+    r.findings.push_back(Finding{
+        "sched-spinning", Severity::kInfo,
+        fmt::format("{:.1f} threads on average spin looking for work", spin_mean),
+        {fmt::format("mean spinningthreads {:.2f} at GOMAXPROCS {} over {} samples", spin_mean, max_p,
+                     FormatCount(n))},
+        "Spinning Ms burn CPU while goroutines are woken in short bursts (many tiny tasks, "
+        "timers, channel ping-pong). Batching work or fewer, longer-lived goroutines reduces it."});
   }
   if (with_local >= kMinSamples && double(imbalanced) >= kImbalanceShare * double(with_local)) {
     r.findings.push_back(Finding{

@@ -76,6 +76,17 @@ TEST(SchedTraceAnalysis, IdleProgramRaisesNothing) {
   for (const auto& f : r.findings) EXPECT_EQ(f.severity, Severity::kInfo) << f.id;
 }
 
+TEST(SchedTraceAnalysis, SpinningThreads) {
+  std::string log;
+  for (int i = 0; i < 5; ++i) {
+    log += "SCHED " + std::to_string(i * 1000) +
+           "ms: gomaxprocs=4 idleprocs=2 threads=10 spinningthreads=2 idlethreads=3 runqueue=0 "
+           "[0 0 0 0]\n";
+  }
+  Report r = AnalyzeSchedTrace(*ReadSchedTrace(InputFromString("s.log", log)), "s.log");
+  EXPECT_TRUE(Has(r, "sched-spinning"));
+}
+
 TEST(SchedTraceAnalysis, IdlePsWithQueuedWork) {
   std::string log;
   for (int i = 0; i < 10; ++i) {
