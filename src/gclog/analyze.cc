@@ -294,8 +294,8 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
         restarts + 1));
   }
   if (t.other_lines > 0) {
-    r.warnings.push_back(fmt::format("{} of {} lines were not GC lines (program output, other "
-                                     "runtime traces) and were skipped",
+    r.warnings.push_back(fmt::format("{} of {} lines held program output or other runtime traces and were "
+                                     "skipped",
                                      FormatCount(t.other_lines), FormatCount(t.lines)));
   }
   if (t.malformed > 0) {

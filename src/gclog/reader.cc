@@ -8,6 +8,7 @@
 #include "core/line_cursor.h"
 #include "core/parallel.h"
 #include "core/progress.h"
+#include "core/rejoin.h"
 #include "core/scanner.h"
 #include "core/text.h"
 
@@ -228,9 +229,16 @@ int SniffGcTrace(std::string_view head) {
   while (lines.Next(&line) && lines.line_number() <= 4000) {
     size_t at = FindMarker(line, "gc ");
     if (at == std::string_view::npos && line.substr(0, 2) == "gc") at = 0;
-    if (at != std::string_view::npos && ParseGcLine(line.substr(at))) {
-      if (++hits >= 2) return 100;
-    }
+    if (at == std::string_view::npos) continue;
+    // A whole record, or the start of one that program output cut short ("gc 5 @0.054s 19{...").
+    size_t stop = 0;
+    bool whole = ParseGcLine(line.substr(at), nullptr, &stop).has_value();
+    Scanner s(line.substr(at));
+    uint64_t num;
+    double when;
+    bool start = s.Literal("gc ") && (s.Char('#') || true) && s.Uint(&num) && s.Literal(" @") &&
+                 s.Decimal(&when);
+    if ((whole || start) && ++hits >= 2) return 100;
   }
   return hits == 1 ? 60 : 0;
 }
@@ -250,28 +258,9 @@ size_t FindGcStart(std::string_view line) {
   return std::string_view::npos;
 }
 
-// The runtime prints a gctrace line in pieces, so a program writing to the same stream can land
-// in the middle of it: "gc 566 @0.188s ... 4 MB goal, request 50000 served\n0 MB stacks, ...".
-// The record then continues at the start of a following line. Tries to rejoin the piece before
-// the intrusion (`head`, which parsed up to `stop`) with each of the next two lines; on success
-// advances `lines` past the continuation.
-std::optional<GcCycle> Rejoin(std::string_view head, size_t stop, LineCursor* lines,
-                              std::string* scratch) {
-  constexpr size_t kMaxPartialToken = 12;  // " MB globals," is the longest literal cut short
-  LineCursor ahead = *lines;
-  std::string_view next;
-  for (int tries = 0; tries < 2 && ahead.Next(&next); ++tries) {
-    for (size_t k = stop; k <= std::min(head.size(), stop + kMaxPartialToken); ++k) {
-      scratch->assign(head.substr(0, k));
-      scratch->append(next);
-      if (auto c = ParseGcLine(*scratch)) {
-        *lines = ahead;
-        return c;
-      }
-    }
-  }
-  return std::nullopt;
-}
+}  // namespace
+
+namespace {
 
 // Room for the cycles of the whole input, judged from its first MiB, so that the vector does not
 // copy itself while growing through a multi-gigabyte log.
@@ -303,9 +292,10 @@ class RunClock {
   double offset_ = 0, prev_at_ = 0;
 };
 
-}  // namespace
 
-namespace {
+const RecordParser kParseGc = [](std::string_view text, size_t* stop) {
+  return ParseGcLine(text, nullptr, stop).has_value();
+};
 
 // Reads the lines that start inside the first `len` bytes of `rest` (a piece of the input; `rest`
 // runs on to the end of the input so that a record split across the piece's end can be rejoined).
@@ -342,11 +332,16 @@ void ReadPiece(std::string_view rest, size_t len, GcTrace* t, uint64_t* overshoo
     std::string_view record = line.substr(at);
     size_t stop = 0;
     auto c = ParseGcLine(record, &why, &stop);
-    if (!c && stop >= 3) c = Rejoin(record, stop, &lines, &scratch);
+    uint64_t program_lines = 0;
+    if (!c && stop >= 3 &&
+        RejoinRecord(record, stop, &lines, kParseGc, &scratch, &program_lines)) {
+      c = ParseGcLine(scratch);
+      t->other_lines += program_lines;
+    }
     if (c) {
       c->line = lineno;
       t->cycles.push_back(*c);
-      if (at > 0) ++t->other_lines;  // the program text before the record
+      if (at > 0 && program_lines == 0) ++t->other_lines;  // program text before the record
     } else if (at == 0) {
       NoteMalformed(t, lineno, why);
     } else {

@@ -267,7 +267,8 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
                                      t.restarts + 1));
   }
   if (t.other_lines > 0) {
-    r.warnings.push_back(fmt::format("{} of {} lines were not scheduler lines and were skipped",
+    r.warnings.push_back(fmt::format("{} of {} lines held program output or other traces and were "
+                                     "skipped",
                                      FormatCount(t.other_lines), FormatCount(t.lines)));
   }
   if (t.malformed > 0) {

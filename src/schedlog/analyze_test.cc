@@ -53,6 +53,26 @@ TEST(SchedTraceAnalysis, FixturesAgreeWithAnIndependentReading) {
   ExpectAgreesWithRegex(TestData("samples/gcleak-gctrace-schedtrace.log"));
 }
 
+// SCHED records shredded by a busy program's JSON lines (see the gclog test of the same fixture):
+// cutting each line where the JSON starts and joining it with the next rebuilds them.
+TEST(SchedTraceAnalysis, ShreddedRecordsOfABusyServiceAreRejoined) {
+  std::string path = TestData("gclog/go1.19-chatty-shredded.log");
+  std::istringstream in(ReadFile(path));
+  std::string line, rebuilt;
+  while (std::getline(in, line)) {
+    size_t json = line.find("{\"level\"");
+    rebuilt += json == std::string::npos ? line + "\n" : line.substr(0, json);
+  }
+  static const std::regex kLine(R"(SCHED \d+ms: gomaxprocs=\d+ idleprocs=\d+ threads=(\d+))");
+  std::istringstream records(rebuilt);
+  size_t want = 0;
+  while (std::getline(records, line)) want += std::regex_search(line, kLine);
+  ASSERT_GE(want, 2u);
+  Report r = Analyze(path);
+  EXPECT_EQ(r.summary["samples"].get<size_t>(), want);
+  EXPECT_EQ(r.summary["malformed_lines"], 0);
+}
+
 TEST(SchedTraceAnalysis, LoadedProgramShowsSaturationAndThreadGrowth) {
   Report r = Analyze(TestData("schedlog/go1.19-schedload.log"));
   EXPECT_TRUE(Has(r, "sched-cpu-saturated"));

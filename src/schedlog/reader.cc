@@ -7,6 +7,7 @@
 
 #include "core/line_cursor.h"
 #include "core/progress.h"
+#include "core/rejoin.h"
 #include "core/scanner.h"
 #include "core/text.h"
 
@@ -59,53 +60,98 @@ bool ForEachField(std::string_view rest, Fn fn) {
   }
 }
 
-void ParseList(std::string_view list, std::vector<int32_t>* out, SchedSample* s) {
-  Scanner sc(list);
-  s->local_begin = static_cast<uint32_t>(out->size());
+
+// "[a b c]" or "[ a b ]": numbers, appended to `out` (when given).
+bool ReadList(Scanner& s, std::vector<int32_t>* out) {
+  if (!s.Char('[')) return false;
   while (true) {
-    sc.SkipSpaces();
+    s.SkipSpaces();
+    if (s.Char(']')) return true;
     uint64_t v;
-    if (!sc.Uint(&v)) break;
-    out->push_back(static_cast<int32_t>(std::min<uint64_t>(v, INT32_MAX)));
+    if (!s.Uint(&v)) return false;
+    if (out) out->push_back(static_cast<int32_t>(std::min<uint64_t>(v, INT32_MAX)));
   }
-  s->local_count = static_cast<uint32_t>(out->size()) - s->local_begin;
 }
+
+}  // namespace
+
+bool ParseSchedLine(std::string_view text, SchedSample* out, std::vector<int32_t>* queues,
+                    size_t* stop) {
+  Scanner s(text);
+  auto fail = [&] {
+    if (stop) *stop = s.Consumed(text);
+    return false;
+  };
+  uint64_t ms;
+  if (!s.Literal("SCHED ") || !s.Uint(&ms) || !s.Literal("ms:")) return fail();
+  SchedSample sample;
+  sample.t_ms = static_cast<int64_t>(ms);
+  queues->clear();
+  bool has_procs = false;
+  while (true) {
+    s.SkipSpaces();
+    if (s.AtEnd()) break;
+    if (s.Peek() == '[') {  // the per-P local run queues (before 1.25 without a key)
+      queues->clear();
+      if (!ReadList(s, queues)) return fail();
+      continue;
+    }
+    std::string_view rest = s.Rest();
+    size_t klen = 0;
+    while (klen < rest.size() && rest[klen] >= 'a' && rest[klen] <= 'z') ++klen;
+    std::string_view key = rest.substr(0, klen);
+    s.Skip(klen);
+    if (key.empty() || !s.Char('=')) return fail();
+    if (s.Peek() == '[') {  // schedticks=[...] (1.25) and future lists: read, not kept
+      if (!ReadList(s, nullptr)) return fail();
+      continue;
+    }
+    // Every value on a SCHED line is a number; anything else means the line was cut.
+    int64_t v;
+    if (!s.Int(&v) || !(s.AtEnd() || s.Peek() == ' ')) return fail();
+    auto i = static_cast<int32_t>(std::clamp<int64_t>(v, INT32_MIN, INT32_MAX));
+    if (key == "gomaxprocs") {
+      sample.gomaxprocs = i;
+      has_procs = true;
+    } else if (key == "idleprocs") {
+      sample.idleprocs = i;
+    } else if (key == "threads") {
+      sample.threads = i;
+    } else if (key == "spinningthreads") {
+      sample.spinningthreads = i;
+    } else if (key == "needspinning") {
+      sample.needspinning = i;
+    } else if (key == "idlethreads") {
+      sample.idlethreads = i;
+    } else if (key == "runqueue") {
+      sample.runqueue = i;
+    } else if (key == "gcwaiting") {
+      sample.gcwaiting = i;
+      sample.detail = true;
+    } else if (key == "nmidlelocked") {
+      sample.nmidlelocked = i;
+    } else if (key == "stopwait") {
+      sample.stopwait = i;
+    } else if (key == "sysmonwait") {
+      sample.sysmonwait = i;
+    }  // unknown future keys are accepted and ignored
+  }
+  if (!has_procs) return fail();
+  *out = sample;
+  return true;
+}
+
+namespace {
 
 class Reader {
  public:
   explicit Reader(SchedTrace* t) : t_(t) {}
 
-  // "SCHED 1004ms: gomaxprocs=4 ..."
-  bool ParseSched(std::string_view line, uint64_t lineno, std::string* why) {
-    Scanner s(line);
-    uint64_t ms;
-    if (!s.Literal("SCHED ") || !s.Uint(&ms) || !s.Literal("ms:")) {
-      *why = "'SCHED Nms: key=value ...'";
-      return false;
-    }
-    SchedSample sample;
-    sample.line = lineno;
-    sample.t_ms = static_cast<int64_t>(ms);
-    bool has_procs = false;
-    bool ok = ForEachField(s.Rest(), [&](std::string_view k, std::string_view v) {
-      if (k == "gomaxprocs") { sample.gomaxprocs = ToInt(v); has_procs = true; }
-      else if (k == "idleprocs") sample.idleprocs = ToInt(v);
-      else if (k == "threads") sample.threads = ToInt(v);
-      else if (k == "spinningthreads") sample.spinningthreads = ToInt(v);
-      else if (k == "needspinning") sample.needspinning = ToInt(v);
-      else if (k == "idlethreads") sample.idlethreads = ToInt(v);
-      else if (k == "runqueue") sample.runqueue = ToInt(v);
-      else if (k == "[]") ParseList(v, &t_->local_queues, &sample);
-      else if (k == "gcwaiting") { sample.gcwaiting = ToInt(v); sample.detail = true; }
-      else if (k == "nmidlelocked") sample.nmidlelocked = ToInt(v);
-      else if (k == "stopwait") sample.stopwait = ToInt(v);
-      else if (k == "sysmonwait") sample.sysmonwait = ToInt(v);
-      // schedticks=[...] (1.25) and unknown future keys are accepted and ignored.
-    });
-    if (!ok || !has_procs) {
-      *why = "'SCHED Nms: gomaxprocs=N ...' with key=value fields";
-      return false;
-    }
+  // Adds a sample read by ParseSchedLine (with its local run queues in `queues`).
+  void AddSample(SchedSample sample, const std::vector<int32_t>& queues) {
+    sample.local_begin = static_cast<uint32_t>(t_->local_queues.size());
+    sample.local_count = static_cast<uint32_t>(queues.size());
+    t_->local_queues.insert(t_->local_queues.end(), queues.begin(), queues.end());
     if (!t_->samples.empty() && sample.t_ms < t_->samples.back().t_ms) ++t_->restarts;
     if (sample.detail) {
       sample.detail_index = static_cast<int32_t>(t_->details.size());
@@ -113,12 +159,9 @@ class Reader {
       d.sample = static_cast<uint32_t>(t_->samples.size());
       t_->details.push_back(std::move(d));
       reasons_.clear();
-      // scheddetail P lines append the local queues, unless the line itself listed them.
-      if (sample.local_count == 0) sample.local_begin = static_cast<uint32_t>(t_->local_queues.size());
     }
     t_->samples.push_back(sample);
     in_detail_ = sample.detail;
-    return true;
   }
 
   // "  P0: ...", "  M3: ...", "  G17: status=4(chan receive) m=-1 lockedm=-1". False when the line
@@ -203,11 +246,17 @@ void Finish(SchedTrace* t) {
 int SniffSchedTrace(std::string_view head) {
   LineCursor lines(head);
   std::string_view line;
+  int bare = 0;
   while (lines.Next(&line) && lines.line_number() <= 4000) {
     size_t at = FindMarker(line, "SCHED ");
-    if (at != std::string_view::npos && line.find("gomaxprocs=", at) != std::string_view::npos) {
-      return 100;
-    }
+    if (at == std::string_view::npos) continue;
+    // "SCHED 100ms:" even when program output cut the rest of the record away; in a busy log
+    // even the time can be cut off ("SCHED {...program output...}"), so two lines that start
+    // with "SCHED " count too.
+    Scanner s(line.substr(at));
+    uint64_t ms;
+    if (s.Literal("SCHED ") && s.Uint(&ms) && s.Literal("ms:")) return 100;
+    if (at == 0 && ++bare >= 2) return 100;
   }
   return 0;
 }
@@ -226,17 +275,38 @@ Result<SchedTrace> ReadSchedTrace(const Input& input) {
   LineCursor lines(data);
   Progress progress("reading " + input.name(), data.size());
   std::string_view line;
-  std::string why;
+  std::string scratch;
+  std::vector<int32_t> queues;
+  const RecordParser kParseSched = [&](std::string_view text, size_t* stop) {
+    SchedSample ignored;
+    std::vector<int32_t> q;
+    return ParseSchedLine(text, &ignored, &q, stop);
+  };
   while (lines.Next(&line)) {
+    uint64_t lines_before = lines.line_number() - 1;
     if ((lines.line_number() & 0xffff) == 0) progress.Update(lines.offset());
     if (!line.empty() && line[0] == ' ' && reader.ParseDetail(line)) continue;
     size_t at = line.empty() || line[0] != 'S' ? FindMarker(line, "SCHED ") : 0;
     if (at != std::string_view::npos && line.substr(at, 6) == "SCHED ") {
-      if (reader.ParseSched(line.substr(at), lines.line_number(), &why)) continue;
+      std::string_view record = line.substr(at);
+      SchedSample sample;
+      size_t stop = 0;
+      uint64_t program_lines = 0;
+      bool ok = ParseSchedLine(record, &sample, &queues, &stop);
+      if (!ok && stop >= 6 &&
+          RejoinRecord(record, stop, &lines, kParseSched, &scratch, &program_lines)) {
+        ok = ParseSchedLine(scratch, &sample, &queues, nullptr);
+        t.other_lines += program_lines;
+      }
+      if (ok) {
+        sample.line = lines_before + 1;
+        reader.AddSample(sample, queues);
+        continue;
+      }
       if (at == 0) {
         if (t.malformed++ == 0) {
-          t.first_malformed_line = lines.line_number();
-          t.first_malformed_why = why;
+          t.first_malformed_line = lines_before + 1;
+          t.first_malformed_why = "'SCHED Nms: gomaxprocs=N ...' with numeric key=value fields";
         }
         reader.LeaveDetail();
         continue;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "core/input.h"
 #include "core/status.h"
@@ -11,6 +12,12 @@
 namespace godx::schedlog {
 
 Result<SchedTrace> ReadSchedTrace(const Input& input);
+
+// Parses one "SCHED Nms: key=value ..." record (any release). On success fills `sample` (its
+// line and queue position unset) and `queues` with the per-P local run queues; on failure `stop`
+// (if given) is how many bytes parsed.
+bool ParseSchedLine(std::string_view text, SchedSample* sample, std::vector<int32_t>* queues,
+                    size_t* stop);
 int SniffSchedTrace(std::string_view head);
 
 }  // namespace godx::schedlog
