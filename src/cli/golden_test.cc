@@ -31,6 +31,7 @@ INSTANTIATE_TEST_SUITE_P(
     RuntimeLogs, GoldenTest,
     ::testing::Values(Golden{"gc testdata/gclog/go1.19-gcleak.log", "gc-gcleak.txt"},
                       Golden{"gc testdata/gclog/go1.19-gcsteady.log", "gc-gcsteady.txt"},
+                      Golden{"gc testdata/gclog/go1.19-gcleak-memlimit.log", "gc-gcleak-memlimit.txt"},
                       Golden{"gc --json testdata/gclog/go1.19-gcsteady.log", "gc-gcsteady.json"},
                       Golden{"sched testdata/schedlog/go1.19-schedload.log", "sched-schedload.txt"},
                       Golden{"sched testdata/schedlog/go1.19-schedload-detail.log",

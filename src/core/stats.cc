@@ -24,6 +24,7 @@ Distribution SummarizeImpl(std::span<T> v) {
   };
   d.min = *std::min_element(v.begin(), v.end());
   d.max = *std::max_element(v.begin(), v.end());
+  d.p10 = rank(0.10);
   d.p50 = rank(0.50);
   d.p90 = rank(0.90);
   d.p99 = rank(0.99);

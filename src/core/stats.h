@@ -9,7 +9,7 @@ namespace godx {
 
 struct Distribution {
   size_t n = 0;
-  double min = 0, p50 = 0, p90 = 0, p99 = 0, max = 0, mean = 0, sum = 0;
+  double min = 0, p10 = 0, p50 = 0, p90 = 0, p99 = 0, max = 0, mean = 0, sum = 0;
 };
 
 // Nearest-rank percentiles (the value of an actual sample, as a user would find it in the log).

@@ -32,6 +32,26 @@ constexpr double kLeakMinGrowthMb = 4;
 constexpr double kForcedShare = 0.10;
 constexpr uint64_t kForcedMin = 3;
 constexpr double kOvershootShare = 0.25;      // cycles whose heap ended above its goal
+constexpr int32_t kHeadroomMinLiveMb = 8;     // headroom is judged on heaps at least this big
+constexpr size_t kHeadroomMinCycles = 9;
+constexpr double kSqueezedHeadroom = 0.15;    // late median headroom below this: a memory limit
+
+// The pacer's headroom in cycle i: how far above the previous cycle's live heap the goal was set,
+// as a share of what GOGC applies to (live heap, plus stacks and globals since 1.18). With no
+// memory limit it is GOGC/100 throughout; under GOMEMLIMIT it shrinks towards 0 as the heap nears
+// the limit. NaN where it cannot be judged (no goal, or a heap too small for MiB rounding).
+double Headroom(const GcCycle& prev, const GcCycle& c) {
+  if (c.goal_mb < 0 || prev.heap_live_mb < kHeadroomMinLiveMb) return NAN;
+  double base = double(prev.heap_live_mb) + std::max(0, prev.stacks_mb) + std::max(0, prev.globals_mb);
+  return (double(c.goal_mb) - prev.heap_live_mb) / base;
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return NAN;
+  auto mid = v.begin() + long(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  return *mid;
+}
 
 // Milliseconds for JSON: the runtime prints at most microsecond precision.
 double Ms(double v) { return RoundDecimals(v, 6); }
@@ -281,6 +301,47 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
         "Allocation bursts outrun the pacer; expect mark assists. Smoothing allocation spikes "
         "or raising GOGC helps."});
   }
+  // The pacer's headroom: GOGC while it is steady, and whether a memory limit took over late.
+  std::vector<double> all_head, late;
+  for (size_t i = 1; i < n; ++i) {
+    double h = Headroom(cs[i - 1], cs[i]);
+    if (std::isnan(h)) continue;
+    all_head.push_back(h);
+    if (i >= n - n / 3) late.push_back(h);
+  }
+  double gogc = NAN;
+  if (all_head.size() >= kHeadroomMinCycles) {
+    Distribution h = Summarize(all_head);
+    if (h.p10 > 0 && h.p90 <= 1.3 * h.p10) gogc = h.p50 * 100;  // steady pacing only
+  }
+  const double head_late = late.size() >= kHeadroomMinCycles ? Median(late) : NAN;
+  if (!std::isnan(gogc)) {
+    r.facts.push_back({"GOGC (estimated)",
+                       fmt::format("≈{:.0f}, from the heap goal against the live heap", gogc)});
+  }
+  if (!std::isnan(head_late) && head_late < kSqueezedHeadroom) {
+    const GcCycle& last = cs.back();
+    bool costly = !std::isnan(gc_cpu_share) && gc_cpu_share >= kGcCpuWarn;
+    r.findings.push_back(Finding{
+        "gc-memory-limit", costly ? Severity::kCritical : Severity::kWarning,
+        costly ? fmt::format("GC is thrashing against a memory limit ({} cycles/s, {} of CPU)",
+                             std::lround(per_s), FormatPercent(gc_cpu_share))
+               : "The heap goal is pinned to the live heap: a memory limit (GOMEMLIMIT) steers the GC",
+        {fmt::format("in the last third of the trace the goal was set a median {:.0f}% above the "
+                     "live heap (GOGC=100 alone gives 100%)",
+                     head_late * 100),
+         fmt::format("last cycle {} (line {}): live {}, goal {}", last.num, last.line,
+                     Mib(last.heap_live_mb), Mib(last.goal_mb))},
+        "The live heap has grown to the memory limit, so the GC runs almost back to back. A "
+        "limit only helps while the live heap fits under it: find what keeps growing (heap "
+        "profiles), or raise GOMEMLIMIT or the container's memory."});
+  }
+  // Under a memory limit, "raise GOGC or set GOMEMLIMIT" is the wrong advice: the limit is the cause.
+  bool limited = std::any_of(r.findings.begin(), r.findings.end(),
+                             [](const Finding& f) { return f.id == "gc-memory-limit"; });
+  if (limited) {
+    std::erase_if(r.findings, [](const Finding& f) { return f.id == "gc-frequent-small-heap"; });
+  }
   if (p_changes > 0) {
     r.findings.push_back(Finding{
         "gc-gomaxprocs-changed", Severity::kInfo,
@@ -367,6 +428,8 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   s["live_heap_mb"] = Json{{"first", live_first}, {"last", live_last}, {"max", live_max},
                            {"slope_mb_per_min", fit.slope * 60}, {"r2", fit.r2}};
   s["heap_goal_mb"] = goal_last >= 0 ? Json{{"last", goal_last}, {"max", goal_max}} : Json(nullptr);
+  s["gogc_estimate"] = std::isnan(gogc) ? Json(nullptr) : Json(std::round(gogc));
+  s["late_headroom_pct"] = std::isnan(head_late) ? Json(nullptr) : Json(RoundDecimals(head_late * 100, 1));
   s["forced_cycles"] = forced;
   s["gc_forced_lines"] = t.gc_forced_lines;
   s["gomaxprocs"] = Json{{"min", min_p}, {"max", max_p}, {"changes", p_changes}};

@@ -76,6 +76,25 @@ TEST(GcTraceAnalysis, LeakingProgramIsFlaggedWithItsSlope) {
   EXPECT_EQ(r.summary["format"], "Go 1.18+");
 }
 
+TEST(GcTraceAnalysis, EstimatesGogcFromTheHeapGoal) {
+  // gcleak runs with the default GOGC=100; MiB rounding makes the estimate approximate.
+  Report r = Analyze(TestData("gclog/go1.19-gcleak.log"));
+  ASSERT_TRUE(r.summary["gogc_estimate"].is_number());
+  EXPECT_NEAR(r.summary["gogc_estimate"].get<double>(), 100, 15);
+  EXPECT_FALSE(Has(r, "gc-memory-limit"));
+}
+
+TEST(GcTraceAnalysis, LeakUnderAMemoryLimitIsThrashing) {
+  // The same program with GOMEMLIMIT=24MiB: the leak outgrows the limit and the goal is pinned
+  // to the live heap.
+  Report r = Analyze(TestData("gclog/go1.19-gcleak-memlimit.log"));
+  ASSERT_TRUE(Has(r, "gc-memory-limit"));
+  EXPECT_LT(r.summary["late_headroom_pct"].get<double>(), 15);
+  EXPECT_TRUE(r.summary["gogc_estimate"].is_null());  // no steady pacing to judge GOGC from
+  EXPECT_FALSE(Has(r, "gc-frequent-small-heap"));      // the limit is the cause, not GOGC
+  EXPECT_TRUE(Has(r, "gc-live-heap-growth"));
+}
+
 TEST(GcTraceAnalysis, SteadyProgramRaisesNoWarning) {
   Report r = Analyze(TestData("gclog/go1.19-gcsteady.log"));
   for (const auto& f : r.findings) {
