@@ -1,5 +1,7 @@
 #include "cli/run.h"
 
+#include <memory>
+
 #include <fmt/format.h>
 
 #include "cli/commands.h"
@@ -16,7 +18,7 @@ constexpr const char* kDescription =
 
 void AddHelpCommand(CLI::App& root, CommandContext& ctx) {
   auto* help = root.add_subcommand("help", "Show help for godx or for one command");
-  auto* topic = new std::string();  // lives as long as the process; CLI11 binds by pointer
+  auto topic = std::make_shared<std::string>();  // CLI11 binds the option to it
   help->add_option("command", *topic, "The command to explain");
   help->callback([&root, &ctx, topic] {
     // Through the formatter: App::help() would describe the selected subcommand, `help` itself.

@@ -30,6 +30,88 @@ constexpr uint32_t kPileupMin = 100;       // goroutines in one wait class...
 constexpr double kPileupShare = 0.5;       // ...or this share of at least 20 goroutines
 constexpr uint32_t kLockedMin = 10;
 constexpr double kSpinningShare = 0.25;    // mean spinning Ms ≥ this share of GOMAXPROCS (and ≥ 1)
+constexpr double kStuckMs = 1000;          // a busy P whose schedtick stood still this long
+
+// A P that stayed busy without its schedtick moving: one goroutine ran the whole time.
+struct StuckRun {
+  size_t p = 0, from = 0, to = 0;  // samples
+  int64_t tick = 0, curg = -1;
+  double ms = 0;
+};
+
+// Per-P ticks of a sample and whether each P was busy: from scheddetail P lines (status 1 =
+// running) or Go 1.25's schedticks list (busy when no P was idle).
+bool TicksOf(const SchedTrace& t, const SchedSample& s, std::vector<int64_t>* ticks,
+             std::vector<bool>* busy, std::vector<int64_t>* curg) {
+  ticks->clear();
+  busy->clear();
+  curg->clear();
+  if (s.detail && s.detail_index >= 0) {
+    for (const PState& p : t.details[size_t(s.detail_index)].p) {
+      ticks->push_back(p.schedtick);
+      busy->push_back(p.status == 1);
+      curg->push_back(p.curg);
+    }
+  } else {
+    for (uint32_t i = 0; i < s.ticks_count; ++i) {
+      ticks->push_back(t.schedticks[s.ticks_begin + i]);
+      busy->push_back(s.idleprocs == 0);
+      curg->push_back(-1);
+    }
+  }
+  return !ticks->empty();
+}
+
+// The longest stuck run of each P that lasted at least kStuckMs.
+std::vector<StuckRun> FindStuckPs(const SchedTrace& t, const std::vector<double>& when) {
+  std::vector<StuckRun> longest;
+  std::vector<StuckRun> open;  // per P; `to` == 0 when not in a run
+  std::vector<int64_t> prev_ticks, ticks, prev_curg, curg;
+  std::vector<bool> prev_busy, busy;
+  bool have_prev = false;
+  auto close = [&](StuckRun& run) {
+    if (run.to > run.from) {
+      run.ms = when[run.to] - when[run.from];
+      if (run.ms >= kStuckMs) {
+        if (longest.size() <= run.p) longest.resize(run.p + 1);
+        if (run.ms > longest[run.p].ms) longest[run.p] = run;
+      }
+    }
+    run = StuckRun{};
+  };
+  for (size_t i = 0; i < t.samples.size(); ++i) {
+    bool has = TicksOf(t, t.samples[i], &ticks, &busy, &curg);
+    if (!has || !have_prev || ticks.size() != prev_ticks.size()) {
+      for (auto& run : open) close(run);
+    } else {
+      open.resize(ticks.size());
+      for (size_t p = 0; p < ticks.size(); ++p) {
+        bool same = ticks[p] >= 0 && ticks[p] == prev_ticks[p] && busy[p] && prev_busy[p] &&
+                    (curg[p] < 0 || prev_curg[p] < 0 || curg[p] == prev_curg[p]);
+        if (!same) {
+          close(open[p]);
+          continue;
+        }
+        if (open[p].to == 0 && open[p].from == 0) {
+          open[p] = StuckRun{p, i - 1, i, ticks[p], curg[p], 0};
+        } else {
+          open[p].to = i;
+          if (curg[p] >= 0) open[p].curg = curg[p];
+        }
+      }
+    }
+    have_prev = has;
+    prev_ticks = ticks;
+    prev_busy = busy;
+    prev_curg = curg;
+  }
+  for (auto& run : open) close(run);
+  std::vector<StuckRun> out;
+  for (const auto& run : longest) {
+    if (run.ms >= kStuckMs) out.push_back(run);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -155,6 +237,23 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
                      FormatCount(n))},
         "Spinning Ms burn CPU while goroutines are woken in short bursts (many tiny tasks, "
         "timers, channel ping-pong). Batching work or fewer, longer-lived goroutines reduces it."});
+  }
+  std::vector<StuckRun> stuck = FindStuckPs(t, when);
+  for (const StuckRun& run : stuck) {
+    const SchedSample& a = ss[run.from];
+    const SchedSample& b = ss[run.to];
+    r.findings.push_back(Finding{
+        "sched-p-stuck", Severity::kWarning,
+        fmt::format("P{} ran {} for {} without a scheduling point", run.p,
+                    run.curg >= 0 ? fmt::format("goroutine {}", run.curg) : "one goroutine",
+                    FormatDuration(run.ms / 1000)),
+        {fmt::format("schedtick {} unchanged from line {} ({} ms) to line {} ({} ms) while the P "
+                     "stayed busy",
+                     run.tick, a.line, a.t_ms, b.line, b.t_ms)},
+        "A goroutine that never yields: a loop without function calls on Go before 1.14 (or with "
+        "GODEBUG=asyncpreemptoff=1), a long cgo call, or a non-preemptible runtime section. It "
+        "starves the other goroutines on that P and holds up every stop-the-world (GC pauses "
+        "grow). A CPU profile or a goroutine dump shows the function."});
   }
   if (with_local >= kMinSamples && double(imbalanced) >= kImbalanceShare * double(with_local)) {
     r.findings.push_back(Finding{

@@ -90,6 +90,34 @@ TEST(SchedTraceAnalysis, DetailShowsTheMutexPileupAndLockedThreads) {
   EXPECT_TRUE(Has(r, "sched-locked-goroutines"));
 }
 
+TEST(SchedTraceAnalysis, NonPreemptibleLoopHoldsItsP) {
+  // tightloop spins without function calls under GODEBUG=asyncpreemptoff=1: the P running it
+  // keeps the same schedtick while busy, and its M names the goroutine.
+  Report r = Analyze(TestData("schedlog/go1.19-tightloop-detail.log"));
+  auto f = std::find_if(r.findings.begin(), r.findings.end(),
+                        [](const Finding& x) { return x.id == "sched-p-stuck"; });
+  ASSERT_NE(f, r.findings.end());
+  EXPECT_NE(f->title.find("goroutine 18"), std::string::npos) << f->title;
+  // Preemptible CPU-bound goroutines (schedload) keep being rescheduled: no stuck P there.
+  EXPECT_FALSE(Has(Analyze(TestData("schedlog/go1.19-schedload-detail.log")), "sched-p-stuck"));
+}
+
+TEST(SchedTraceAnalysis, Go125SchedticksRevealAStuckP) {
+  // Go 1.25 lines carry per-P tick counts; built here to the 1.25 format (docs/formats).
+  std::string log;
+  for (int i = 0; i < 6; ++i) {
+    log += "SCHED " + std::to_string(i * 500) +
+           "ms: gomaxprocs=2 idleprocs=0 threads=5 spinningthreads=0 needspinning=0 "
+           "idlethreads=1 runqueue=0 [ 0 0 ] schedticks=[ " + std::to_string(100 + 40 * i) +
+           " 77 ]\n";
+  }
+  Report r = AnalyzeSchedTrace(*ReadSchedTrace(InputFromString("s.log", log)), "s.log");
+  auto f = std::find_if(r.findings.begin(), r.findings.end(),
+                        [](const Finding& x) { return x.id == "sched-p-stuck"; });
+  ASSERT_NE(f, r.findings.end());
+  EXPECT_EQ(f->title.rfind("P1 ran one goroutine for 2.50 s", 0), 0u) << f->title;
+}
+
 TEST(SchedTraceAnalysis, IdleProgramRaisesNothing) {
   // gcleak sleeps most of the time: its schedtrace shows idle Ps and a steady thread count.
   Report r = Analyze(TestData("samples/gcleak-gctrace-schedtrace.log"));

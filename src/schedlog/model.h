@@ -27,13 +27,24 @@ struct SchedSample {
           sysmonwait = kUnknown;
   // Per-P local run queues: the "[a b c]" list, or runqsize= of scheddetail P lines.
   uint32_t local_begin = 0, local_count = 0;  // into SchedTrace::local_queues
+  // Per-P scheduler tick counts: Go 1.25's "schedticks=[...]" (into SchedTrace::schedticks).
+  uint32_t ticks_begin = 0, ticks_count = 0;
   int64_t local_sum = 0, local_max = 0, local_min = 0;
   bool detail = false;
   int32_t detail_index = -1;  // into SchedTrace::details when detail
 };
 
+// One P as a scheddetail "P<i>:" line showed it, with the goroutine its M was running.
+struct PState {
+  int32_t status = kUnknown;
+  int64_t schedtick = -1;
+  int32_t m = kUnknown;
+  int64_t curg = -1;  // from the "M<id>: p=<i> curg=<goid>" line, -1 when none
+};
+
 // What the scheddetail lines after one SCHED line said.
 struct DetailSnapshot {
+  std::vector<PState> p;  // indexed by P id
   uint32_t sample = 0;
   uint32_t goroutines = 0;
   std::array<uint32_t, kGStatusCount + 1> by_status{};  // last slot: unknown status numbers
@@ -46,6 +57,7 @@ struct DetailSnapshot {
 struct SchedTrace {
   std::vector<SchedSample> samples;
   std::vector<int32_t> local_queues;
+  std::vector<int64_t> schedticks;
   std::vector<DetailSnapshot> details;
   StringPool wait_reasons;
   uint64_t lines = 0, other_lines = 0;

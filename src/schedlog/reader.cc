@@ -21,6 +21,10 @@ const char* GStatusName(int s) {
 
 namespace {
 
+// Ps beyond this many are counted but not kept one by one (GOMAXPROCS is at most a few hundred
+// on real machines; a corrupt line must not make us allocate gigabytes).
+constexpr uint64_t kMaxPs = 4096;
+
 // Reads "-1", "nil" or a number: ids of Ms, Ps and Gs.
 bool IsNone(std::string_view v) { return v == "nil" || v == "-1" || v.empty(); }
 
@@ -76,7 +80,7 @@ bool ReadList(Scanner& s, std::vector<int32_t>* out) {
 }  // namespace
 
 bool ParseSchedLine(std::string_view text, SchedSample* out, std::vector<int32_t>* queues,
-                    size_t* stop) {
+                    size_t* stop, std::vector<int32_t>* schedticks) {
   Scanner s(text);
   auto fail = [&] {
     if (stop) *stop = s.Consumed(text);
@@ -102,8 +106,10 @@ bool ParseSchedLine(std::string_view text, SchedSample* out, std::vector<int32_t
     std::string_view key = rest.substr(0, klen);
     s.Skip(klen);
     if (key.empty() || !s.Char('=')) return fail();
-    if (s.Peek() == '[') {  // schedticks=[...] (1.25) and future lists: read, not kept
-      if (!ReadList(s, nullptr)) return fail();
+    if (s.Peek() == '[') {  // schedticks=[...] (1.25) and future lists
+      bool ticks = key == "schedticks" && schedticks != nullptr;
+      if (ticks) schedticks->clear();
+      if (!ReadList(s, ticks ? schedticks : nullptr)) return fail();
       continue;
     }
     // Every value on a SCHED line is a number; anything else means the line was cut.
@@ -148,10 +154,14 @@ class Reader {
   explicit Reader(SchedTrace* t) : t_(t) {}
 
   // Adds a sample read by ParseSchedLine (with its local run queues in `queues`).
-  void AddSample(SchedSample sample, const std::vector<int32_t>& queues) {
+  void AddSample(SchedSample sample, const std::vector<int32_t>& queues,
+                 const std::vector<int32_t>& ticks) {
     sample.local_begin = static_cast<uint32_t>(t_->local_queues.size());
     sample.local_count = static_cast<uint32_t>(queues.size());
     t_->local_queues.insert(t_->local_queues.end(), queues.begin(), queues.end());
+    sample.ticks_begin = static_cast<uint32_t>(t_->schedticks.size());
+    sample.ticks_count = static_cast<uint32_t>(ticks.size());
+    t_->schedticks.insert(t_->schedticks.end(), ticks.begin(), ticks.end());
     if (!t_->samples.empty() && sample.t_ms < t_->samples.back().t_ms) ++t_->restarts;
     if (sample.detail) {
       sample.detail_index = static_cast<int32_t>(t_->details.size());
@@ -181,8 +191,18 @@ class Reader {
     std::string_view rest = s.Rest();
     if (kind == 'P') {
       ++d.ps;
+      PState* ps = nullptr;
+      if (id < kMaxPs) {
+        if (d.p.size() <= id) d.p.resize(id + 1);
+        ps = &d.p[id];
+      }
       ForEachField(rest, [&](std::string_view k, std::string_view v) {
-        if (k == "status" && ToInt(v) == 2) ++d.ps_in_syscall;
+        if (k == "status") {
+          if (ToInt(v) == 2) ++d.ps_in_syscall;
+          if (ps) ps->status = ToInt(v);
+        }
+        if (k == "schedtick" && ps) ps->schedtick = ToInt(v);
+        if (k == "m" && ps) ps->m = IsNone(v) ? kUnknown : ToInt(v);
         // Only while the queues stay contiguous with the sample's own (see ParseSched).
         if (k == "runqsize" &&
             sample.local_begin + sample.local_count == t_->local_queues.size()) {
@@ -192,11 +212,16 @@ class Reader {
       });
     } else if (kind == 'M') {
       ++d.ms;
+      int32_t p_id = kUnknown, curg = kUnknown;
       ForEachField(rest, [&](std::string_view k, std::string_view v) {
         if (k == "blocked" && v == "true") ++d.ms_blocked;
         if (k == "spinning" && v == "true") ++d.ms_spinning;
         if (k == "lockedg" && !IsNone(v)) ++d.ms_locked;
+        if (k == "p" && !IsNone(v)) p_id = ToInt(v);
+        if (k == "curg" && !IsNone(v)) curg = ToInt(v);
       });
+      // P lines come first: the goroutine an M runs is the one running on its P.
+      if (p_id >= 0 && static_cast<size_t>(p_id) < d.p.size() && curg >= 0) d.p[p_id].curg = curg;
     } else {
       ++d.goroutines;
       // status=4(chan receive): the reason may hold spaces, so it is read up to ')'.
@@ -276,7 +301,7 @@ Result<SchedTrace> ReadSchedTrace(const Input& input) {
   Progress progress("reading " + input.name(), data.size());
   std::string_view line;
   std::string scratch;
-  std::vector<int32_t> queues;
+  std::vector<int32_t> queues, ticks;
   const RecordParser kParseSched = [&](std::string_view text, size_t* stop) {
     SchedSample ignored;
     std::vector<int32_t> q;
@@ -292,15 +317,16 @@ Result<SchedTrace> ReadSchedTrace(const Input& input) {
       SchedSample sample;
       size_t stop = 0;
       uint64_t program_lines = 0;
-      bool ok = ParseSchedLine(record, &sample, &queues, &stop);
+      ticks.clear();
+      bool ok = ParseSchedLine(record, &sample, &queues, &stop, &ticks);
       if (!ok && stop >= 6 &&
           RejoinRecord(record, stop, &lines, kParseSched, &scratch, &program_lines)) {
-        ok = ParseSchedLine(scratch, &sample, &queues, nullptr);
+        ok = ParseSchedLine(scratch, &sample, &queues, nullptr, &ticks);
         t.other_lines += program_lines;
       }
       if (ok) {
         sample.line = lines_before + 1;
-        reader.AddSample(sample, queues);
+        reader.AddSample(sample, queues, ticks);
         continue;
       }
       if (at == 0) {

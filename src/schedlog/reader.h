@@ -17,7 +17,7 @@ Result<SchedTrace> ReadSchedTrace(const Input& input);
 // line and queue position unset) and `queues` with the per-P local run queues; on failure `stop`
 // (if given) is how many bytes parsed.
 bool ParseSchedLine(std::string_view text, SchedSample* sample, std::vector<int32_t>* queues,
-                    size_t* stop);
+                    size_t* stop, std::vector<int32_t>* schedticks = nullptr);
 int SniffSchedTrace(std::string_view head);
 
 }  // namespace godx::schedlog
