@@ -48,6 +48,19 @@ bool UsesMadvFree(const std::string& go_version) {
 
 }  // namespace
 
+int SniffBundleManifest(std::string_view head) {
+  size_t i = head.find_first_not_of(" \t\r\n");
+  if (i == std::string_view::npos || head[i] != '{') return 0;
+  return head.substr(0, 256).find("\"format\": \"godx-bundle/") != std::string_view::npos ? 100 : 0;
+}
+
+std::string BundleDirOf(const std::string& manifest_path) {
+  size_t slash = manifest_path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return manifest_path.substr(0, slash);
+}
+
 bool IsBundleOwnFile(std::string_view f) {
   return f == kManifestName || f == "proc_status.txt" || f == "smaps_rollup.txt" ||
          f == "vars.json" || f == "cmdline.txt" || f == "process.json" || f == "exit.json" ||

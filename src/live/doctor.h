@@ -18,6 +18,11 @@ namespace godx::live {
 Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> table,
                              const AnalyzeOptions& options);
 
+// Sniffer for `godx analyze`: a bundle's manifest.json (100) or not (0).
+int SniffBundleManifest(std::string_view head);
+// The directory of a manifest path ("b/manifest.json" → "b", "manifest.json" → ".").
+std::string BundleDirOf(const std::string& manifest_path);
+
 // Files godx itself writes into a bundle and reads here (not routed through the signal table).
 bool IsBundleOwnFile(std::string_view file);
 

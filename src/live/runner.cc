@@ -102,11 +102,10 @@ bool StartsTraceback(std::string_view line) {
       line.substr(0, 19) == "WARNING: DATA RACE") {
     return true;
   }
-  // "SIGQUIT: quit", "SIGSEGV: segmentation violation", "SIGABRT: abort"
-  if (line.substr(0, 3) == "SIG") {
-    size_t i = 3;
-    while (i < line.size() && line[i] >= 'A' && line[i] <= 'Z') ++i;
-    return i > 3 && line.substr(i, 2) == ": ";
+  // "SIGQUIT: quit", "SIGSEGV: segmentation violation", "SIGABRT: abort" (fatal signals)
+  for (std::string_view sig : {"SIGQUIT: ", "SIGSEGV: ", "SIGABRT: ", "SIGBUS: ", "SIGFPE: ",
+                               "SIGILL: ", "SIGTRAP: ", "SIGSYS: ", "SIGEMT: "}) {
+    if (line.substr(0, sig.size()) == sig) return true;
   }
   return false;
 }
@@ -172,7 +171,7 @@ Result<RunOutcome> RunProgram(const RunOptions& options) {
       if (line.substr(0, 3) == "gc " || (line.size() > 2 && line[2] >= '0' && line[2] <= '9')) {
         if (auto c = gclog::ParseGcLine(line)) {
           ++out.gc_cycles;
-          out.last_heap_mb = c->heap_end_mb;
+          out.last_heap_mb = c->heap_live_mb;
         }
       } else if (line.substr(0, 6) == "SCHED ") {
         ++out.sched_samples;

@@ -1,0 +1,186 @@
+// The HTTP client and the capture against an in-process server on 127.0.0.1 that misbehaves on
+// purpose: 404, garbage instead of a profile, a slow endpoint, an endless one, an oversized one.
+#include "live/http_client.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "live/bundle.h"
+#include "live/capture.h"
+
+namespace godx::live {
+namespace {
+
+class FakeService : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.Get("/debug/pprof/goroutine", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("goroutine profile: total 7\n1 @ 0x1\n", "text/plain");
+    });
+    server_.Get("/debug/pprof/heap", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("<html>not a profile</html>", "text/html");  // garbage
+    });
+    server_.Get("/debug/pprof/mutex", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 404;
+      res.set_content("404 page not found\n", "text/plain");
+    });
+    server_.Get("/debug/pprof/block", [this](const httplib::Request&, httplib::Response& res) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(slow_ms_));
+      res.set_content(std::string("\x1f\x8b\x08\x00", 4), "application/octet-stream");
+    });
+    server_.Get("/debug/pprof/endless", [](const httplib::Request&, httplib::Response& res) {
+      res.set_chunked_content_provider("text/plain", [](size_t, httplib::DataSink& sink) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        return sink.write("x", 1);
+      });
+    });
+    server_.Get("/big", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(1 << 20, 'b'), "text/plain");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    ASSERT_GT(port_, 0);
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    for (int i = 0; i < 200 && !server_.is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    base_.host = "127.0.0.1";
+    base_.port = port_;
+    base_.path = "/debug/pprof/";
+  }
+  void TearDown() override {
+    server_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  int slow_ms_ = 0;
+  Url base_;
+};
+
+TEST(ParseUrl, AcceptsTheFormsUsersType) {
+  auto u = ParseUrl("http://127.0.0.1:6060");
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->host, "127.0.0.1");
+  EXPECT_EQ(u->port, 6060);
+  EXPECT_EQ(u->path, "");
+  u = ParseUrl("localhost:8080/debug/pprof/");
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->host, "localhost");
+  EXPECT_EQ(u->path, "/debug/pprof/");
+  u = ParseUrl("http://[::1]:7070/x");
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->host, "::1");
+  EXPECT_EQ(u->port, 7070);
+  EXPECT_EQ(ParseUrl("http://host")->port, 80);
+  EXPECT_NE(ParseUrl("https://h:1").status().message().find("https"), std::string::npos);
+  EXPECT_FALSE(ParseUrl("http://h:99999").ok());
+  EXPECT_FALSE(ParseUrl("http://h:port").ok());
+  EXPECT_FALSE(ParseUrl("http://").ok());
+  EXPECT_FALSE(ParseUrl("http://[::1").ok());
+}
+
+TEST(PprofBase, FindsTheIndexPath) {
+  Url u{"h", 1, ""};
+  EXPECT_EQ(PprofBase(u).path, "/debug/pprof/");
+  u.path = "/admin/debug/pprof/heap";
+  EXPECT_EQ(PprofBase(u).path, "/admin/debug/pprof/");
+  u.path = "/admin";
+  EXPECT_EQ(PprofBase(u).path, "/admin/debug/pprof/");
+}
+
+TEST_F(FakeService, FetchesABody) {
+  auto r = HttpGet(base_, "/debug/pprof/goroutine?debug=1", FetchOptions{});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body.substr(0, 28), "goroutine profile: total 7\n1");
+}
+
+TEST_F(FakeService, HttpErrorIsAStatusNotAFailure) {
+  auto r = HttpGet(base_, "/debug/pprof/mutex", FetchOptions{});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 404);
+}
+
+TEST_F(FakeService, SizeCapKeepsThePrefix) {
+  FetchOptions o;
+  o.max_bytes = 1000;
+  auto r = HttpGet(base_, "/big", o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->truncated);
+  EXPECT_EQ(r->body.size(), 1000u);
+}
+
+TEST_F(FakeService, EndlessBodyHitsTheDeadline) {
+  FetchOptions o;
+  o.timeout_s = 0.5;
+  auto start = std::chrono::steady_clock::now();
+  auto r = HttpGet(base_, "/debug/pprof/endless", o);
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("timed out"), std::string::npos) << r.status().message();
+  EXPECT_LT(took, 5.0);
+}
+
+TEST_F(FakeService, SlowEndpointTimesOut) {
+  slow_ms_ = 1500;
+  FetchOptions o;
+  o.timeout_s = 0.3;
+  auto r = HttpGet(base_, "/debug/pprof/block", o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("/debug/pprof/block"), std::string::npos);
+}
+
+TEST(HttpGet, RefusedConnectionSaysSo) {
+  // Port 1 on loopback: nothing listens there.
+  Url u{"127.0.0.1", 1, ""};
+  auto r = HttpGet(u, "/debug/pprof/", FetchOptions{});
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(IsUnreachable(r.status())) << r.status().message();
+  EXPECT_NE(r.status().message().find("127.0.0.1:1"), std::string::npos);
+}
+
+// Every fault is recorded in the manifest, the good captures are kept, nothing hangs.
+TEST_F(FakeService, CaptureRecordsEachFault) {
+  slow_ms_ = 1500;
+  char tmpl[] = "/tmp/godx-capture-test-XXXXXX";
+  std::string dir = std::string(mkdtemp(tmpl)) + "/b";
+  auto b = Bundle::Create(dir, Manifest{});
+  ASSERT_TRUE(b.ok());
+  CaptureOptions co;
+  co.cpu_s = 0;
+  co.trace_s = 0;
+  co.timeout_s = 0.5;
+  co.progress = false;
+  auto start = std::chrono::steady_clock::now();
+  CaptureUrl(base_, co, &*b);
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(took, 10.0);
+  auto m = ReadManifest(dir);
+  ASSERT_TRUE(m.ok());
+  EXPECT_TRUE(m->complete);
+  auto error_of = [&](const char* what) {
+    for (const auto& e : m->entries) {
+      if (e.what.find(what) != std::string::npos) return e.error;
+    }
+    return std::string("<no entry>");
+  };
+  EXPECT_EQ(error_of("debug=1"), "");
+  EXPECT_NE(error_of("heap profile").find("unexpected content"), std::string::npos);
+  EXPECT_NE(error_of("mutex profile").find("HTTP 404"), std::string::npos);
+  EXPECT_NE(error_of("block profile").find("timed out"), std::string::npos);
+  EXPECT_NE(error_of("expvar").find("HTTP 404"), std::string::npos);  // no /debug/vars here
+  // The garbage is kept for the user to look at, under the name it was asked for.
+  EXPECT_TRUE(std::filesystem::exists(dir + "/heap.pb.gz"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/goroutine.debug1.txt"));
+  std::filesystem::remove_all(std::filesystem::path(dir).parent_path());
+}
+
+}  // namespace
+}  // namespace godx::live
