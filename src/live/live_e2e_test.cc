@@ -275,6 +275,41 @@ TEST(WatchE2E, OnLeakCapturesABundle) {
   fs::remove_all(dir);
 }
 
+TEST(WatchE2E, CtrlCPrintsTheSummary) {
+  REQUIRE_GO();
+  Service s(GoBinary("goodserver"), {"-life", "60s"});
+  ASSERT_FALSE(s.addr().empty());
+  const char* godx = std::getenv("GODX_BIN");
+  ASSERT_NE(godx, nullptr);
+  std::string dir = TempDir();
+  std::string out_path = dir + "/out.txt";
+  pid_t child = fork();
+  if (child == 0) {
+    int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, STDOUT_FILENO);
+    std::string url = s.url();
+    execl(godx, "godx", "watch", url.c_str(), "--interval", "200ms", nullptr);
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  kill(child, SIGINT);
+  int status = 0;
+  for (int i = 0; i < 100 && waitpid(child, &status, WNOHANG) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (waitpid(child, &status, WNOHANG) == 0) {
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+    FAIL() << "godx watch did not end on SIGINT";
+  }
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  std::string out = godx::testing::ReadFile(out_path);
+  EXPECT_NE(out.find("Watch: "), std::string::npos) << out;
+  EXPECT_NE(out.find("no sustained growth"), std::string::npos) << out;
+  fs::remove_all(dir);
+}
+
 TEST(WatchE2E, TargetGoneEndsTheWatch) {
   auto start = std::chrono::steady_clock::now();
   auto r = RunGodx("watch http://127.0.0.1:1 --interval 100ms --duration 30s");
