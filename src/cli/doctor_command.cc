@@ -93,11 +93,19 @@ void AddDoctorCommand(CLI::App& root, CommandContext& ctx) {
           return;
         }
         url = live::PprofBase(*u);
+        // A service on this machine: its process is found by its listening port, so the report
+        // gets /proc data (threads, RSS against Go memory) too.
+        if (live::IsLoopbackHost(u->host)) {
+          int64_t pid = live::FindListenerPid(static_cast<uint16_t>(u->port));
+          if (pid >= 0) {
+            if (auto p = live::ReadProcess(pid); p.ok()) process = std::move(p).value();
+          }
+        }
       }
       dir = args->out_dir.empty() ? "godx-doctor-" + live::UtcStamp() : args->out_dir;
       live::Manifest m;
       m.target = args->target;
-      m.target_kind = process ? "pid" : "url";
+      m.target_kind = url ? "url" : "pid";
       auto bundle = live::Bundle::Create(dir, std::move(m));
       if (!bundle.ok()) {
         PrintError(bundle.status().message());
@@ -106,6 +114,8 @@ void AddDoctorCommand(CLI::App& root, CommandContext& ctx) {
       }
       if (process) {
         live::CaptureProcess(*process, &*bundle);
+      }
+      if (process && !url) {
         if (process->go_version.empty()) {
           bundle->manifest().facts["go_buildinfo_note"] = process->go_buildinfo_note;
         }

@@ -113,6 +113,10 @@ void AddWatchCommand(CLI::App& root, CommandContext& ctx) {
         config.pprof = live::PprofBase(*u);
       }
     }
+    // A service on this machine: watch its process's threads and RSS as well.
+    if (config.pid < 0 && config.pprof && live::IsLoopbackHost(config.pprof->host)) {
+      config.pid = live::FindListenerPid(static_cast<uint16_t>(config.pprof->port));
+    }
     live::Watcher watcher(config);
     struct sigaction sa {}, old_int {}, old_term {};
     sa.sa_handler = OnInterrupt;

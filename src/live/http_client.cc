@@ -131,6 +131,10 @@ Result<FetchResult> HttpGet(const Url& url, const std::string& path_and_query,
   return out;
 }
 
+bool IsLoopbackHost(std::string_view host) {
+  return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
+}
+
 bool IsUnreachable(const Status& status) {
   return status.message().find(kUnreachable) != std::string::npos;
 }

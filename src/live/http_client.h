@@ -44,6 +44,10 @@ struct FetchResult {
 Result<FetchResult> HttpGet(const Url& url, const std::string& path_and_query,
                             const FetchOptions& options);
 
+// True for 127.0.0.0/8, ::1 and "localhost": a service on this machine, whose process godx can
+// look at in /proc.
+bool IsLoopbackHost(std::string_view host);
+
 // True when the error message of HttpGet says the service could not be reached at all (refused,
 // connect timeout): later requests to it would fail the same way.
 bool IsUnreachable(const Status& status);

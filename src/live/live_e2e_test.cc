@@ -122,6 +122,8 @@ TEST(DoctorE2E, FindsThePlantedLeakAndKeepsItsCreationSite) {
   EXPECT_EQ(env["summary"]["bundle"], dir);
   EXPECT_TRUE(HasFinding(env, "goroutine-growth")) << r.out;
   EXPECT_EQ(env["summary"]["failed"], 0);
+  // A loopback service's process is found by its port.
+  EXPECT_EQ(env["summary"]["process"]["name"], "leakyserver");
   // The creation site of the leaked goroutines is in the captured dump (the goroutine dump reader
   // turns it into the finding's evidence when it is part of the build).
   std::string dump = godx::testing::ReadFile(dir + "/goroutine.debug2.txt");
@@ -130,6 +132,28 @@ TEST(DoctorE2E, FindsThePlantedLeakAndKeepsItsCreationSite) {
   if (r.out.find("\"stacks\"") != std::string::npos) {
     EXPECT_NE(r.out.find("startLeak"), std::string::npos);
   }
+  fs::remove_all(fs::path(dir).parent_path());
+}
+
+TEST(DoctorE2E, FindsMemoryTheRuntimeDoesNotManage) {
+  REQUIRE_GO();
+  Service s(GoBinary("mmapserver"), {"-mb", "96", "-life", "60s"});
+  ASSERT_FALSE(s.addr().empty());
+  std::string dir = TempDir() + "/b";
+  auto r = RunGodx("doctor " + s.url() + " --cpu 0 --trace 0 --out " + dir + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json env = ParseJson(r.out);
+  EXPECT_TRUE(HasFinding(env, "memory-off-heap")) << r.out;
+  EXPECT_GT(env["summary"]["memory"]["off_heap_bytes"].get<int64_t>(), int64_t{64} << 20);
+  // The well-behaved server has none.
+  Service good(GoBinary("goodserver"), {"-life", "60s"});
+  ASSERT_FALSE(good.addr().empty());
+  auto g = RunGodx("doctor " + good.url() + " --cpu 0 --trace 0 --out " + dir + "2 --json");
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  Json genv = ParseJson(g.out);
+  EXPECT_FALSE(HasFinding(genv, "memory-off-heap")) << g.out;
+  EXPECT_FALSE(HasFinding(genv, "goroutine-growth")) << g.out;
+  EXPECT_TRUE(genv["summary"]["memory"]["off_heap_bytes"].is_number());
   fs::remove_all(fs::path(dir).parent_path());
 }
 
@@ -208,14 +232,14 @@ TEST(DoctorE2E, RefusedUrlGonePidAndNonGoPid) {
 TEST(DoctorE2E, GoldenTextOfCommittedBundle) {
   auto r = RunGodx("doctor " + godx::testing::TestData("live/leaky-bundle") + " --no-color");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("Goroutines grew from 37 to 106"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Goroutines grew from 35 to 103"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("leakyserver (pid "), std::string::npos);
   EXPECT_NE(r.out.find("go1.19.8"), std::string::npos);
   EXPECT_NE(r.out.find("goroutine.debug2.txt"), std::string::npos);
   // `godx analyze` routes a manifest to the same analysis.
   auto a = RunGodx("analyze " + godx::testing::TestData("live/leaky-bundle/manifest.json"));
   EXPECT_EQ(a.exit_code, 0) << a.err;
-  EXPECT_NE(a.out.find("Goroutines grew from 37 to 106"), std::string::npos);
+  EXPECT_NE(a.out.find("Goroutines grew from 35 to 103"), std::string::npos);
 }
 
 std::vector<Json> JsonLines(const std::string& out) {

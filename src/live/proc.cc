@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -273,6 +274,50 @@ Result<ProcessInfo> ReadProcess(int64_t pid, const std::string& proc_root) {
     p.go_buildinfo_note = info.status().message();
   }
   return p;
+}
+
+int64_t FindListenerPid(uint16_t port, const std::string& proc_root) {
+  std::vector<uint64_t> inodes;
+  for (bool v6 : {false, true}) {
+    std::string text;
+    if (!ReadSmallFile(proc_root + (v6 ? "/net/tcp6" : "/net/tcp"), &text, 64 << 20)) continue;
+    for (const auto& l : ParseNetTcp(text, v6)) {
+      if (l.port != port) continue;
+      if (l.address == "127.0.0.1" || l.address == "0.0.0.0" || l.address == "::" ||
+          l.address == "::1" || l.address == "::ffff:127.0.0.1") {
+        inodes.push_back(l.inode);
+      }
+    }
+  }
+  if (inodes.empty()) return -1;
+  DIR* d = opendir(proc_root.c_str());
+  if (d == nullptr) return -1;
+  int64_t found = -1;
+  char buf[256];
+  int processes = 0;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+    if (++processes > 4096) break;
+    std::string fd_dir = proc_root + "/" + e->d_name + "/fd";
+    DIR* fds = opendir(fd_dir.c_str());
+    if (fds == nullptr) continue;  // another user's process
+    int n = 0;
+    while (dirent* f = readdir(fds)) {
+      if (f->d_name[0] == '.') continue;
+      if (++n > 65536) break;
+      ssize_t m = readlink((fd_dir + "/" + f->d_name).c_str(), buf, sizeof buf - 1);
+      if (m <= 0) continue;
+      uint64_t inode = SocketInode(std::string_view(buf, static_cast<size_t>(m)));
+      for (uint64_t want : inodes) {
+        if (inode == want) found = std::strtoll(e->d_name, nullptr, 10);
+      }
+      if (found >= 0) break;
+    }
+    closedir(fds);
+    if (found >= 0) break;
+  }
+  closedir(d);
+  return found;
 }
 
 Json ProcessToJson(const ProcessInfo& p) {

@@ -57,6 +57,11 @@ struct ProcessInfo {
 // exist or its status cannot be read; anything else missing is left unknown.
 Result<ProcessInfo> ReadProcess(int64_t pid, const std::string& proc_root = "/proc");
 
+// The PID of the local process listening on TCP `port` (loopback or wildcard), found through
+// /proc/net/tcp{,6} and the socket fds of every process this user may look at; -1 when none.
+// Bounded: at most 4096 processes and 65536 fds each are looked at.
+int64_t FindListenerPid(uint16_t port, const std::string& proc_root = "/proc");
+
 // Facts and a JSON object describing the process, shared by doctor and watch.
 Json ProcessToJson(const ProcessInfo& p);
 

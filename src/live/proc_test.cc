@@ -21,12 +21,12 @@ TEST(ProcStatus, ParsesRealStatusFile) {
   auto st = ParseProcStatus(ReadFile(TestData("live/proc/leakyserver.status.txt")), "status");
   ASSERT_TRUE(st.ok()) << st.status().message();
   EXPECT_EQ(st->name, "leakyserver");
-  EXPECT_EQ(st->pid, 18131);
+  EXPECT_EQ(st->pid, 7898);
   EXPECT_EQ(st->threads, 5);
-  EXPECT_EQ(st->vm_rss, 6496 * 1024);
-  EXPECT_EQ(st->rss_anon, 1388 * 1024);
-  EXPECT_EQ(st->rss_file, 5108 * 1024);
-  EXPECT_EQ(st->vm_hwm, 6496 * 1024);
+  EXPECT_EQ(st->vm_rss, 6544 * 1024);
+  EXPECT_EQ(st->rss_anon, 1340 * 1024);
+  EXPECT_EQ(st->rss_file, 5204 * 1024);
+  EXPECT_EQ(st->vm_hwm, 6544 * 1024);
 }
 
 TEST(ProcStatus, RejectsOtherText) {
@@ -45,16 +45,16 @@ TEST(ProcStatus, UnknownFieldsStayUnknown) {
 
 TEST(SmapsRollup, ParsesRealRollup) {
   SmapsRollup s = ParseSmapsRollup(ReadFile(TestData("live/proc/leakyserver.smaps_rollup.txt")));
-  EXPECT_EQ(s.rss, 6512 * 1024);
-  EXPECT_EQ(s.pss, 5476 * 1024);
-  EXPECT_EQ(s.anonymous, 1404 * 1024);
+  EXPECT_EQ(s.rss, 6544 * 1024);
+  EXPECT_EQ(s.pss, 5561 * 1024);
+  EXPECT_EQ(s.anonymous, 1340 * 1024);
   EXPECT_EQ(s.lazy_free, 0);
   EXPECT_EQ(s.anon_huge_pages, 0);
   EXPECT_EQ(s.swap, 0);
 }
 
 // The fixture lists two LISTEN sockets: 0.0.0.0:2024 (inode 640) and the service's own
-// 127.0.0.1:43027 (0x A813, inode 44230); the other lines are not in state 0A.
+// 127.0.0.1:32949 (0x80B5, inode 85452); the other lines are not in state 0A.
 TEST(NetTcp, FindsListenSocketsInRealFile) {
   auto ls = ParseNetTcp(ReadFile(TestData("live/proc/leakyserver.net_tcp.txt")), false);
   ASSERT_EQ(ls.size(), 2u);
@@ -62,8 +62,8 @@ TEST(NetTcp, FindsListenSocketsInRealFile) {
   EXPECT_EQ(ls[0].port, 2024);
   EXPECT_EQ(ls[0].inode, 640u);
   EXPECT_EQ(ls[1].address, "127.0.0.1");
-  EXPECT_EQ(ls[1].port, 43027);
-  EXPECT_EQ(ls[1].inode, 44230u);
+  EXPECT_EQ(ls[1].port, 32949);
+  EXPECT_EQ(ls[1].inode, 85452u);
 }
 
 TEST(NetTcp, FormatsIpv6Addresses) {
