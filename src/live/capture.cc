@@ -73,7 +73,7 @@ class Ticker {
     }
     cv_.notify_all();
     thread_.join();
-    std::fputs("\r\033[K", stderr);
+    if (drawn_) std::fputs("\r\033[K", stderr);
   }
   void SetBytes(uint64_t n) { bytes_ = n; }
 
@@ -89,6 +89,7 @@ class Ticker {
                                       : fmt::format("capturing {}: {}", label_, FormatDuration(el));
       if (bytes_ > 0) line += fmt::format(", {}", FormatBytes(double(bytes_.load())));
       fmt::print(stderr, "\r\033[K{}", line);
+      drawn_ = true;
       std::fflush(stderr);
     }
   }
@@ -98,6 +99,7 @@ class Ticker {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
+  bool drawn_ = false;  // written by the ticker thread only; read after join
   std::thread thread_;
 };
 

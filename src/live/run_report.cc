@@ -84,6 +84,12 @@ std::vector<Report> RunReports(const RunOptions& options, const RunOutcome& o,
                                  o.last_heap_mb >= 0 ? fmt::format(", last live heap {} MB",
                                                                    o.last_heap_mb)
                                                      : "")});
+  if (o.last_gomaxprocs >= 0) {
+    r.facts.push_back({"Scheduler", fmt::format("last sample: GOMAXPROCS {}, {} threads (max {}), "
+                                                "{} goroutines in the global run queue",
+                                                o.last_gomaxprocs, o.last_threads, o.max_threads,
+                                                o.last_runqueue)});
+  }
   if (!bundle_dir.empty()) r.facts.push_back({"Crash bundle", bundle_dir});
   r.summary = Json{{"command", options.argv},      {"exit_code", o.exit_code},
                    {"signal", o.term_signal},      {"seconds", o.seconds},

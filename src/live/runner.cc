@@ -14,7 +14,9 @@
 #include <fmt/format.h>
 
 #include "core/text.h"
+#include "core/input.h"
 #include "gclog/reader.h"
+#include "schedlog/reader.h"
 
 extern char** environ;
 
@@ -174,7 +176,18 @@ Result<RunOutcome> RunProgram(const RunOptions& options) {
           out.last_heap_mb = c->heap_live_mb;
         }
       } else if (line.substr(0, 6) == "SCHED ") {
-        ++out.sched_samples;
+        // The schedtrace reader reads the one line as it arrives (about once a second).
+        auto in = Input::FromBytes("stderr", std::string(line));
+        if (in.ok()) {
+          if (auto t = schedlog::ReadSchedTrace(*in); t.ok() && !t->samples.empty()) {
+            const schedlog::SchedSample& s = t->samples.back();
+            ++out.sched_samples;
+            out.last_gomaxprocs = s.gomaxprocs;
+            out.last_threads = s.threads;
+            out.last_runqueue = s.runqueue;
+            out.max_threads = std::max(out.max_threads, s.threads);
+          }
+        }
       }
       return;
     }

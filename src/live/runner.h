@@ -39,6 +39,8 @@ struct RunOutcome {
   std::string stderr_tail;  // the last lines of other stderr output (for context)
   uint64_t runtime_lines = 0, gc_cycles = 0, sched_samples = 0;
   int64_t last_heap_mb = -1;  // from the last gctrace line seen live
+  // From the last SCHED line seen live (-1: none yet).
+  int32_t last_gomaxprocs = -1, last_threads = -1, last_runqueue = -1, max_threads = -1;
   bool log_cut = false, traceback_cut = false;
   // Killed by a signal, or exited non-zero after printing a traceback.
   bool Crashed() const { return term_signal != 0 || (exit_code != 0 && !traceback.empty()); }

@@ -65,13 +65,18 @@ TEST(RunProgram, PassesExitStatusAndSplitsLines) {
   o.argv = {"/bin/sh", "-c",
             "echo 'gc 1 @0.010s 1%: 0.010+0.20+0.003 ms clock, 0.020+0.1/0.2/0.3+0.006 ms cpu, "
             "4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P' >&2; echo hello >&2; "
-            "echo \"$GODEBUG\" >&2; exit 3"};
+            "echo 'SCHED 1004ms: gomaxprocs=4 idleprocs=2 threads=9 spinningthreads=0 "
+            "idlethreads=3 runqueue=5 [0 0 0 0]' >&2; echo \"$GODEBUG\" >&2; exit 3"};
   o.quiet_runtime = true;
   auto r = RunProgram(o);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->exit_code, 3);
   EXPECT_EQ(r->term_signal, 0);
-  EXPECT_EQ(r->runtime_lines, 1u);
+  EXPECT_EQ(r->runtime_lines, 2u);
+  EXPECT_EQ(r->sched_samples, 1u);  // parsed live by the schedtrace reader
+  EXPECT_EQ(r->last_gomaxprocs, 4);
+  EXPECT_EQ(r->last_threads, 9);
+  EXPECT_EQ(r->last_runqueue, 5);
   EXPECT_EQ(r->gc_cycles, 1u);  // parsed live by the gctrace reader
   EXPECT_EQ(r->last_heap_mb, 2);  // the marked live heap, 4->5->2
   EXPECT_EQ(r->runtime_log.substr(0, 5), "gc 1 ");
