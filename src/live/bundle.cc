@@ -170,16 +170,18 @@ Status Bundle::WriteManifest() {
 
 Result<Manifest> ReadManifest(const std::string& dir) {
   std::string path = dir + "/" + std::string(kManifestName);
+  std::error_code ec;
+  uint64_t size = fs::file_size(path, ec);
   std::ifstream f(path, std::ios::binary);
-  if (!f) {
+  if (ec || !f) {
     return Status::Error(
         fmt::format("{}: no {} (not a godx bundle directory)", dir, kManifestName));
   }
-  std::string text;
-  text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-  if (text.size() > (uint64_t{16} << 20)) {
+  if (size > (uint64_t{16} << 20)) {
     return Status::Error(fmt::format("{}: larger than 16 MiB, not a godx manifest", path));
   }
+  std::string text;
+  text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
   return ParseManifest(text, path);
 }
 

@@ -134,7 +134,17 @@ std::vector<Report> RunReports(const RunOptions& options, const RunOutcome& o,
     f.severity = Severity::kWarning;
     f.title = fmt::format("The program ended with {}", ExitText(o));
     f.evidence.push_back(ExitText(o));
-    f.advice = "No panic or fatal error was printed: the program chose this exit status.";
+    if (o.term_signal == SIGKILL) {
+      f.advice = "SIGKILL cannot be caught: the kernel's OOM killer (see dmesg) or an operator or "
+                 "supervisor ended the program.";
+    } else if (o.term_signal != 0) {
+      f.id = "program-stopped";
+      f.severity = Severity::kInfo;
+      f.advice = "The program was stopped by a signal it did not handle (Ctrl-C, kill, a "
+                 "supervisor); handle it with os/signal for a graceful shutdown.";
+    } else {
+      f.advice = "No panic or fatal error was printed: the program chose this exit status.";
+    }
     r.findings.push_back(std::move(f));
   }
   reports.push_back(std::move(r));

@@ -112,6 +112,17 @@ bool StartsTraceback(std::string_view line) {
   return false;
 }
 
+bool RunOutcome::Crashed() const {
+  if (exit_code != 0 && !traceback.empty()) return true;
+  switch (term_signal) {
+    case SIGSEGV: case SIGABRT: case SIGBUS: case SIGFPE: case SIGILL: case SIGTRAP:
+    case SIGSYS: case SIGQUIT:
+      return true;
+    default:
+      return false;
+  }
+}
+
 Result<RunOutcome> RunProgram(const RunOptions& options) {
   if (options.argv.empty()) return Status::Error("no program to run; usage: godx run -- PROGRAM ARGS...");
   int err_pipe[2], exec_pipe[2];

@@ -42,8 +42,9 @@ struct RunOutcome {
   // From the last SCHED line seen live (-1: none yet).
   int32_t last_gomaxprocs = -1, last_threads = -1, last_runqueue = -1, max_threads = -1;
   bool log_cut = false, traceback_cut = false;
-  // Killed by a signal, or exited non-zero after printing a traceback.
-  bool Crashed() const { return term_signal != 0 || (exit_code != 0 && !traceback.empty()); }
+  // Exited non-zero after printing a traceback, or killed by a fault signal (SIGSEGV, SIGABRT,
+  // SIGQUIT, ...). Being stopped (SIGINT, SIGTERM, SIGHUP) or killed (SIGKILL) is not a crash.
+  bool Crashed() const;
 };
 
 // Runs the program to its end. Fails only when it cannot be started.

@@ -97,6 +97,22 @@ TEST(RunProgram, KeepsTheTracebackOfASignalDeath) {
   EXPECT_EQ(r->traceback, "panic: boom\ngoroutine 1 [running]:\n");
 }
 
+TEST(RunProgram, StoppingIsNotACrash) {
+  RunOptions o;
+  o.argv = {"/bin/sh", "-c", "kill -INT $$; kill -TERM $$"};
+  auto r = RunProgram(o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r->term_signal, 0);
+  EXPECT_FALSE(r->Crashed());
+  RunOutcome abrt;
+  abrt.term_signal = 6;
+  abrt.exit_code = 134;
+  EXPECT_TRUE(abrt.Crashed());
+  RunOutcome recovered;  // printed a panic but exited 0
+  recovered.traceback = "panic: x\n";
+  EXPECT_FALSE(recovered.Crashed());
+}
+
 TEST(RunProgram, MissingProgramIsAnError) {
   RunOptions o;
   o.argv = {"/nonexistent/program"};

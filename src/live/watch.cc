@@ -140,7 +140,7 @@ std::string SampleLine(const WatchSample& s) {
     return v ? FormatBytes(double(*v)) : std::string("?");
   };
   return fmt::format("{:>8}  goroutines {:>9}  threads {:>6}  rss {:>10}  heap {:>10}",
-                     fmt::format("+{}", FormatDuration(s.t)), c(s.goroutines), c(s.threads), b(s.rss_bytes),
+                     fmt::format("+{:.1f}s", s.t), c(s.goroutines), c(s.threads), b(s.rss_bytes),
                      b(s.heap_bytes));
 }
 
@@ -185,7 +185,7 @@ Report Watcher::Summary(const std::string& source) const {
     const auto& s = samples_[i];
     auto c = [](const std::optional<int64_t>& v) { return v ? FormatCount(uint64_t(*v)) : "?"; };
     auto b = [](const std::optional<int64_t>& v) { return v ? FormatBytes(double(*v)) : "?"; };
-    t.rows.push_back({fmt::format("+{}", FormatDuration(s.t)), c(s.goroutines), c(s.threads), b(s.rss_bytes), b(s.heap_bytes)});
+    t.rows.push_back({fmt::format("+{:.1f}s", s.t), c(s.goroutines), c(s.threads), b(s.rss_bytes), b(s.heap_bytes)});
   }
   if (step > 1) t.title += fmt::format(" (every {}th)", step);
   r.tables.push_back(std::move(t));
