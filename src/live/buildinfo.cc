@@ -80,23 +80,29 @@ T Load(const std::vector<char>& b, size_t off) {
   return v;
 }
 
-// Offset and size of .go.buildinfo in a little-endian ELF file; false when not found.
-bool FindSection(std::ifstream& f, uint64_t file_size, uint64_t* off, uint64_t* size) {
+enum class Section { kFound, kAbsent, kNoTable };
+
+// Offset and size of .go.buildinfo in a little-endian ELF file. kAbsent when the section table
+// was read and has no such section (not a Go binary); kNoTable when there is no usable table.
+Section FindSection(std::ifstream& f, uint64_t file_size, uint64_t* off, uint64_t* size) {
+  constexpr Section kNoTable = Section::kNoTable;
   std::vector<char> eh(64);
   f.seekg(0);
-  if (!f.read(eh.data(), 64)) return false;
+  if (!f.read(eh.data(), 64)) return kNoTable;
   bool is64 = eh[4] == 2;
-  if (eh[5] != 1) return false;  // big-endian: leave it to the scan
+  if (eh[5] != 1) return kNoTable;  // big-endian: leave it to the scan
   uint64_t shoff = is64 ? Load<uint64_t>(eh, 0x28) : Load<uint32_t>(eh, 0x20);
   uint16_t shentsize = Load<uint16_t>(eh, is64 ? 0x3A : 0x2E);
   uint16_t shnum = Load<uint16_t>(eh, is64 ? 0x3C : 0x30);
   uint16_t shstrndx = Load<uint16_t>(eh, is64 ? 0x3E : 0x32);
-  if (shnum == 0 || shentsize < (is64 ? 64 : 40) || shstrndx >= shnum) return false;
+  if (shnum == 0 || shentsize < (is64 ? 64 : 40) || shstrndx >= shnum) return kNoTable;
   uint64_t table = uint64_t(shnum) * shentsize;
-  if (shoff > file_size || table > file_size - shoff || table > (uint64_t{1} << 24)) return false;
+  if (shoff > file_size || table > file_size - shoff || table > (uint64_t{1} << 24)) {
+    return kNoTable;
+  }
   std::vector<char> sh(table);
   f.seekg(static_cast<std::streamoff>(shoff));
-  if (!f.read(sh.data(), static_cast<std::streamsize>(table))) return false;
+  if (!f.read(sh.data(), static_cast<std::streamsize>(table))) return kNoTable;
   auto sec = [&](uint32_t i, uint64_t* o, uint64_t* s) {
     size_t base = size_t(i) * shentsize;
     *o = is64 ? Load<uint64_t>(sh, base + 0x18) : Load<uint32_t>(sh, base + 0x10);
@@ -104,20 +110,22 @@ bool FindSection(std::ifstream& f, uint64_t file_size, uint64_t* off, uint64_t* 
   };
   uint64_t str_off, str_size;
   sec(shstrndx, &str_off, &str_size);
-  if (str_off > file_size || str_size > file_size - str_off || str_size > (1u << 20)) return false;
+  if (str_off > file_size || str_size > file_size - str_off || str_size > (1u << 20)) {
+    return kNoTable;
+  }
   std::vector<char> names(str_size);
   f.seekg(static_cast<std::streamoff>(str_off));
-  if (!f.read(names.data(), static_cast<std::streamsize>(str_size))) return false;
+  if (!f.read(names.data(), static_cast<std::streamsize>(str_size))) return kNoTable;
   for (uint32_t i = 0; i < shnum; ++i) {
     uint32_t name = Load<uint32_t>(sh, size_t(i) * shentsize);
     if (name >= names.size()) continue;
     std::string_view n(names.data() + name, strnlen(names.data() + name, names.size() - name));
     if (n == ".go.buildinfo") {
       sec(i, off, size);
-      return *off <= file_size && *size <= file_size - *off;
+      return *off <= file_size && *size <= file_size - *off ? Section::kFound : kNoTable;
     }
   }
-  return false;
+  return Section::kAbsent;
 }
 
 }  // namespace
@@ -133,14 +141,22 @@ Result<GoBuildInfo> ReadGoBuildInfo(const std::string& path) {
   }
   uint64_t off = 0, size = 0;
   std::string blob;
-  if (FindSection(f, file_size, &off, &size)) {
+  Section found = FindSection(f, file_size, &off, &size);
+  if (found == Section::kAbsent) {
+    // Every Go binary since 1.13 has the section; a binary whose table lacks it is not Go (its
+    // bytes may still hold the magic, e.g. in a tool that reads Go binaries).
+    return Status::Error(fmt::format(
+        "{}: no Go build info (no .go.buildinfo section: not a Go program, or built before Go "
+        "1.13)", path));
+  }
+  if (found == Section::kFound) {
     blob.resize(std::min(size, kMaxBlob));
     f.clear();
     f.seekg(static_cast<std::streamoff>(off));
     f.read(blob.data(), static_cast<std::streamsize>(blob.size()));
     return ParseGoBuildInfo(blob);
   }
-  // No section table (stripped of it): look for the 16-byte aligned magic.
+  // No usable section table (stripped of it): look for the 16-byte aligned magic.
   f.clear();
   f.seekg(0);
   constexpr size_t kChunk = 1 << 20;
