@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <set>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -136,6 +137,7 @@ void AddWatchCommand(CLI::App& root, CommandContext& ctx) {
     std::vector<std::string> bundles;
     size_t failures_in_a_row = 0;
     std::vector<std::string> warnings;
+    std::set<std::string> announced;
     for (int i = 0; !g_stop; ++i) {
       double due = i * interval;
       while (!g_stop && elapsed() < due) {
@@ -156,6 +158,13 @@ void AddWatchCommand(CLI::App& root, CommandContext& ctx) {
       for (const auto& e : errors) {
         if (warnings.size() < 20) warnings.push_back(fmt::format("+{:.1f}s: {}", s.t, e));
         if (!args->out.json) PrintError(e);
+      }
+      // Say so as soon as a series starts to grow (text mode; JSON has it in the last line).
+      if (!args->out.json) {
+        for (const auto& f : watcher.Leaks()) {
+          if (announced.insert(f.id).second) fmt::print("  ! {}\n", f.title);
+        }
+        std::fflush(stdout);
       }
       // The target is gone: a watch with nothing left to sample ends rather than spin.
       if (failures_in_a_row >= 3) {

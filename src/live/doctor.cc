@@ -141,6 +141,25 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
                                                : "")});
     process["go_version"] = go_version;
   }
+  if (auto t = ReadOwn(dir + "/process.json")) {
+    Json pj = Json::parse(*t, nullptr, /*allow_exceptions=*/false);
+    if (pj.is_object()) {
+      std::string line;
+      if (auto fds = pj.find("fds"); fds != pj.end() && fds->is_number()) {
+        line = fmt::format("{} open fds", fds->get<int64_t>());
+        process["fds"] = *fds;
+      }
+      if (auto ls = pj.find("listeners"); ls != pj.end() && ls->is_array() && !ls->empty()) {
+        std::string list;
+        for (const auto& l : *ls) {
+          if (l.is_string()) list += (list.empty() ? "" : ", ") + l.get<std::string>();
+        }
+        line += (line.empty() ? "" : "; ") + fmt::format("listening on {}", list);
+        process["listeners"] = *ls;
+      }
+      if (!line.empty()) r.facts.push_back({"Files", line});
+    }
+  }
   r.summary["process"] = process;
   r.summary["goroutines"] = g_end ? Json(*g_end) : g_start ? Json(*g_start) : Json(nullptr);
   if (g_start) {
@@ -210,6 +229,10 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
     }
   }
   uint64_t goroutines = g_end ? *g_end : g_start ? *g_start : 0;
+  if (status && status->threads >= 0 && goroutines > 0) {
+    r.facts.push_back({"Threads", fmt::format("{} OS threads for {} goroutines", status->threads,
+                                              FormatCount(goroutines))});
+  }
   if (goroutines >= kManyGoroutines) {
     Finding f;
     f.id = "goroutines-many";
