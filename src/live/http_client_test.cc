@@ -4,14 +4,17 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "live/bundle.h"
 #include "live/capture.h"
+#include "live/watch.h"
 
 namespace godx::live {
 namespace {
@@ -19,8 +22,10 @@ namespace {
 class FakeService : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_.Get("/debug/pprof/goroutine", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content("goroutine profile: total 7\n1 @ 0x1\n", "text/plain");
+    server_.Get("/debug/pprof/goroutine", [this](const httplib::Request&, httplib::Response& res) {
+      int n = goroutines_;
+      goroutines_ += goroutine_step_;
+      res.set_content(fmt::format("goroutine profile: total {}\n1 @ 0x1\n", n), "text/plain");
     });
     server_.Get("/debug/pprof/heap", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("<html>not a profile</html>", "text/html");  // garbage
@@ -61,8 +66,54 @@ class FakeService : public ::testing::Test {
   std::thread thread_;
   int port_ = 0;
   int slow_ms_ = 0;
+  std::atomic<int> goroutines_{7};
+  int goroutine_step_ = 0;  // added to the goroutine total after each request
   Url base_;
 };
+
+// A service leaking 10 goroutines between samples is reported from the 4th sample on (the
+// growth rule's minimum), not before; a flat one never is.
+TEST_F(FakeService, WatcherDetectsGrowthFromTheFourthSample) {
+  goroutine_step_ = 10;
+  WatchConfig config;
+  config.pprof = base_;
+  Watcher w(config);
+  for (int i = 0; i < 6; ++i) {
+    std::vector<std::string> errors;
+    WatchSample s = w.Poll(i * 5.0, &errors);
+    ASSERT_TRUE(s.goroutines.has_value());
+    EXPECT_EQ(*s.goroutines, 7 + 10 * i);
+    EXPECT_FALSE(s.heap_bytes.has_value());  // this service has no /debug/vars
+    EXPECT_FALSE(s.threads.has_value());
+    auto leaks = w.Leaks();
+    if (i < 3) {
+      EXPECT_TRUE(leaks.empty()) << i;
+    } else {
+      ASSERT_EQ(leaks.size(), 1u) << i;
+      EXPECT_EQ(leaks[0].id, "goroutine-leak");
+      EXPECT_NE(leaks[0].title.find("(2.00/s)"), std::string::npos) << leaks[0].title;
+    }
+  }
+  Report r = w.Summary("fake");
+  EXPECT_EQ(r.summary["goroutines"]["first"], 7);
+  EXPECT_EQ(r.summary["goroutines"]["last"], 57);
+  EXPECT_TRUE(r.summary["threads"].is_null());
+  Json j = SampleToJson(w.samples().back());
+  EXPECT_EQ(j["goroutines"], 57);
+  EXPECT_TRUE(j["rss_bytes"].is_null());
+}
+
+TEST_F(FakeService, WatcherStaysQuietOnAFlatService) {
+  WatchConfig config;
+  config.pprof = base_;
+  Watcher w(config);
+  for (int i = 0; i < 10; ++i) {
+    std::vector<std::string> errors;
+    w.Poll(i * 1.0, &errors);
+  }
+  EXPECT_TRUE(w.Leaks().empty());
+  EXPECT_TRUE(w.Summary("fake").findings.empty());
+}
 
 TEST(ParseUrl, AcceptsTheFormsUsersType) {
   auto u = ParseUrl("http://127.0.0.1:6060");
