@@ -1,6 +1,6 @@
-#include <filesystem>
-
 #include <fmt/format.h>
+
+#include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/signals.h"
@@ -63,7 +63,8 @@ void AddDoctorCommand(CLI::App& root, CommandContext& ctx) {
       dir = args->target;
     } else {
       live::CaptureOptions co;
-      for (auto [text, field] : {std::pair{&args->cpu, &co.cpu_s}, {&args->trace, &co.trace_s},
+      for (auto [text, field] : {std::pair{&args->cpu, &co.cpu_s},
+                                 {&args->trace, &co.trace_s},
                                  {&args->timeout, &co.timeout_s}}) {
         auto d = live::ParseDurationSeconds(*text);
         if (!d.ok()) {

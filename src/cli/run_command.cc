@@ -1,10 +1,9 @@
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/signals.h"
@@ -56,7 +55,8 @@ void AddRunCommand(CLI::App& root, CommandContext& ctx) {
     }
     std::string bundle_dir;
     if (outcome->Crashed()) {
-      std::string dir = args->crash_dir.empty() ? "godx-crash-" + live::UtcStamp() : args->crash_dir;
+      std::string dir =
+          args->crash_dir.empty() ? "godx-crash-" + live::UtcStamp() : args->crash_dir;
       auto written = live::WriteRunBundle(ro, *outcome, dir);
       if (written.ok()) {
         bundle_dir = *written;

@@ -1,13 +1,12 @@
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <set>
 #include <chrono>
 #include <cstdio>
+#include <set>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/signals.h"
@@ -84,10 +83,12 @@ void AddWatchCommand(CLI::App& root, CommandContext& ctx) {
       ctx.exit_code = kExitError;
     };
     double interval = 5, duration = 0, cooldown = 600, timeout = 5, cpu = 10, trace = 2;
-    for (auto [text, field] :
-         {std::pair{&args->interval, &interval}, {&args->duration, &duration},
-          {&args->cooldown, &cooldown}, {&args->timeout, &timeout}, {&args->cpu, &cpu},
-          {&args->trace, &trace}}) {
+    for (auto [text, field] : {std::pair{&args->interval, &interval},
+                               {&args->duration, &duration},
+                               {&args->cooldown, &cooldown},
+                               {&args->timeout, &timeout},
+                               {&args->cpu, &cpu},
+                               {&args->trace, &trace}}) {
       if (text->empty()) continue;
       auto d = live::ParseDurationSeconds(*text);
       if (!d.ok()) return fail(d.status().message());
@@ -119,7 +120,8 @@ void AddWatchCommand(CLI::App& root, CommandContext& ctx) {
       config.pid = live::FindListenerPid(static_cast<uint16_t>(config.pprof->port));
     }
     live::Watcher watcher(config);
-    struct sigaction sa {}, old_int {}, old_term {};
+    struct sigaction sa {
+    }, old_int{}, old_term{};
     sa.sa_handler = OnInterrupt;
     g_stop = 0;
     sigaction(SIGINT, &sa, &old_int);
@@ -141,8 +143,8 @@ void AddWatchCommand(CLI::App& root, CommandContext& ctx) {
     for (int i = 0; !g_stop; ++i) {
       double due = i * interval;
       while (!g_stop && elapsed() < due) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(
-            std::clamp(int((due - elapsed()) * 1000), 1, 100)));
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::clamp(int((due - elapsed()) * 1000), 1, 100)));
       }
       if (g_stop || (duration > 0 && due > duration + 1e-9)) break;
       std::vector<std::string> errors;
@@ -191,7 +193,8 @@ void AddWatchCommand(CLI::App& root, CommandContext& ctx) {
             co.progress = !args->out.json;
             live::CaptureUrl(*config.pprof, co, &*b);
             bundles.push_back(dir);
-            if (!args->out.json) fmt::print(stderr, "godx: leak detected, bundle written to {}\n", dir);
+            if (!args->out.json)
+              fmt::print(stderr, "godx: leak detected, bundle written to {}\n", dir);
           } else {
             warnings.push_back(b.status().message());
           }
@@ -203,7 +206,8 @@ void AddWatchCommand(CLI::App& root, CommandContext& ctx) {
     Report r = watcher.Summary(source);
     r.summary["bundles"] = bundles;
     for (auto& w : warnings) r.warnings.push_back(std::move(w));
-    if (!bundles.empty()) r.facts.push_back({"Bundles", fmt::format("{}", fmt::join(bundles, ", "))});
+    if (!bundles.empty())
+      r.facts.push_back({"Bundles", fmt::format("{}", fmt::join(bundles, ", "))});
     if (args->out.json) {
       fmt::print("{}\n", ReportToJson(r).dump(-1, ' ', false, Json::error_handler_t::replace));
       std::fflush(stdout);

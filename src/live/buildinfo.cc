@@ -1,10 +1,10 @@
 #include "live/buildinfo.h"
 
+#include <fmt/format.h>
+
 #include <cstring>
 #include <fstream>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "core/varint.h"
 
@@ -136,7 +136,10 @@ Result<GoBuildInfo> ReadGoBuildInfo(const std::string& path) {
   uint64_t file_size = static_cast<uint64_t>(f.tellg());
   char magic[4] = {};
   f.seekg(0);
-  if (!f.read(magic, 4) || std::memcmp(magic, "\x7f" "ELF", 4) != 0) {
+  if (!f.read(magic, 4) || std::memcmp(magic,
+                                       "\x7f"
+                                       "ELF",
+                                       4) != 0) {
     return Status::Error(fmt::format("{}: offset 0: not an ELF binary", path));
   }
   uint64_t off = 0, size = 0;
@@ -147,7 +150,8 @@ Result<GoBuildInfo> ReadGoBuildInfo(const std::string& path) {
     // bytes may still hold the magic, e.g. in a tool that reads Go binaries).
     return Status::Error(fmt::format(
         "{}: no Go build info (no .go.buildinfo section: not a Go program, or built before Go "
-        "1.13)", path));
+        "1.13)",
+        path));
   }
   if (found == Section::kFound) {
     blob.resize(std::min(size, kMaxBlob));
@@ -180,7 +184,8 @@ Result<GoBuildInfo> ReadGoBuildInfo(const std::string& path) {
     if (got < buf.size()) break;
     base += kChunk;
   }
-  return Status::Error(fmt::format("{}: no Go build info (not a Go program, or built before Go 1.13)", path));
+  return Status::Error(
+      fmt::format("{}: no Go build info (not a Go program, or built before Go 1.13)", path));
 }
 
 }  // namespace godx::live

@@ -1,10 +1,10 @@
 #include "live/bundle.h"
 
+#include <fmt/format.h>
+
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "core/version.h"
 
@@ -71,8 +71,8 @@ Result<Manifest> ParseManifest(std::string_view text, const std::string& name) {
   m.format.clear();
   Get(j, "format", &m.format);
   if (m.format.rfind("godx-bundle/", 0) != 0) {
-    return Status::Error(fmt::format("{}: \"format\" is '{}', expected '{}'", name, m.format,
-                                     kManifestFormat));
+    return Status::Error(
+        fmt::format("{}: \"format\" is '{}', expected '{}'", name, m.format, kManifestFormat));
   }
   Get(j, "godx_version", &m.godx_version);
   Get(j, "target", &m.target);
@@ -125,7 +125,9 @@ Result<Bundle> Bundle::Create(const std::string& dir, Manifest manifest) {
     return Status::Error(fmt::format("{}: exists and is not empty; choose another --out", dir));
   }
   fs::create_directories(dir, ec);
-  if (ec) return Status::Error(fmt::format("{}: cannot create the bundle directory: {}", dir, ec.message()));
+  if (ec)
+    return Status::Error(
+        fmt::format("{}: cannot create the bundle directory: {}", dir, ec.message()));
   Bundle b;
   b.dir_ = dir;
   b.manifest_ = std::move(manifest);

@@ -19,9 +19,9 @@ inline constexpr std::string_view kManifestFormat = "godx-bundle/1";
 
 // One capture attempt. `file` is empty when nothing was written.
 struct BundleEntry {
-  std::string file;    // name inside the bundle, e.g. "goroutine.debug2.txt"
-  std::string what;    // "goroutine dump (debug=2)"
-  std::string source;  // URL or /proc path it came from
+  std::string file;     // name inside the bundle, e.g. "goroutine.debug2.txt"
+  std::string what;     // "goroutine dump (debug=2)"
+  std::string source;   // URL or /proc path it came from
   std::string started;  // UTC, RFC 3339
   double seconds = 0;   // how long the capture took
   uint64_t bytes = 0;

@@ -1,8 +1,8 @@
 #include "live/bundle.h"
 
-#include <filesystem>
-
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "testing/testing.h"
 

@@ -1,5 +1,6 @@
 #include "live/capture.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -8,8 +9,6 @@
 #include <cstdio>
 #include <mutex>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "core/input.h"
 #include "core/units.h"
@@ -23,8 +22,8 @@ namespace {
 struct Endpoint {
   const char* file;
   const char* what;
-  std::string path;     // relative to the pprof base, or absolute when starting with '/'
-  double seconds = 0;   // how long the endpoint itself takes (?seconds=N)
+  std::string path;    // relative to the pprof base, or absolute when starting with '/'
+  double seconds = 0;  // how long the endpoint itself takes (?seconds=N)
   // A check of the first bytes; returns an error text when the body is not what was asked for.
   std::string (*check)(std::string_view body);
 };
@@ -33,11 +32,13 @@ std::string CheckDebug1(std::string_view b) {
   return GoroutineTotal(b) ? "" : "expected 'goroutine profile: total N' on the first line";
 }
 std::string CheckDebug2(std::string_view b) {
-  return b.substr(0, 10) == "goroutine " ? "" : "expected a goroutine dump starting 'goroutine N ['";
+  return b.substr(0, 10) == "goroutine " ? ""
+                                         : "expected a goroutine dump starting 'goroutine N ['";
 }
 std::string CheckProfile(std::string_view b) {
   // net/http/pprof serves gzip-compressed profile.proto.
-  return SniffCompression(b) == Compression::kGzip ? "" : "expected a gzip-compressed profile.proto";
+  return SniffCompression(b) == Compression::kGzip ? ""
+                                                   : "expected a gzip-compressed profile.proto";
 }
 std::string CheckTrace(std::string_view b) {
   return b.substr(0, 5) == "go 1." ? "" : "expected a runtime/trace file starting 'go 1.'";
@@ -52,7 +53,8 @@ std::string Quote(std::string_view body) {
   std::string out;
   for (char c : body.substr(0, 40)) {
     if (c == '\n') break;
-    out += (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) ? '.' : c;
+    out +=
+        (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) ? '.' : c;
   }
   return out;
 }
@@ -146,8 +148,9 @@ void CaptureUrl(const Url& base, const CaptureOptions& options, Bundle* bundle) 
                          std::max(1.0, double(int(options.cpu_s + 0.5))), CheckProfile});
   }
   if (options.trace_s > 0) {
-    endpoints.push_back({"trace.out", "execution trace", fmt::format("trace?seconds={}", options.trace_s),
-                         options.trace_s, CheckTrace});
+    endpoints.push_back({"trace.out", "execution trace",
+                         fmt::format("trace?seconds={}", options.trace_s), options.trace_s,
+                         CheckTrace});
   }
   endpoints.push_back({"goroutine.debug1.end.txt", "goroutine count after the timed captures",
                        "goroutine?debug=1", 0, CheckDebug1});
@@ -220,15 +223,15 @@ void CaptureProcess(const ProcessInfo& p, Bundle* bundle) {
                        dir + "/smaps_rollup", now, 0, 0, false, ""},
                       p.smaps_rollup_text);
   } else {
-    (void)bundle->Add({"", "memory rollup (/proc/PID/smaps_rollup)", dir + "/smaps_rollup", now,
-                       0, 0, false, "not readable (kernel before 4.14, or not allowed)"},
+    (void)bundle->Add({"", "memory rollup (/proc/PID/smaps_rollup)", dir + "/smaps_rollup", now, 0,
+                       0, false, "not readable (kernel before 4.14, or not allowed)"},
                       {});
   }
   Json pj = ProcessToJson(p);
   if (!p.go_buildinfo_note.empty()) pj["go_buildinfo_note"] = p.go_buildinfo_note;
-  (void)bundle->Add({"process.json", "process summary (fds, listeners, build info)", dir, now, 0,
-                     0, false, ""},
-                    pj.dump(2) + "\n");
+  (void)bundle->Add(
+      {"process.json", "process summary (fds, listeners, build info)", dir, now, 0, 0, false, ""},
+      pj.dump(2) + "\n");
   if (!p.go_version.empty()) m.facts["go_version"] = p.go_version;
   if (!p.go_module.empty()) m.facts["go_module"] = p.go_module;
   (void)bundle->WriteManifest();
@@ -254,14 +257,13 @@ std::optional<Url> ProbePprof(const ProcessInfo& p, double timeout_s,
     fo.timeout_s = timeout_s;
     fo.max_bytes = 1 << 20;
     auto res = HttpGet(url, url.path, fo);
-    bool ok = res.ok() && res->status == 200 &&
-              res->body.find("goroutine") != std::string::npos &&
+    bool ok = res.ok() && res->status == 200 && res->body.find("goroutine") != std::string::npos &&
               res->body.find("heap") != std::string::npos;
     if (tried) {
       tried->push_back(fmt::format("{} {}", url.ToString(),
                                    !res.ok() ? res.status().message()
                                    : ok      ? "serves net/http/pprof"
-                                             : fmt::format("HTTP {}, not a pprof index", res->status)));
+                                        : fmt::format("HTTP {}, not a pprof index", res->status)));
     }
     if (ok) return url;
   }

@@ -15,11 +15,11 @@
 namespace godx::live {
 
 struct CaptureOptions {
-  double cpu_s = 10;    // CPU profile length; 0 skips it
-  double trace_s = 2;   // execution trace length; 0 skips it
-  double timeout_s = 30;  // per request, on top of the profile length
+  double cpu_s = 10;                         // CPU profile length; 0 skips it
+  double trace_s = 2;                        // execution trace length; 0 skips it
+  double timeout_s = 30;                     // per request, on top of the profile length
   uint64_t max_bytes = uint64_t{256} << 20;  // per file
-  bool progress = true;  // draw progress on stderr when it is a terminal
+  bool progress = true;                      // draw progress on stderr when it is a terminal
 };
 
 // The pprof index URL for what the user gave: "http://h:p" → "/debug/pprof/",

@@ -2,13 +2,13 @@
 // crashes or hangs (run under ASan/UBSan in the sanitizer build).
 #include <gtest/gtest.h>
 
+#include "core/line_cursor.h"
 #include "live/buildinfo.h"
 #include "live/bundle.h"
 #include "live/expvar.h"
 #include "live/goroutine_profile.h"
 #include "live/proc.h"
 #include "live/runner.h"
-#include "core/line_cursor.h"
 #include "testing/testing.h"
 
 namespace godx::live {
@@ -27,27 +27,23 @@ void EveryPrefix(const std::string& fixture, Fn fn) {
 
 TEST(LiveCut, ProcFiles) {
   size_t ok = 0;
-  EveryPrefix("live/proc/leakyserver.status.txt", [&](const std::string& s) {
-    ok += ParseProcStatus(s, "cut").ok();
-  });
+  EveryPrefix("live/proc/leakyserver.status.txt",
+              [&](const std::string& s) { ok += ParseProcStatus(s, "cut").ok(); });
   EXPECT_GT(ok, 0u);  // long enough prefixes still parse
   EveryPrefix("live/proc/leakyserver.smaps_rollup.txt", [](const std::string& s) {
     SmapsRollup r = ParseSmapsRollup(s);
     EXPECT_GE(r.rss, -1);
   });
-  EveryPrefix("live/proc/leakyserver.net_tcp.txt", [](const std::string& s) {
-    EXPECT_LE(ParseNetTcp(s, false).size(), 2u);
-  });
-  EveryPrefix("live/proc/leakyserver.net_tcp6.txt", [](const std::string& s) {
-    EXPECT_LE(ParseNetTcp(s, true).size(), 64u);
-  });
+  EveryPrefix("live/proc/leakyserver.net_tcp.txt",
+              [](const std::string& s) { EXPECT_LE(ParseNetTcp(s, false).size(), 2u); });
+  EveryPrefix("live/proc/leakyserver.net_tcp6.txt",
+              [](const std::string& s) { EXPECT_LE(ParseNetTcp(s, true).size(), 64u); });
 }
 
 TEST(LiveCut, ExpvarAndManifest) {
   size_t ok = 0;
-  EveryPrefix("live/expvar/go1.19-goodserver.json", [&](const std::string& s) {
-    ok += ParseExpvars(s, "cut").ok();
-  });
+  EveryPrefix("live/expvar/go1.19-goodserver.json",
+              [&](const std::string& s) { ok += ParseExpvars(s, "cut").ok(); });
   EXPECT_GE(ok, 1u);  // only the whole object (with or without its newline) is valid JSON
   EXPECT_LE(ok, 2u);
   EveryPrefix("live/leaky-bundle/manifest.json", [](const std::string& s) {

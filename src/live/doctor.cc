@@ -1,9 +1,9 @@
 #include "live/doctor.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "core/dispatch.h"
 #include "core/input.h"
@@ -82,21 +82,29 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
   if (!m.created.empty()) r.facts.push_back({"Captured", m.created});
 
   // What was captured and what failed.
-  Table captures{"Captures", {"File", "What", "Size", "Took", "Status"}, {false, false, true, true, false}, {}, 0};
+  Table captures{"Captures",
+                 {"File", "What", "Size", "Took", "Status"},
+                 {false, false, true, true, false},
+                 {},
+                 0};
   int captured = 0, failed = 0;
   for (const auto& e : m.entries) {
     std::string status = e.error.empty() ? "ok" : e.error;
     if (!e.file.empty() && !std::filesystem::exists(dir + "/" + e.file)) {
       status = "missing from the bundle";
     }
-    if (status == "ok") ++captured; else ++failed;
+    if (status == "ok")
+      ++captured;
+    else
+      ++failed;
     captures.rows.push_back({e.file.empty() ? "-" : e.file, e.what,
                              e.file.empty() ? "-" : FormatBytes(double(e.bytes)),
                              FormatDuration(e.seconds), status});
     if (status != "ok") r.warnings.push_back(fmt::format("{}: {}", e.what, status));
   }
   if (!m.complete) {
-    r.warnings.push_back("the capture did not finish: the bundle holds what was captured before it stopped");
+    r.warnings.push_back(
+        "the capture did not finish: the bundle holds what was captured before it stopped");
   }
   r.summary["captured"] = captured;
   r.summary["failed"] = failed;
@@ -109,12 +117,18 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
   std::string go_version = m.facts.value("go_version", std::string());
   if (auto t = ReadOwn(dir + "/proc_status.txt")) {
     auto st = ParseProcStatus(*t, dir + "/proc_status.txt");
-    if (st.ok()) status = *st; else r.warnings.push_back(st.status().message());
+    if (st.ok())
+      status = *st;
+    else
+      r.warnings.push_back(st.status().message());
   }
   if (auto t = ReadOwn(dir + "/smaps_rollup.txt")) smaps = ParseSmapsRollup(*t);
   if (auto t = ReadOwn(dir + "/vars.json")) {
     auto v = ParseExpvars(*t, dir + "/vars.json");
-    if (v.ok()) vars = *v; else r.warnings.push_back(v.status().message());
+    if (v.ok())
+      vars = *v;
+    else
+      r.warnings.push_back(v.status().message());
   }
   std::optional<uint64_t> g_start, g_end;
   const BundleEntry* e_start = m.Find("goroutine.debug1.txt");
@@ -124,16 +138,18 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
 
   Json process = Json::object();
   if (status) {
-    process = Json{{"pid", status->pid}, {"name", status->name},
-                   {"threads", status->threads < 0 ? Json(nullptr) : Json(status->threads)},
-                   {"rss_bytes", status->vm_rss < 0 ? Json(nullptr) : Json(status->vm_rss)},
-                   {"rss_anon_bytes", status->rss_anon < 0 ? Json(nullptr) : Json(status->rss_anon)},
-                   {"peak_rss_bytes", status->vm_hwm < 0 ? Json(nullptr) : Json(status->vm_hwm)}};
+    process =
+        Json{{"pid", status->pid},
+             {"name", status->name},
+             {"threads", status->threads < 0 ? Json(nullptr) : Json(status->threads)},
+             {"rss_bytes", status->vm_rss < 0 ? Json(nullptr) : Json(status->vm_rss)},
+             {"rss_anon_bytes", status->rss_anon < 0 ? Json(nullptr) : Json(status->rss_anon)},
+             {"peak_rss_bytes", status->vm_hwm < 0 ? Json(nullptr) : Json(status->vm_hwm)}};
     r.facts.push_back({"Process", fmt::format("{} (pid {}), {} threads", status->name, status->pid,
                                               status->threads)});
-    r.facts.push_back({"RSS", fmt::format("{} (anon {}, file {}), peak {}", B(status->vm_rss),
-                                          B(status->rss_anon), B(status->rss_file),
-                                          B(status->vm_hwm))});
+    r.facts.push_back(
+        {"RSS", fmt::format("{} (anon {}, file {}), peak {}", B(status->vm_rss),
+                            B(status->rss_anon), B(status->rss_file), B(status->vm_hwm))});
   }
   if (!go_version.empty()) {
     r.facts.push_back({"Go", go_version + (m.facts.contains("go_module")
@@ -181,8 +197,9 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
         }
       }
       if (f.evidence.empty()) f.evidence.push_back("the process has no listening TCP socket");
-      f.advice = "Import _ \"net/http/pprof\" and serve http.DefaultServeMux on a loopback port "
-                 "(e.g. 127.0.0.1:6060) to let godx capture goroutines and profiles.";
+      f.advice =
+          "Import _ \"net/http/pprof\" and serve http.DefaultServeMux on a loopback port "
+          "(e.g. 127.0.0.1:6060) to let godx capture goroutines and profiles.";
       r.findings.push_back(std::move(f));
     }
     if (auto it = m.facts.find("go_buildinfo_note"); it != m.facts.end() && it->is_string()) {
@@ -195,8 +212,9 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
         f.severity = Severity::kWarning;
         f.title = "The process does not look like a Go program";
         f.evidence.push_back(note);
-        f.advice = "godx diagnoses Go programs; check the PID (pgrep -a NAME). Only /proc data "
-                   "was captured.";
+        f.advice =
+            "godx diagnoses Go programs; check the PID (pgrep -a NAME). Only /proc data "
+            "was captured.";
         r.findings.push_back(std::move(f));
       }
     }
@@ -206,8 +224,10 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
   if (g_start && g_end && e_start && e_end) {
     double span_s = 0;
     for (const auto& e : m.entries) {
-      if (&e == e_start) span_s = 0;
-      else span_s += e.seconds;
+      if (&e == e_start)
+        span_s = 0;
+      else
+        span_s += e.seconds;
       if (&e == e_end) break;
     }
     double grew = double(*g_end) - double(*g_start);
@@ -239,8 +259,9 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
     f.severity = goroutines >= 10 * kManyGoroutines ? Severity::kCritical : Severity::kWarning;
     f.title = fmt::format("{} goroutines are alive", FormatCount(goroutines));
     f.evidence.push_back(fmt::format("goroutine profile: total {}", goroutines));
-    f.advice = "Each goroutine holds at least a 2 KiB stack and what it references; look at the "
-               "largest buckets of the goroutine dump for the ones that should have ended.";
+    f.advice =
+        "Each goroutine holds at least a 2 KiB stack and what it references; look at the "
+        "largest buckets of the goroutine dump for the ones that should have ended.";
     r.findings.push_back(std::move(f));
   }
 
@@ -249,13 +270,15 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
     Finding f;
     f.id = "threads-many";
     f.severity = status->threads >= 10 * kManyThreads ? Severity::kCritical : Severity::kWarning;
-    f.title = fmt::format("{} OS threads{}", status->threads,
-                          goroutines ? fmt::format(" for {} goroutines", FormatCount(goroutines)) : "");
+    f.title =
+        fmt::format("{} OS threads{}", status->threads,
+                    goroutines ? fmt::format(" for {} goroutines", FormatCount(goroutines)) : "");
     f.evidence.push_back(fmt::format("proc_status.txt: Threads: {}", status->threads));
-    f.advice = "Go needs about GOMAXPROCS threads plus one per goroutine blocked in a system call "
-               "or cgo call or locked with LockOSThread. Look at the threadcreate profile and at "
-               "goroutines in 'syscall' or locked to a thread; the runtime never frees threads "
-               "(except when a locked goroutine exits).";
+    f.advice =
+        "Go needs about GOMAXPROCS threads plus one per goroutine blocked in a system call "
+        "or cgo call or locked with LockOSThread. Look at the threadcreate profile and at "
+        "goroutines in 'syscall' or locked to a thread; the runtime never frees threads "
+        "(except when a locked goroutine exits).";
     r.findings.push_back(std::move(f));
   }
 
@@ -271,17 +294,21 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
                                                 "metadata {}, released to the OS {}; mapped {}",
                                                 B(ms.heap_inuse), B(ms.heap_alloc), B(ms.stack_sys),
                                                 B(metadata), B(ms.heap_released), B(ms.sys))});
-    Json mem{{"heap_alloc_bytes", ms.heap_alloc}, {"heap_inuse_bytes", ms.heap_inuse},
-             {"stack_bytes", ms.stack_sys},       {"metadata_bytes", metadata},
-             {"heap_released_bytes", ms.heap_released}, {"go_sys_bytes", ms.sys},
+    Json mem{{"heap_alloc_bytes", ms.heap_alloc},
+             {"heap_inuse_bytes", ms.heap_inuse},
+             {"stack_bytes", ms.stack_sys},
+             {"metadata_bytes", metadata},
+             {"heap_released_bytes", ms.heap_released},
+             {"go_sys_bytes", ms.sys},
              {"go_resident_bound_bytes", go_resident}};
     int64_t anon = status ? (status->rss_anon >= 0 ? status->rss_anon : status->vm_rss) : -1;
     if (anon >= 0 && go_resident >= 0) {
       int64_t residue = anon - go_resident;
       mem["rss_anon_bytes"] = anon;
       mem["off_heap_bytes"] = std::max<int64_t>(0, residue);
-      r.facts.push_back({"Off-heap", fmt::format("RSS anon {} − Go resident ≤ {} = {}", B(anon),
-                                                 B(go_resident), B(std::max<int64_t>(0, residue)))});
+      r.facts.push_back(
+          {"Off-heap", fmt::format("RSS anon {} − Go resident ≤ {} = {}", B(anon), B(go_resident),
+                                   B(std::max<int64_t>(0, residue)))});
       if (residue >= kOffHeapMinBytes && double(residue) >= kOffHeapMinShare * double(anon)) {
         Finding f;
         f.id = "memory-off-heap";
@@ -293,23 +320,29 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
             "vars.json: Sys {} − HeapReleased {} = {} at most resident for the Go runtime",
             B(ms.sys), B(ms.heap_released), B(go_resident)));
         if (smaps.lazy_free > 0) {
-          f.evidence.push_back(fmt::format("smaps_rollup.txt: LazyFree {} (freed with MADV_FREE, "
-                                           "still counted in RSS)", B(smaps.lazy_free)));
+          f.evidence.push_back(
+              fmt::format("smaps_rollup.txt: LazyFree {} (freed with MADV_FREE, "
+                          "still counted in RSS)",
+                          B(smaps.lazy_free)));
         }
         if (smaps.anon_huge_pages > 0) {
-          f.evidence.push_back(fmt::format("smaps_rollup.txt: AnonHugePages {} (transparent huge "
-                                           "pages)", B(smaps.anon_huge_pages)));
+          f.evidence.push_back(
+              fmt::format("smaps_rollup.txt: AnonHugePages {} (transparent huge "
+                          "pages)",
+                          B(smaps.anon_huge_pages)));
         }
-        f.advice = "The rest is memory Go does not manage: cgo/C allocations, syscall.Mmap, "
-                   "non-Go threads";
+        f.advice =
+            "The rest is memory Go does not manage: cgo/C allocations, syscall.Mmap, "
+            "non-Go threads";
         if (UsesMadvFree(go_version)) {
           f.advice += "; this binary is " + go_version +
                       ", which frees with MADV_FREE (RSS drops only under memory pressure; "
                       "GODEBUG=madvdontneed=1 changes that)";
         }
         if (smaps.anon_huge_pages > 0) {
-          f.advice += "; transparent huge pages can keep freed memory resident "
-                      "(GODEBUG=disablethp=1 on Go 1.21.6+)";
+          f.advice +=
+              "; transparent huge pages can keep freed memory resident "
+              "(GODEBUG=disablethp=1 on Go 1.21.6+)";
         }
         f.advice += ".";
         r.findings.push_back(std::move(f));
@@ -322,11 +355,13 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
       f.severity = ms.gc_cpu_fraction >= kGcCpuCritical ? Severity::kCritical : Severity::kWarning;
       f.title = fmt::format("The garbage collector has used {} of the CPU since the start",
                             FormatPercent(ms.gc_cpu_fraction));
-      f.evidence.push_back(fmt::format("vars.json: memstats.GCCPUFraction {:.4f}, NumGC {}, "
-                                       "heap goal {}", ms.gc_cpu_fraction, ms.num_gc,
-                                       B(ms.next_gc)));
-      f.advice = "Allocate less on the hot paths (the allocs profile shows where), or raise GOGC / "
-                 "set GOMEMLIMIT so the GC runs less often.";
+      f.evidence.push_back(
+          fmt::format("vars.json: memstats.GCCPUFraction {:.4f}, NumGC {}, "
+                      "heap goal {}",
+                      ms.gc_cpu_fraction, ms.num_gc, B(ms.next_gc)));
+      f.advice =
+          "Allocate less on the hot paths (the allocs profile shows where), or raise GOGC / "
+          "set GOMEMLIMIT so the GC runs less often.";
       r.findings.push_back(std::move(f));
     }
   }
@@ -358,8 +393,8 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
       continue;
     }
     for (auto& sub : results.reports) {
-      signals.push_back(Json{{"file", e.file}, {"kind", sub.kind}, {"title", sub.title},
-                             {"summary", sub.summary}});
+      signals.push_back(Json{
+          {"file", e.file}, {"kind", sub.kind}, {"title", sub.title}, {"summary", sub.summary}});
       r.facts.push_back({e.file, sub.title});
       for (auto& f : sub.findings) {
         if (!seen.emplace(f.id + "\x1f" + f.title, true).second) continue;

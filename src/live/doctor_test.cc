@@ -105,7 +105,8 @@ TEST(Doctor, CrashBundleRoutesRuntimeLogToGcReader) {
   auto r = AnalyzeBundle(TestData("live/crash-bundle"), kTable, AnalyzeOptions{});
   ASSERT_TRUE(r.ok()) << r.status().message();
   bool gc = false;
-  for (const auto& s : r->summary["signals"]) gc = gc || (s["kind"] == "gc" && s["file"] == "runtime.log");
+  for (const auto& s : r->summary["signals"])
+    gc = gc || (s["kind"] == "gc" && s["file"] == "runtime.log");
   EXPECT_TRUE(gc) << r->summary.dump();
   EXPECT_EQ(r->summary["target_kind"], "run");
 }
@@ -117,7 +118,9 @@ TEST(Doctor, NotABundleIsAClearError) {
 }
 
 TEST(Doctor, SniffsOnlyManifests) {
-  EXPECT_EQ(SniffBundleManifest(godx::testing::ReadFile(TestData("live/good-bundle/manifest.json"))), 100);
+  EXPECT_EQ(
+      SniffBundleManifest(godx::testing::ReadFile(TestData("live/good-bundle/manifest.json"))),
+      100);
   EXPECT_EQ(SniffBundleManifest("{\"memstats\": {}}"), 0);
   EXPECT_EQ(SniffBundleManifest(""), 0);
   EXPECT_EQ(BundleDirOf("a/b/manifest.json"), "a/b");

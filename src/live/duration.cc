@@ -6,8 +6,8 @@ namespace godx::live {
 
 Result<double> ParseDurationSeconds(std::string_view text) {
   auto bad = [&] {
-    return Status::Error(fmt::format(
-        "'{}': expected a duration such as 500ms, 10s, 2m, 1h or 1m30s", text));
+    return Status::Error(
+        fmt::format("'{}': expected a duration such as 500ms, 10s, 2m, 1h or 1m30s", text));
   };
   if (text.empty() || text.size() > 64) return bad();
   double total = 0;

@@ -9,9 +9,9 @@ namespace godx::live {
 Result<Expvars> ParseExpvars(std::string_view text, const std::string& name) {
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
-    return Status::Error(fmt::format(
-        "{}: expected the JSON object /debug/vars serves (expvar), got '{}'", name,
-        std::string(text.substr(0, std::min<size_t>(text.find('\n'), 40)))));
+    return Status::Error(
+        fmt::format("{}: expected the JSON object /debug/vars serves (expvar), got '{}'", name,
+                    std::string(text.substr(0, std::min<size_t>(text.find('\n'), 40)))));
   }
   Expvars v;
   if (auto it = j.find("cmdline"); it != j.end() && it->is_array()) {

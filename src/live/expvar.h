@@ -13,8 +13,8 @@ namespace godx::live {
 struct ExpvarMemStats {
   int64_t heap_alloc = -1, heap_sys = -1, heap_idle = -1, heap_inuse = -1, heap_released = -1,
           heap_objects = -1, stack_inuse = -1, stack_sys = -1, mspan_sys = -1, mcache_sys = -1,
-          buck_hash_sys = -1, gc_sys = -1, other_sys = -1, sys = -1, next_gc = -1,
-          num_gc = -1, num_forced_gc = -1, pause_total_ns = -1, total_alloc = -1, mallocs = -1;
+          buck_hash_sys = -1, gc_sys = -1, other_sys = -1, sys = -1, next_gc = -1, num_gc = -1,
+          num_forced_gc = -1, pause_total_ns = -1, total_alloc = -1, mallocs = -1;
   double gc_cpu_fraction = -1;
   bool present = false;  // the "memstats" key was there
 };

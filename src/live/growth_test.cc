@@ -1,8 +1,8 @@
 #include "live/growth.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace godx::live {
 namespace {

@@ -1,10 +1,10 @@
 #include "live/http_client.h"
 
-#include <chrono>
-#include <cstdlib>
-
 #include <fmt/format.h>
 #include <httplib.h>
+
+#include <chrono>
+#include <cstdlib>
 
 namespace godx::live {
 
@@ -38,7 +38,7 @@ Result<Url> ParseUrl(std::string_view text) {
     }
     url.host = std::string(hostport.substr(1, close - 1));
     colon = hostport.size() > close + 1 && hostport[close + 1] == ':' ? close + 1
-                                                                       : std::string_view::npos;
+                                                                      : std::string_view::npos;
   } else {
     url.host = std::string(hostport.substr(0, colon));
   }
@@ -105,8 +105,8 @@ Result<FetchResult> HttpGet(const Url& url, const std::string& path_and_query,
         if (options.on_bytes) options.on_bytes(out.body.size());
         return true;
       });
-  std::string where = url.ToString().substr(0, url.ToString().size() - url.path.size()) +
-                      path_and_query;
+  std::string where =
+      url.ToString().substr(0, url.ToString().size() - url.path.size()) + path_and_query;
   if (out.truncated) return out;  // cut on purpose: what arrived is kept
   if (timed_out) {
     return Status::Error(fmt::format("{}: timed out after {:.0f}s ({} bytes received)", where,
@@ -119,9 +119,9 @@ Result<FetchResult> HttpGet(const Url& url, const std::string& path_and_query,
         return Status::Error(fmt::format("{}: {} (connection refused or timed out after {:.0f}s)",
                                          where, kUnreachable, options.connect_timeout_s));
       case httplib::Error::Read:
-        return Status::Error(fmt::format(
-            "{}: the connection closed or timed out while reading ({} bytes received)", where,
-            out.body.size()));
+        return Status::Error(
+            fmt::format("{}: the connection closed or timed out while reading ({} bytes received)",
+                        where, out.body.size()));
       case httplib::Error::Canceled:
         return Status::Error(fmt::format("{}: cancelled after {} bytes", where, out.body.size()));
       default:

@@ -2,15 +2,14 @@
 // purpose: 404, garbage instead of a profile, a slow endpoint, an endless one, an oversized one.
 #include "live/http_client.h"
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "live/bundle.h"
 #include "live/capture.h"

@@ -2,6 +2,7 @@
 // installed Go toolchain), started on free loopback ports and stopped afterwards. Skips visibly
 // when no Go toolchain is installed.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,8 +12,6 @@
 #include <filesystem>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "core/report.h"
 #include "testing/testing.h"
@@ -41,7 +40,7 @@ std::string GoBinary(const std::string& name) {
 
 bool HaveGo() { return std::system("go version >/dev/null 2>&1") == 0; }
 
-#define REQUIRE_GO()                                                          \
+#define REQUIRE_GO()                                                      \
   if (!HaveGo()) GTEST_SKIP() << "no Go toolchain (golang-go): skipping"; \
   (void)0
 
@@ -71,8 +70,10 @@ class Service {
       if (n > 0) text.append(buf, size_t(n));
       size_t at = text.find("listening on ");
       size_t nl = at == std::string::npos ? at : text.find('\n', at);
-      if (nl != std::string::npos) addr_ = text.substr(at + 13, nl - at - 13);
-      else std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (nl != std::string::npos)
+        addr_ = text.substr(at + 13, nl - at - 13);
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     close(out[0]);
   }
@@ -163,8 +164,8 @@ TEST(DoctorE2E, ByPidFindsTheServicesOwnPprofPort) {
   Service s(bin, {"-life", "60s"});
   ASSERT_FALSE(s.addr().empty());
   std::string dir = TempDir() + "/b";
-  auto r = RunGodx("doctor " + std::to_string(s.pid()) + " --cpu 0 --trace 0 --out " + dir +
-                   " --json");
+  auto r =
+      RunGodx("doctor " + std::to_string(s.pid()) + " --cpu 0 --trace 0 --out " + dir + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Json env = ParseJson(r.out);
   EXPECT_EQ(env["summary"]["process"]["go_version"].get<std::string>().substr(0, 4), "go1.");
@@ -289,8 +290,10 @@ TEST(WatchE2E, OnLeakCapturesABundle) {
   Service s(GoBinary("leakyserver"), {"-every", "10ms", "-life", "60s"});
   ASSERT_FALSE(s.addr().empty());
   std::string dir = TempDir();
-  auto r = RunGodx("watch " + s.url() + " --interval 200ms --duration 2s --on-leak --cpu 0 "
-                   "--trace 0 --bundles " + dir + " --json");
+  auto r = RunGodx("watch " + s.url() +
+                   " --interval 200ms --duration 2s --on-leak --cpu 0 "
+                   "--trace 0 --bundles " +
+                   dir + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto env = JsonLines(r.out).back();
   ASSERT_EQ(env["summary"]["bundles"].size(), 1u) << env.dump();  // once per cooldown

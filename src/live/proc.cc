@@ -1,12 +1,11 @@
 #include "live/proc.h"
 
 #include <dirent.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "core/line_cursor.h"
 #include "live/buildinfo.h"
@@ -87,7 +86,8 @@ std::string FormatAddress(std::string_view hex, bool v6) {
     ParseHex(hex.substr(word * 8, 8), &w);
     return static_cast<unsigned>((w >> (8 * b)) & 0xff);
   };
-  if (!v6) return fmt::format("{}.{}.{}.{}", byte_at(0, 0), byte_at(0, 1), byte_at(0, 2), byte_at(0, 3));
+  if (!v6)
+    return fmt::format("{}.{}.{}.{}", byte_at(0, 0), byte_at(0, 1), byte_at(0, 2), byte_at(0, 3));
   unsigned char bytes[16];
   for (size_t w = 0; w < 4; ++w) {
     for (size_t b = 0; b < 4; ++b) bytes[w * 4 + b] = static_cast<unsigned char>(byte_at(w, b));
@@ -140,8 +140,8 @@ Result<ProcStatus> ParseProcStatus(std::string_view text, const std::string& nam
     }
   });
   if (!has_name || !has_pid) {
-    return Status::Error(fmt::format(
-        "{}: expected /proc/PID/status text with 'Name:' and 'Pid:' lines", name));
+    return Status::Error(
+        fmt::format("{}: expected /proc/PID/status text with 'Name:' and 'Pid:' lines", name));
   }
   return st;
 }
@@ -149,20 +149,28 @@ Result<ProcStatus> ParseProcStatus(std::string_view text, const std::string& nam
 SmapsRollup ParseSmapsRollup(std::string_view text) {
   SmapsRollup s;
   ForEachKey(text, [&](std::string_view k, std::string_view v) {
-    if (k == "Rss") s.rss = ParseValue(v);
-    else if (k == "Pss") s.pss = ParseValue(v);
-    else if (k == "Anonymous") s.anonymous = ParseValue(v);
-    else if (k == "LazyFree") s.lazy_free = ParseValue(v);
-    else if (k == "AnonHugePages") s.anon_huge_pages = ParseValue(v);
-    else if (k == "Swap") s.swap = ParseValue(v);
-    else if (k == "Private_Dirty") s.private_dirty = ParseValue(v);
+    if (k == "Rss")
+      s.rss = ParseValue(v);
+    else if (k == "Pss")
+      s.pss = ParseValue(v);
+    else if (k == "Anonymous")
+      s.anonymous = ParseValue(v);
+    else if (k == "LazyFree")
+      s.lazy_free = ParseValue(v);
+    else if (k == "AnonHugePages")
+      s.anon_huge_pages = ParseValue(v);
+    else if (k == "Swap")
+      s.swap = ParseValue(v);
+    else if (k == "Private_Dirty")
+      s.private_dirty = ParseValue(v);
   });
   return s;
 }
 
 std::vector<Listener> ParseNetTcp(std::string_view text, bool v6) {
-  // "  sl  local_address rem_address   st tx_queue:rx_queue tr:tm->when retrnsmt   uid  timeout inode"
-  // "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000 0 12345 ..."
+  // "  sl  local_address rem_address   st tx_queue:rx_queue tr:tm->when retrnsmt   uid  timeout
+  // inode" "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000 0
+  // 12345 ..."
   std::vector<Listener> out;
   LineCursor lines(text);
   std::string_view line;
@@ -193,9 +201,11 @@ std::vector<Listener> ParseNetTcp(std::string_view text, bool v6) {
     if (inode == 0) continue;
     uint64_t check;
     bool hex_ok = true;
-    for (size_t w = 0; w < addr_len; w += 8) hex_ok = hex_ok && ParseHex(local.substr(w, 8), &check);
+    for (size_t w = 0; w < addr_len; w += 8)
+      hex_ok = hex_ok && ParseHex(local.substr(w, 8), &check);
     if (!hex_ok) continue;
-    out.push_back(Listener{FormatAddress(local.substr(0, addr_len), v6), static_cast<uint16_t>(port), inode});
+    out.push_back(
+        Listener{FormatAddress(local.substr(0, addr_len), v6), static_cast<uint16_t>(port), inode});
   }
   return out;
 }

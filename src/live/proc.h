@@ -47,8 +47,8 @@ struct ProcessInfo {
   std::string status_text, smaps_rollup_text;  // raw, for the bundle
   ProcStatus status;
   SmapsRollup smaps;
-  int64_t fds = -1;  // open file descriptors (-1: not allowed to look)
-  std::vector<Listener> listeners;  // the process's own listening sockets
+  int64_t fds = -1;                   // open file descriptors (-1: not allowed to look)
+  std::vector<Listener> listeners;    // the process's own listening sockets
   std::string go_version, go_module;  // from the binary's build info, when readable
   std::string go_buildinfo_note;      // why it was not readable
 };

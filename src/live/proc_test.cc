@@ -1,11 +1,10 @@
 #include "live/proc.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "testing/testing.h"
 
@@ -120,7 +119,8 @@ TEST(ReadProcess, ReadsThisProcessAndItsListener) {
   for (const auto& l : p->listeners) found = found || (l.port == port && l.address == "127.0.0.1");
   EXPECT_TRUE(found) << "listener 127.0.0.1:" << port << " not found";
   EXPECT_TRUE(p->go_version.empty());
-  EXPECT_NE(p->go_buildinfo_note.find("no Go build info"), std::string::npos) << p->go_buildinfo_note;
+  EXPECT_NE(p->go_buildinfo_note.find("no Go build info"), std::string::npos)
+      << p->go_buildinfo_note;
   Json j = ProcessToJson(*p);
   EXPECT_EQ(j["pid"], getpid());
   EXPECT_TRUE(j["go_version"].is_null());

@@ -1,9 +1,8 @@
 #include "live/run_report.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 #include <string.h>
-
-#include <fmt/format.h>
 
 #include "core/dispatch.h"
 #include "core/input.h"
@@ -39,14 +38,18 @@ Result<std::string> WriteRunBundle(const RunOptions& options, const RunOutcome& 
   GODX_ASSIGN_OR_RETURN(Bundle b, Bundle::Create(dir, std::move(m)));
   std::string now = UtcNow();
   BundleEntry tb{"traceback.txt", "crash traceback (stderr from the first panic/fatal line)",
-                 "stderr", now, o.seconds, 0, o.traceback_cut, ""};
+                 "stderr",        now,
+                 o.seconds,       0,
+                 o.traceback_cut, ""};
   if (o.traceback.empty()) {
     tb.file.clear();
     tb.error = "no traceback on stderr";
   }
   GODX_RETURN_IF_ERROR(b.Add(std::move(tb), o.traceback));
-  BundleEntry log{"runtime.log", "GODEBUG runtime lines (" + options.godebug + ")", "stderr", now,
-                  o.seconds, 0, o.log_cut, ""};
+  BundleEntry log{"runtime.log", "GODEBUG runtime lines (" + options.godebug + ")",
+                  "stderr",      now,
+                  o.seconds,     0,
+                  o.log_cut,     ""};
   if (o.runtime_log.empty()) {
     log.file.clear();
     log.error = "the program printed no runtime lines";
@@ -57,11 +60,13 @@ Result<std::string> WriteRunBundle(const RunOptions& options, const RunOutcome& 
                                 "stderr", now, o.seconds, 0, false, ""},
                                o.stderr_tail));
   }
-  Json exit{{"command", options.argv}, {"exit_code", o.exit_code},
-            {"signal", o.term_signal},  {"seconds", o.seconds},
+  Json exit{{"command", options.argv},
+            {"exit_code", o.exit_code},
+            {"signal", o.term_signal},
+            {"seconds", o.seconds},
             {"godebug", options.godebug}};
-  GODX_RETURN_IF_ERROR(b.Add({"exit.json", "exit status", "waitpid", now, 0, 0, false, ""},
-                             exit.dump(2) + "\n"));
+  GODX_RETURN_IF_ERROR(
+      b.Add({"exit.json", "exit status", "waitpid", now, 0, 0, false, ""}, exit.dump(2) + "\n"));
   b.manifest().complete = true;
   GODX_RETURN_IF_ERROR(b.WriteManifest());
   return b.dir();
@@ -77,13 +82,12 @@ std::vector<Report> RunReports(const RunOptions& options, const RunOutcome& o,
   r.title = fmt::format("Run: {} ({} after {})", r.source, ExitText(o), FormatDuration(o.seconds));
   r.facts.push_back({"Exit", ExitText(o)});
   r.facts.push_back({"GODEBUG", options.godebug});
-  r.facts.push_back({"Runtime lines",
-                     fmt::format("{} ({} GC cycles, {} scheduler samples){}",
-                                 FormatCount(o.runtime_lines), FormatCount(o.gc_cycles),
-                                 FormatCount(o.sched_samples),
-                                 o.last_heap_mb >= 0 ? fmt::format(", last live heap {} MB",
-                                                                   o.last_heap_mb)
-                                                     : "")});
+  r.facts.push_back(
+      {"Runtime lines",
+       fmt::format(
+           "{} ({} GC cycles, {} scheduler samples){}", FormatCount(o.runtime_lines),
+           FormatCount(o.gc_cycles), FormatCount(o.sched_samples),
+           o.last_heap_mb >= 0 ? fmt::format(", last live heap {} MB", o.last_heap_mb) : "")});
   if (o.last_gomaxprocs >= 0) {
     r.facts.push_back({"Scheduler", fmt::format("last sample: GOMAXPROCS {}, {} threads (max {}), "
                                                 "{} goroutines in the global run queue",
@@ -91,12 +95,17 @@ std::vector<Report> RunReports(const RunOptions& options, const RunOutcome& o,
                                                 o.last_runqueue)});
   }
   if (!bundle_dir.empty()) r.facts.push_back({"Crash bundle", bundle_dir});
-  r.summary = Json{{"command", options.argv},      {"exit_code", o.exit_code},
-                   {"signal", o.term_signal},      {"seconds", o.seconds},
-                   {"crashed", o.Crashed()},       {"runtime_lines", o.runtime_lines},
-                   {"gc_cycles", o.gc_cycles},     {"sched_samples", o.sched_samples},
+  r.summary = Json{{"command", options.argv},
+                   {"exit_code", o.exit_code},
+                   {"signal", o.term_signal},
+                   {"seconds", o.seconds},
+                   {"crashed", o.Crashed()},
+                   {"runtime_lines", o.runtime_lines},
+                   {"gc_cycles", o.gc_cycles},
+                   {"sched_samples", o.sched_samples},
                    {"bundle", bundle_dir.empty() ? Json(nullptr) : Json(bundle_dir)}};
-  if (o.log_cut) r.warnings.push_back("the runtime log reached its size cap; later lines were not kept");
+  if (o.log_cut)
+    r.warnings.push_back("the runtime log reached its size cap; later lines were not kept");
   if (o.traceback_cut) r.warnings.push_back("the traceback reached its size cap and was cut");
   if (o.Crashed()) {
     Finding f;
@@ -124,9 +133,10 @@ std::vector<Report> RunReports(const RunOptions& options, const RunOutcome& o,
     f.evidence.push_back(ExitText(o));
     f.advice = bundle_dir.empty()
                    ? "Read the traceback above: the first goroutine is the one that crashed."
-                   : fmt::format("The traceback, runtime log and exit status are in {}; the first "
-                                 "goroutine of the traceback is the one that crashed.",
-                                 bundle_dir);
+                   : fmt::format(
+                         "The traceback, runtime log and exit status are in {}; the first "
+                         "goroutine of the traceback is the one that crashed.",
+                         bundle_dir);
     r.findings.push_back(std::move(f));
   } else if (o.exit_code != 0) {
     Finding f;
@@ -135,13 +145,15 @@ std::vector<Report> RunReports(const RunOptions& options, const RunOutcome& o,
     f.title = fmt::format("The program ended with {}", ExitText(o));
     f.evidence.push_back(ExitText(o));
     if (o.term_signal == SIGKILL) {
-      f.advice = "SIGKILL cannot be caught: the kernel's OOM killer (see dmesg) or an operator or "
-                 "supervisor ended the program.";
+      f.advice =
+          "SIGKILL cannot be caught: the kernel's OOM killer (see dmesg) or an operator or "
+          "supervisor ended the program.";
     } else if (o.term_signal != 0) {
       f.id = "program-stopped";
       f.severity = Severity::kInfo;
-      f.advice = "The program was stopped by a signal it did not handle (Ctrl-C, kill, a "
-                 "supervisor); handle it with os/signal for a graceful shutdown.";
+      f.advice =
+          "The program was stopped by a signal it did not handle (Ctrl-C, kill, a "
+          "supervisor); handle it with os/signal for a graceful shutdown.";
     } else {
       f.advice = "No panic or fatal error was printed: the program chose this exit status.";
     }

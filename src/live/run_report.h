@@ -1,5 +1,6 @@
 // What `godx run` prints when the program ends, and the crash bundle it writes when the program
-// crashed (traceback, runtime log, exit status), so the crash can be re-read with `godx doctor DIR`.
+// crashed (traceback, runtime log, exit status), so the crash can be re-read with `godx doctor
+// DIR`.
 #pragma once
 
 #include <span>

@@ -1,6 +1,7 @@
 #include "live/runner.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -11,10 +12,8 @@
 #include <cstring>
 #include <deque>
 
-#include <fmt/format.h>
-
-#include "core/text.h"
 #include "core/input.h"
+#include "core/text.h"
 #include "gclog/reader.h"
 #include "schedlog/reader.h"
 
@@ -89,8 +88,10 @@ std::string MergeGodebug(std::string_view user, std::string_view ours) {
 }
 
 bool IsRuntimeLine(std::string_view line) {
-  if (line.size() > 3 && line.substr(0, 3) == "gc " && line[3] >= '0' && line[3] <= '9') return true;
-  if (line.substr(0, 2) == "gc" && line.size() > 2 && line[2] >= '0' && line[2] <= '9') return true;  // Go 1.4
+  if (line.size() > 3 && line.substr(0, 3) == "gc " && line[3] >= '0' && line[3] <= '9')
+    return true;
+  if (line.substr(0, 2) == "gc" && line.size() > 2 && line[2] >= '0' && line[2] <= '9')
+    return true;  // Go 1.4
   if (line.substr(0, 6) == "SCHED ") return true;
   if (line.substr(0, 9) == "GC forced") return true;
   if (line.substr(0, 4) == "scvg") return true;
@@ -115,8 +116,14 @@ bool StartsTraceback(std::string_view line) {
 bool RunOutcome::Crashed() const {
   if (exit_code != 0 && !traceback.empty()) return true;
   switch (term_signal) {
-    case SIGSEGV: case SIGABRT: case SIGBUS: case SIGFPE: case SIGILL: case SIGTRAP:
-    case SIGSYS: case SIGQUIT:
+    case SIGSEGV:
+    case SIGABRT:
+    case SIGBUS:
+    case SIGFPE:
+    case SIGILL:
+    case SIGTRAP:
+    case SIGSYS:
+    case SIGQUIT:
       return true;
     default:
       return false;
@@ -124,7 +131,8 @@ bool RunOutcome::Crashed() const {
 }
 
 Result<RunOutcome> RunProgram(const RunOptions& options) {
-  if (options.argv.empty()) return Status::Error("no program to run; usage: godx run -- PROGRAM ARGS...");
+  if (options.argv.empty())
+    return Status::Error("no program to run; usage: godx run -- PROGRAM ARGS...");
   int err_pipe[2], exec_pipe[2];
   if (pipe2(err_pipe, O_CLOEXEC) != 0 || pipe2(exec_pipe, O_CLOEXEC) != 0) {
     return Status::Error(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
@@ -153,14 +161,16 @@ Result<RunOutcome> RunProgram(const RunOptions& options) {
     close(exec_pipe[0]);
     close(err_pipe[0]);
     waitpid(pid, nullptr, 0);
-    return Status::Error(fmt::format("cannot run '{}': {}", options.argv[0], std::strerror(exec_errno)));
+    return Status::Error(
+        fmt::format("cannot run '{}': {}", options.argv[0], std::strerror(exec_errno)));
   }
   close(exec_pipe[0]);
 
   // Ctrl-C reaches the whole foreground process group: the program decides what to do with it,
   // godx waits for it. SIGTERM sent to godx alone is passed on.
   g_child = pid;
-  struct sigaction ign {}, fwd {}, old_int {}, old_term {};
+  struct sigaction ign {
+  }, fwd{}, old_int{}, old_term{};
   ign.sa_handler = SIG_IGN;
   fwd.sa_handler = ForwardSignal;
   sigaction(SIGINT, &ign, &old_int);

@@ -25,7 +25,7 @@ bool StartsTraceback(std::string_view line);
 struct RunOptions {
   std::vector<std::string> argv;  // program and its arguments
   std::string godebug = std::string(kDefaultGodebug);
-  bool quiet_runtime = false;  // keep runtime lines off the terminal
+  bool quiet_runtime = false;                    // keep runtime lines off the terminal
   uint64_t max_log_bytes = uint64_t{256} << 20;  // runtime lines kept for the summary
   uint64_t max_traceback_bytes = uint64_t{64} << 20;
 };

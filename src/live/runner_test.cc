@@ -44,7 +44,8 @@ TEST(RuntimeLines, TracebackStarts) {
 // The crasher's real stderr (scripts/gen-live-fixtures): `grep -c '^gc '` gives 52 and
 // `grep -c '^SCHED '` gives 2; the panic is on line 72.
 TEST(RuntimeLines, SplitsRealCrasherStderr) {
-  std::string text = godx::testing::ReadFile(godx::testing::TestData("live/run/crasher.stderr.txt"));
+  std::string text =
+      godx::testing::ReadFile(godx::testing::TestData("live/run/crasher.stderr.txt"));
   LineCursor lines(text);
   std::string_view line;
   uint64_t gc = 0, sched = 0, first_traceback = 0;
@@ -77,7 +78,7 @@ TEST(RunProgram, PassesExitStatusAndSplitsLines) {
   EXPECT_EQ(r->last_gomaxprocs, 4);
   EXPECT_EQ(r->last_threads, 9);
   EXPECT_EQ(r->last_runqueue, 5);
-  EXPECT_EQ(r->gc_cycles, 1u);  // parsed live by the gctrace reader
+  EXPECT_EQ(r->gc_cycles, 1u);    // parsed live by the gctrace reader
   EXPECT_EQ(r->last_heap_mb, 2);  // the marked live heap, 4->5->2
   EXPECT_EQ(r->runtime_log.substr(0, 5), "gc 1 ");
   EXPECT_TRUE(r->traceback.empty());
@@ -88,7 +89,8 @@ TEST(RunProgram, PassesExitStatusAndSplitsLines) {
 
 TEST(RunProgram, KeepsTheTracebackOfASignalDeath) {
   RunOptions o;
-  o.argv = {"/bin/sh", "-c", "echo 'panic: boom' >&2; echo 'goroutine 1 [running]:' >&2; kill -SEGV $$"};
+  o.argv = {"/bin/sh", "-c",
+            "echo 'panic: boom' >&2; echo 'goroutine 1 [running]:' >&2; kill -SEGV $$"};
   auto r = RunProgram(o);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->term_signal, 11);

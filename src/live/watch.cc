@@ -29,7 +29,8 @@ WatchSample Watcher::Poll(double t, std::vector<std::string>* errors) {
     if (!res.ok()) {
       errors->push_back(res.status().message());
     } else if (res->status != 200) {
-      errors->push_back(fmt::format("{}goroutine?debug=1: HTTP {}", config_.pprof->ToString(), res->status));
+      errors->push_back(
+          fmt::format("{}goroutine?debug=1: HTTP {}", config_.pprof->ToString(), res->status));
     } else if (auto total = GoroutineTotal(res->body)) {
       s.goroutines = static_cast<int64_t>(*total);
       if (first_debug1_.empty()) first_debug1_ = res->body;
@@ -57,7 +58,8 @@ WatchSample Watcher::Poll(double t, std::vector<std::string>* errors) {
       if (p->status.vm_rss >= 0) s.rss_bytes = p->status.vm_rss;
     }
   }
-  if (samples_.size() >= kMaxSamples) samples_.erase(samples_.begin(), samples_.begin() + kMaxSamples / 2);
+  if (samples_.size() >= kMaxSamples)
+    samples_.erase(samples_.begin(), samples_.begin() + kMaxSamples / 2);
   samples_.push_back(s);
   return s;
 }
@@ -90,11 +92,10 @@ std::vector<Finding> Watcher::Leaks() const {
     Finding f;
     f.id = se.id;
     f.severity = g->last >= 2 * g->first ? Severity::kCritical : Severity::kWarning;
-    f.title = fmt::format("{} grow steadily: {} → {} in {} ({}{})", se.name, fmtv(g->first),
-                          fmtv(g->last), FormatDuration(g->seconds),
-                          se.bytes ? FormatBytes(g->per_second * 60) + "/min"
-                                   : FormatRate(g->per_second),
-                          "");
+    f.title = fmt::format(
+        "{} grow steadily: {} → {} in {} ({}{})", se.name, fmtv(g->first), fmtv(g->last),
+        FormatDuration(g->seconds),
+        se.bytes ? FormatBytes(g->per_second * 60) + "/min" : FormatRate(g->per_second), "");
     f.evidence.push_back(fmt::format("{} samples over {}, linear fit r² {:.2f}, {} per minute",
                                      g->samples, FormatDuration(g->seconds), g->r2,
                                      fmtv(g->per_second * 60)));
@@ -106,18 +107,21 @@ std::vector<Finding> Watcher::Leaks() const {
       } else {
         auto grown = GetStackDiff()(first_debug1_, last_debug1_);
         for (size_t i = 0; i < grown.size() && i < 5; ++i) {
-          f.evidence.push_back(fmt::format("{} → {}: {}", grown[i].before, grown[i].after,
-                                           grown[i].stack));
+          f.evidence.push_back(
+              fmt::format("{} → {}: {}", grown[i].before, grown[i].after, grown[i].stack));
         }
       }
-      f.advice = "Goroutines that never end: find the growing stacks ('godx doctor' captures the "
-                 "dump) and give them a way out (context cancel, closed channel, timeout).";
+      f.advice =
+          "Goroutines that never end: find the growing stacks ('godx doctor' captures the "
+          "dump) and give them a way out (context cancel, closed channel, timeout).";
     } else if (std::string_view(se.id) == "thread-leak") {
-      f.advice = "Threads are created for goroutines blocked in system calls or cgo, or locked "
-                 "with LockOSThread, and are never freed; see the threadcreate profile.";
+      f.advice =
+          "Threads are created for goroutines blocked in system calls or cgo, or locked "
+          "with LockOSThread, and are never freed; see the threadcreate profile.";
     } else {
-      f.advice = "Capture heap profiles some minutes apart ('godx doctor') and compare them to "
-                 "find what keeps memory alive.";
+      f.advice =
+          "Capture heap profiles some minutes apart ('godx doctor') and compare them to "
+          "find what keeps memory alive.";
     }
     out.push_back(std::move(f));
   }
@@ -169,8 +173,8 @@ Report Watcher::Summary(const std::string& source) const {
     if (first) {
       j = Json{{"first", *first}, {"last", *last}, {"min", *lo}, {"max", *hi}};
       auto f = [&](int64_t v) { return bytes ? FormatBytes(double(v)) : FormatCount(uint64_t(v)); };
-      r.facts.push_back({label, fmt::format("{} → {} (min {}, max {})", f(*first), f(*last),
-                                            f(*lo), f(*hi))});
+      r.facts.push_back(
+          {label, fmt::format("{} → {} (min {}, max {})", f(*first), f(*last), f(*lo), f(*hi))});
     }
     r.summary[key] = j;
   };
@@ -179,13 +183,18 @@ Report Watcher::Summary(const std::string& source) const {
   range(&WatchSample::rss_bytes, true, "RSS", "rss_bytes");
   range(&WatchSample::heap_bytes, true, "Go heap", "heap_bytes");
   if (r.findings.empty()) r.facts.push_back({"Leaks", "no sustained growth"});
-  Table t{"Samples", {"t", "goroutines", "threads", "rss", "heap"}, {true, true, true, true, true}, {}, 0};
+  Table t{"Samples",
+          {"t", "goroutines", "threads", "rss", "heap"},
+          {true, true, true, true, true},
+          {},
+          0};
   size_t step = samples_.size() > 20 ? (samples_.size() + 19) / 20 : 1;
   for (size_t i = 0; i < samples_.size(); i += step) {
     const auto& s = samples_[i];
     auto c = [](const std::optional<int64_t>& v) { return v ? FormatCount(uint64_t(*v)) : "?"; };
     auto b = [](const std::optional<int64_t>& v) { return v ? FormatBytes(double(*v)) : "?"; };
-    t.rows.push_back({fmt::format("+{:.1f}s", s.t), c(s.goroutines), c(s.threads), b(s.rss_bytes), b(s.heap_bytes)});
+    t.rows.push_back({fmt::format("+{:.1f}s", s.t), c(s.goroutines), c(s.threads), b(s.rss_bytes),
+                      b(s.heap_bytes)});
   }
   if (step > 1) t.title += fmt::format(" (every {}th)", step);
   r.tables.push_back(std::move(t));
