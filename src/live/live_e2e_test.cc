@@ -22,20 +22,26 @@ namespace {
 namespace fs = std::filesystem;
 using godx::testing::RunGodx;
 
-// Builds testdata/gen/<name> once per test process into a temporary directory.
+// Builds testdata/gen/<name> into the build tree (GODX_E2E_BIN_DIR), once: a binary newer than
+// its source is reused by every test process. Built under a temporary name and renamed, so two
+// tests running at once never see half a binary.
 std::string GoBinary(const std::string& name) {
-  static std::string dir = [] {
-    char tmpl[] = "/tmp/godx-e2e-bin-XXXXXX";
-    return std::string(mkdtemp(tmpl));
-  }();
+  std::string dir = GODX_E2E_BIN_DIR;
   std::string bin = dir + "/" + name;
-  if (fs::exists(bin)) return bin;
+  std::string src = godx::testing::SourceDir() + "/testdata/gen/" + name + "/main.go";
+  std::error_code ec;
+  if (fs::exists(bin, ec) && fs::last_write_time(bin, ec) >= fs::last_write_time(src, ec)) {
+    return bin;
+  }
+  fs::create_directories(dir, ec);
+  std::string tmp = bin + ".tmp" + std::to_string(getpid());
   std::string env;
   if (std::getenv("HOME") == nullptr) env = "HOME=/tmp GOCACHE=/tmp/godx-go-cache ";
   std::string cmd = "cd " + godx::testing::SourceDir() + "/testdata/gen && " + env +
-                    "GOFLAGS=-mod=mod go build -o " + bin + " ./" + name + " 2>&1";
+                    "go build -o " + tmp + " ./" + name + " 2>&1";
   if (std::system(cmd.c_str()) != 0) return "";
-  return bin;
+  fs::rename(tmp, bin, ec);
+  return ec ? "" : bin;
 }
 
 bool HaveGo() { return std::system("go version >/dev/null 2>&1") == 0; }
