@@ -8,21 +8,9 @@
 #include "live/capture.h"
 #include "live/doctor.h"
 #include "live/duration.h"
-#include "live/proc.h"
+#include "live/target.h"
 
 namespace godx::cli {
-
-namespace {
-
-bool IsPid(const std::string& s) {
-  if (s.empty() || s.size() > 9) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 void AddDoctorCommand(CLI::App& root, CommandContext& ctx) {
   struct Args {
@@ -59,7 +47,7 @@ void AddDoctorCommand(CLI::App& root, CommandContext& ctx) {
     analyze.json = args->out.json;
     std::error_code ec;
     std::string dir;
-    if (!IsPid(args->target) && std::filesystem::is_directory(args->target, ec)) {
+    if (!live::IsPidTarget(args->target) && std::filesystem::is_directory(args->target, ec)) {
       dir = args->target;
     } else {
       live::CaptureOptions co;
@@ -75,62 +63,15 @@ void AddDoctorCommand(CLI::App& root, CommandContext& ctx) {
         *field = *d;
       }
       co.max_bytes = args->max_file_mib << 20;
-      std::optional<live::ProcessInfo> process;
-      std::optional<live::Url> url;
-      if (IsPid(args->target)) {
-        auto p = live::ReadProcess(std::stoll(args->target));
-        if (!p.ok()) {
-          PrintError(p.status().message());
-          ctx.exit_code = kExitError;
-          return;
-        }
-        process = std::move(p).value();
-      } else {
-        auto u = live::ParseUrl(args->target);
-        if (!u.ok()) {
-          PrintError(fmt::format("{} (TARGET is a URL, a PID or a bundle directory)",
-                                 u.status().message()));
-          ctx.exit_code = kExitError;
-          return;
-        }
-        url = live::PprofBase(*u);
-        // A service on this machine: its process is found by its listening port, so the report
-        // gets /proc data (threads, RSS against Go memory) too.
-        if (live::IsLoopbackHost(u->host)) {
-          int64_t pid = live::FindListenerPid(static_cast<uint16_t>(u->port));
-          if (pid >= 0) {
-            if (auto p = live::ReadProcess(pid); p.ok()) process = std::move(p).value();
-          }
-        }
-      }
-      dir = args->out_dir.empty() ? "godx-doctor-" + live::UtcStamp() : args->out_dir;
-      live::Manifest m;
-      m.target = args->target;
-      m.target_kind = url ? "url" : "pid";
-      auto bundle = live::Bundle::Create(dir, std::move(m));
-      if (!bundle.ok()) {
-        PrintError(bundle.status().message());
+      auto captured = live::CaptureTarget(
+          args->target, co,
+          args->out_dir.empty() ? "godx-doctor-" + live::UtcStamp() : args->out_dir);
+      if (!captured.ok()) {
+        PrintError(captured.status().message());
         ctx.exit_code = kExitError;
         return;
       }
-      if (process) {
-        live::CaptureProcess(*process, &*bundle);
-      }
-      if (process && !url) {
-        if (process->go_version.empty()) {
-          bundle->manifest().facts["go_buildinfo_note"] = process->go_buildinfo_note;
-        }
-        std::vector<std::string> tried;
-        url = live::ProbePprof(*process, 2.0, &tried);
-        bundle->manifest().facts["pprof_probe"] = tried;
-        (void)bundle->WriteManifest();
-      }
-      if (url) {
-        live::CaptureUrl(*url, co, &*bundle);
-      } else {
-        bundle->manifest().complete = true;
-        (void)bundle->WriteManifest();
-      }
+      dir = *captured;
       if (!args->out.json) fmt::print(stderr, "godx: bundle written to {}\n", dir);
     }
     auto report = live::AnalyzeBundle(dir, Signals(), analyze);

@@ -14,6 +14,7 @@
 #include "live/bundle.h"
 #include "live/capture.h"
 #include "live/watch.h"
+#include "live/watch_loop.h"
 
 namespace godx::live {
 namespace {
@@ -112,6 +113,60 @@ TEST_F(FakeService, WatcherStaysQuietOnAFlatService) {
   }
   EXPECT_TRUE(w.Leaks().empty());
   EXPECT_TRUE(w.Summary("fake").findings.empty());
+}
+
+// The loop: growth announced once, one bundle per cooldown, the duration respected.
+TEST_F(FakeService, WatchLoopAnnouncesOnceAndBundlesOncePerCooldown) {
+  goroutine_step_ = 10;
+  char tmpl[] = "/tmp/godx-capture-test-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  WatchConfig config;
+  config.pprof = base_;
+  WatchLoopOptions lo;
+  lo.interval_s = 0.05;
+  lo.duration_s = 0.5;
+  lo.on_leak = true;
+  lo.cooldown_s = 1000;
+  lo.bundles_dir = dir;
+  lo.capture.cpu_s = 0;
+  lo.capture.trace_s = 0;
+  lo.capture.timeout_s = 0.5;
+  lo.capture.progress = false;
+  lo.source = "fake";
+  int samples = 0, growth = 0, bundles = 0;
+  WatchLoopEvents ev;
+  ev.on_sample = [&](const WatchSample&, const std::vector<std::string>&) { ++samples; };
+  ev.on_growth = [&](const Finding& f) {
+    ++growth;
+    EXPECT_EQ(f.id, "goroutine-leak");
+  };
+  ev.on_bundle = [&](const std::string& d) {
+    ++bundles;
+    EXPECT_TRUE(std::filesystem::exists(d + "/manifest.json"));
+  };
+  Report r = RunWatch(config, lo, ev, nullptr);
+  EXPECT_GE(samples, 8);
+  EXPECT_LE(samples, 11);
+  EXPECT_EQ(growth, 1);
+  EXPECT_EQ(bundles, 1);
+  EXPECT_EQ(r.summary["bundles"].size(), 1u);
+  ASSERT_FALSE(r.findings.empty());
+  EXPECT_EQ(r.findings[0].id, "goroutine-leak");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(WatchLoop, StopFlagEndsItAndBadTargetsAreErrors) {
+  volatile std::sig_atomic_t stop = 1;
+  WatchConfig config;
+  config.pprof = Url{"127.0.0.1", 1, "/debug/pprof/"};
+  Report r = RunWatch(config, WatchLoopOptions{}, WatchLoopEvents{}, &stop);
+  EXPECT_EQ(r.summary["samples"], 0);
+  EXPECT_FALSE(ResolveWatchTargets({"https://x:1"}, WatchConfig{}).ok());
+  EXPECT_FALSE(ResolveWatchTargets({"999999999"}, WatchConfig{}).ok());
+  auto ok = ResolveWatchTargets({"http://10.1.2.3:6060/debug/pprof/heap"}, WatchConfig{});
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->pprof->path, "/debug/pprof/");
+  EXPECT_EQ(ok->pid, -1);  // not a loopback service: no process looked up
 }
 
 TEST(ParseUrl, AcceptsTheFormsUsersType) {
