@@ -2,7 +2,7 @@
 
 #include "cli/commands.h"
 #include "cli/signals.h"
-#include "core/text.h"
+#include "core/dispatch.h"
 
 namespace godx::cli {
 
@@ -32,32 +32,12 @@ void AddAnalyzeCommand(CLI::App& root, CommandContext& ctx) {
         failed = true;
         continue;
       }
-      std::string_view head = input->data().substr(0, 1 << 20);
-      if (input->data().empty()) {
-        PrintError(fmt::format("{}: empty input, nothing to analyse", input->name()));
-        failed = true;
-        continue;
-      }
-      auto matched = SignalsFor(Signals(), head);
-      if (matched.empty()) {
-        PrintError(fmt::format(
-            "{}: not a signal godx reads ({} data starting '{}'); see 'godx help analyze'",
-            input->name(), LooksBinary(head) ? "binary" : "text", LooksBinary(head) ? "" : std::string(FirstLine(head))));
-        failed = true;
-        continue;
-      }
-      for (const Signal* s : matched) {
-        AnalyzeOptions options;
-        options.json = args->out.json;
-        auto report = s->analyze(*input, options);
-        if (!report.ok()) {
-          PrintError(report.status().message());
-          failed = true;
-          continue;
-        }
-        if (!input->cut_note().empty()) report->warnings.push_back(input->cut_note());
-        reports.push_back(std::move(report).value());
-      }
+      AnalyzeOptions options;
+      options.json = args->out.json;
+      SignalResults results = AnalyzeBySignals(Signals(), *input, options);
+      for (const auto& error : results.errors) PrintError(error);
+      if (!results.errors.empty()) failed = true;
+      for (auto& r : results.reports) reports.push_back(std::move(r));
     }
     int code = reports.empty() ? kExitOk : EmitReports(std::move(reports), args->out);
     ctx.exit_code = failed ? kExitError : code;

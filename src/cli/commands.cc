@@ -7,6 +7,9 @@ std::span<const AddCommandFn> Commands() {
       AddAnalyzeCommand,
       AddGcCommand,
       AddSchedCommand,
+      AddDoctorCommand,
+      AddWatchCommand,
+      AddRunCommand,
   };
   return kCommands;
 }

@@ -10,6 +10,9 @@ namespace godx::cli {
 void AddGcCommand(CLI::App& root, CommandContext& ctx);
 void AddSchedCommand(CLI::App& root, CommandContext& ctx);
 void AddAnalyzeCommand(CLI::App& root, CommandContext& ctx);
+void AddDoctorCommand(CLI::App& root, CommandContext& ctx);
+void AddWatchCommand(CLI::App& root, CommandContext& ctx);
+void AddRunCommand(CLI::App& root, CommandContext& ctx);
 
 std::span<const AddCommandFn> Commands();
 

@@ -2,6 +2,7 @@
 
 #include "gclog/analyze.h"
 #include "gclog/reader.h"
+#include "live/doctor.h"
 #include "schedlog/analyze.h"
 #include "schedlog/reader.h"
 
@@ -13,6 +14,12 @@ std::span<const Signal> Signals() {
        [](const Input& in, const AnalyzeOptions& o) { return gclog::AnalyzeInput(in, o); }},
       {"sched", "GODEBUG=schedtrace=N scheduler trace", schedlog::SniffSchedTrace,
        [](const Input& in, const AnalyzeOptions& o) { return schedlog::AnalyzeInput(in, o); }},
+      // A bundle's manifest.json stands for its whole directory: every file in it is analysed.
+      {"doctor", "manifest.json of a godx capture bundle (godx doctor, watch --on-leak, run)",
+       live::SniffBundleManifest,
+       [](const Input& in, const AnalyzeOptions& o) {
+         return live::AnalyzeBundle(live::BundleDirOf(in.name()), Signals(), o);
+       }},
   };
   return kSignals;
 }

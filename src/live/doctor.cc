@@ -1,0 +1,421 @@
+#include "live/doctor.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <map>
+
+#include "core/dispatch.h"
+#include "core/input.h"
+#include "core/units.h"
+#include "live/bundle.h"
+#include "live/expvar.h"
+#include "live/goroutine_profile.h"
+#include "live/proc.h"
+
+namespace godx::live {
+
+namespace {
+
+constexpr uint64_t kMaxOwnFile = uint64_t{16} << 20;
+
+// Thresholds (docs/formats/live-bundle.md, "Findings").
+constexpr int64_t kOffHeapMinBytes = int64_t{64} << 20;
+constexpr double kOffHeapMinShare = 0.25;
+constexpr uint64_t kManyGoroutines = 10000;
+constexpr int64_t kManyThreads = 100;
+constexpr double kGrowthMinCount = 10;
+constexpr double kGrowthMinShare = 0.05;
+constexpr double kGcCpuWarn = 0.05, kGcCpuCritical = 0.25;
+
+std::optional<std::string> ReadOwn(const std::string& path) {
+  auto in = Input::Open(path, InputOptions{kMaxOwnFile});
+  if (!in.ok()) return std::nullopt;
+  return std::string(in->data());
+}
+
+std::string B(int64_t v) { return v < 0 ? "?" : FormatBytes(double(v)); }
+
+// Go 1.12-1.15 returned memory with MADV_FREE: RSS drops only under memory pressure.
+bool UsesMadvFree(const std::string& go_version) {
+  int minor = 0;
+  if (go_version.rfind("go1.", 0) != 0) return false;
+  for (size_t i = 4; i < go_version.size() && go_version[i] >= '0' && go_version[i] <= '9'; ++i) {
+    minor = minor * 10 + (go_version[i] - '0');
+  }
+  return minor >= 12 && minor <= 15;
+}
+
+}  // namespace
+
+int SniffBundleManifest(std::string_view head) {
+  size_t i = head.find_first_not_of(" \t\r\n");
+  if (i == std::string_view::npos || head[i] != '{') return 0;
+  return head.substr(0, 256).find("\"format\": \"godx-bundle/") != std::string_view::npos ? 100 : 0;
+}
+
+std::string BundleDirOf(const std::string& manifest_path) {
+  size_t slash = manifest_path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return manifest_path.substr(0, slash);
+}
+
+bool IsBundleOwnFile(std::string_view f) {
+  return f == kManifestName || f == "proc_status.txt" || f == "smaps_rollup.txt" ||
+         f == "vars.json" || f == "cmdline.txt" || f == "process.json" || f == "exit.json" ||
+         f == "goroutine.debug1.end.txt";
+}
+
+Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> table,
+                             const AnalyzeOptions& options) {
+  GODX_ASSIGN_OR_RETURN(Manifest m, ReadManifest(dir));
+  Report r;
+  r.kind = "doctor";
+  r.source = dir;
+  r.summary["bundle"] = dir;
+  r.summary["target"] = m.target;
+  r.summary["target_kind"] = m.target_kind;
+  r.summary["created"] = m.created;
+  r.facts.push_back({"Target", m.target.empty() ? "?" : m.target});
+  r.facts.push_back({"Bundle", dir});
+  if (!m.created.empty()) r.facts.push_back({"Captured", m.created});
+
+  // What was captured and what failed.
+  Table captures{"Captures",
+                 {"File", "What", "Size", "Took", "Status"},
+                 {false, false, true, true, false},
+                 {},
+                 0};
+  int captured = 0, failed = 0;
+  for (const auto& e : m.entries) {
+    std::string status = e.error.empty() ? "ok" : e.error;
+    if (!e.file.empty() && !std::filesystem::exists(dir + "/" + e.file)) {
+      status = "missing from the bundle";
+    }
+    if (status == "ok")
+      ++captured;
+    else
+      ++failed;
+    captures.rows.push_back({e.file.empty() ? "-" : e.file, e.what,
+                             e.file.empty() ? "-" : FormatBytes(double(e.bytes)),
+                             FormatDuration(e.seconds), status});
+    if (status != "ok") r.warnings.push_back(fmt::format("{}: {}", e.what, status));
+  }
+  if (!m.complete) {
+    r.warnings.push_back(
+        "the capture did not finish: the bundle holds what was captured before it stopped");
+  }
+  r.summary["captured"] = captured;
+  r.summary["failed"] = failed;
+  r.summary["complete"] = m.complete;
+
+  // godx's own files: process and runtime state.
+  std::optional<ProcStatus> status;
+  SmapsRollup smaps;
+  std::optional<Expvars> vars;
+  std::string go_version = m.facts.value("go_version", std::string());
+  if (auto t = ReadOwn(dir + "/proc_status.txt")) {
+    auto st = ParseProcStatus(*t, dir + "/proc_status.txt");
+    if (st.ok())
+      status = *st;
+    else
+      r.warnings.push_back(st.status().message());
+  }
+  if (auto t = ReadOwn(dir + "/smaps_rollup.txt")) smaps = ParseSmapsRollup(*t);
+  if (auto t = ReadOwn(dir + "/vars.json")) {
+    auto v = ParseExpvars(*t, dir + "/vars.json");
+    if (v.ok())
+      vars = *v;
+    else
+      r.warnings.push_back(v.status().message());
+  }
+  std::optional<uint64_t> g_start, g_end;
+  const BundleEntry* e_start = m.Find("goroutine.debug1.txt");
+  const BundleEntry* e_end = m.Find("goroutine.debug1.end.txt");
+  if (auto t = ReadOwn(dir + "/goroutine.debug1.txt")) g_start = GoroutineTotal(*t);
+  if (auto t = ReadOwn(dir + "/goroutine.debug1.end.txt")) g_end = GoroutineTotal(*t);
+
+  Json process = Json::object();
+  if (status) {
+    process =
+        Json{{"pid", status->pid},
+             {"name", status->name},
+             {"threads", status->threads < 0 ? Json(nullptr) : Json(status->threads)},
+             {"rss_bytes", status->vm_rss < 0 ? Json(nullptr) : Json(status->vm_rss)},
+             {"rss_anon_bytes", status->rss_anon < 0 ? Json(nullptr) : Json(status->rss_anon)},
+             {"peak_rss_bytes", status->vm_hwm < 0 ? Json(nullptr) : Json(status->vm_hwm)}};
+    r.facts.push_back({"Process", fmt::format("{} (pid {}), {} threads", status->name, status->pid,
+                                              status->threads)});
+    r.facts.push_back(
+        {"RSS", fmt::format("{} (anon {}, file {}), peak {}", B(status->vm_rss),
+                            B(status->rss_anon), B(status->rss_file), B(status->vm_hwm))});
+  }
+  if (!go_version.empty()) {
+    r.facts.push_back({"Go", go_version + (m.facts.contains("go_module")
+                                               ? "  " + m.facts["go_module"].get<std::string>()
+                                               : "")});
+    process["go_version"] = go_version;
+  }
+  if (auto t = ReadOwn(dir + "/process.json")) {
+    Json pj = Json::parse(*t, nullptr, /*allow_exceptions=*/false);
+    if (pj.is_object()) {
+      std::string line;
+      if (auto fds = pj.find("fds"); fds != pj.end() && fds->is_number()) {
+        line = fmt::format("{} open fds", fds->get<int64_t>());
+        process["fds"] = *fds;
+      }
+      if (auto ls = pj.find("listeners"); ls != pj.end() && ls->is_array() && !ls->empty()) {
+        std::string list;
+        for (const auto& l : *ls) {
+          if (l.is_string()) list += (list.empty() ? "" : ", ") + l.get<std::string>();
+        }
+        line += (line.empty() ? "" : "; ") + fmt::format("listening on {}", list);
+        process["listeners"] = *ls;
+      }
+      if (!line.empty()) r.facts.push_back({"Files", line});
+    }
+  }
+  r.summary["process"] = process;
+  r.summary["goroutines"] = g_end ? Json(*g_end) : g_start ? Json(*g_start) : Json(nullptr);
+  if (g_start) {
+    r.facts.push_back({"Goroutines", g_end && *g_end != *g_start
+                                         ? fmt::format("{} → {} during the capture",
+                                                       FormatCount(*g_start), FormatCount(*g_end))
+                                         : FormatCount(*g_start)});
+  }
+
+  if (m.target_kind == "pid") {
+    if (m.url.empty()) {
+      Finding f;
+      f.id = "no-pprof-endpoint";
+      f.severity = Severity::kInfo;
+      f.title = "No listening socket of the process serves /debug/pprof/: only /proc was read";
+      if (auto it = m.facts.find("pprof_probe"); it != m.facts.end() && it->is_array()) {
+        for (const auto& line : *it) {
+          if (line.is_string()) f.evidence.push_back("probed " + line.get<std::string>());
+        }
+      }
+      if (f.evidence.empty()) f.evidence.push_back("the process has no listening TCP socket");
+      f.advice =
+          "Import _ \"net/http/pprof\" and serve http.DefaultServeMux on a loopback port "
+          "(e.g. 127.0.0.1:6060) to let godx capture goroutines and profiles.";
+      r.findings.push_back(std::move(f));
+    }
+    if (auto it = m.facts.find("go_buildinfo_note"); it != m.facts.end() && it->is_string()) {
+      std::string note = it->get<std::string>();
+      r.facts.push_back({"Go build info", note});
+      if (note.find("no Go build info") != std::string::npos ||
+          note.find("not an ELF") != std::string::npos) {
+        Finding f;
+        f.id = "not-go-program";
+        f.severity = Severity::kWarning;
+        f.title = "The process does not look like a Go program";
+        f.evidence.push_back(note);
+        f.advice =
+            "godx diagnoses Go programs; check the PID (pgrep -a NAME). Only /proc data "
+            "was captured.";
+        r.findings.push_back(std::move(f));
+      }
+    }
+  }
+
+  // Goroutine growth between the first and the last count of the capture.
+  if (g_start && g_end && e_start && e_end) {
+    double span_s = 0;
+    for (const auto& e : m.entries) {
+      if (&e == e_start)
+        span_s = 0;
+      else
+        span_s += e.seconds;
+      if (&e == e_end) break;
+    }
+    double grew = double(*g_end) - double(*g_start);
+    if (grew >= kGrowthMinCount && grew >= kGrowthMinShare * double(*g_start) && span_s >= 0.5) {
+      Finding f;
+      f.id = "goroutine-growth";
+      f.severity = grew >= 0.5 * double(*g_start) ? Severity::kCritical : Severity::kWarning;
+      f.title = fmt::format("Goroutines grew from {} to {} in {} ({}): a likely leak",
+                            FormatCount(*g_start), FormatCount(*g_end), FormatDuration(span_s),
+                            FormatRate(grew / span_s));
+      f.evidence.push_back(fmt::format("goroutine.debug1.txt: total {}", *g_start));
+      f.evidence.push_back(fmt::format("goroutine.debug1.end.txt: total {} ({} later)", *g_end,
+                                       FormatDuration(span_s)));
+      f.advice =
+          "Find the stacks whose count grows (the goroutine dump's largest buckets, or "
+          "'godx watch' for stack-level growth) and give each goroutine a way to end: a context "
+          "cancel, a closed channel, a timeout.";
+      r.findings.push_back(std::move(f));
+    }
+  }
+  uint64_t goroutines = g_end ? *g_end : g_start ? *g_start : 0;
+  if (status && status->threads >= 0 && goroutines > 0) {
+    r.facts.push_back({"Threads", fmt::format("{} OS threads for {} goroutines", status->threads,
+                                              FormatCount(goroutines))});
+  }
+  if (goroutines >= kManyGoroutines) {
+    Finding f;
+    f.id = "goroutines-many";
+    f.severity = goroutines >= 10 * kManyGoroutines ? Severity::kCritical : Severity::kWarning;
+    f.title = fmt::format("{} goroutines are alive", FormatCount(goroutines));
+    f.evidence.push_back(fmt::format("goroutine profile: total {}", goroutines));
+    f.advice =
+        "Each goroutine holds at least a 2 KiB stack and what it references; look at the "
+        "largest buckets of the goroutine dump for the ones that should have ended.";
+    r.findings.push_back(std::move(f));
+  }
+
+  // Threads against goroutines.
+  if (status && status->threads >= kManyThreads) {
+    Finding f;
+    f.id = "threads-many";
+    f.severity = status->threads >= 10 * kManyThreads ? Severity::kCritical : Severity::kWarning;
+    f.title =
+        fmt::format("{} OS threads{}", status->threads,
+                    goroutines ? fmt::format(" for {} goroutines", FormatCount(goroutines)) : "");
+    f.evidence.push_back(fmt::format("proc_status.txt: Threads: {}", status->threads));
+    f.advice =
+        "Go needs about GOMAXPROCS threads plus one per goroutine blocked in a system call "
+        "or cgo call or locked with LockOSThread. Look at the threadcreate profile and at "
+        "goroutines in 'syscall' or locked to a thread; the runtime never frees threads "
+        "(except when a locked goroutine exits).";
+    r.findings.push_back(std::move(f));
+  }
+
+  // Memory: RSS against Go-managed memory.
+  if (vars && vars->memstats.present) {
+    const ExpvarMemStats& ms = vars->memstats;
+    int64_t metadata = 0;
+    for (int64_t v : {ms.mspan_sys, ms.mcache_sys, ms.buck_hash_sys, ms.gc_sys, ms.other_sys}) {
+      if (v > 0) metadata += v;
+    }
+    int64_t go_resident = GoResidentBound(ms);
+    r.facts.push_back({"Go memory", fmt::format("heap in use {} (live objects {}), stacks {}, "
+                                                "metadata {}, released to the OS {}; mapped {}",
+                                                B(ms.heap_inuse), B(ms.heap_alloc), B(ms.stack_sys),
+                                                B(metadata), B(ms.heap_released), B(ms.sys))});
+    Json mem{{"heap_alloc_bytes", ms.heap_alloc},
+             {"heap_inuse_bytes", ms.heap_inuse},
+             {"stack_bytes", ms.stack_sys},
+             {"metadata_bytes", metadata},
+             {"heap_released_bytes", ms.heap_released},
+             {"go_sys_bytes", ms.sys},
+             {"go_resident_bound_bytes", go_resident}};
+    int64_t anon = status ? (status->rss_anon >= 0 ? status->rss_anon : status->vm_rss) : -1;
+    if (anon >= 0 && go_resident >= 0) {
+      int64_t residue = anon - go_resident;
+      mem["rss_anon_bytes"] = anon;
+      mem["off_heap_bytes"] = std::max<int64_t>(0, residue);
+      r.facts.push_back(
+          {"Off-heap", fmt::format("RSS anon {} − Go resident ≤ {} = {}", B(anon), B(go_resident),
+                                   B(std::max<int64_t>(0, residue)))});
+      if (residue >= kOffHeapMinBytes && double(residue) >= kOffHeapMinShare * double(anon)) {
+        Finding f;
+        f.id = "memory-off-heap";
+        f.severity = Severity::kWarning;
+        f.title = fmt::format("{} of resident memory is not Go-managed ({} of anonymous RSS)",
+                              B(residue), FormatPercent(double(residue) / double(anon)));
+        f.evidence.push_back(fmt::format("proc_status.txt: RssAnon {}", B(anon)));
+        f.evidence.push_back(fmt::format(
+            "vars.json: Sys {} − HeapReleased {} = {} at most resident for the Go runtime",
+            B(ms.sys), B(ms.heap_released), B(go_resident)));
+        if (smaps.lazy_free > 0) {
+          f.evidence.push_back(
+              fmt::format("smaps_rollup.txt: LazyFree {} (freed with MADV_FREE, "
+                          "still counted in RSS)",
+                          B(smaps.lazy_free)));
+        }
+        if (smaps.anon_huge_pages > 0) {
+          f.evidence.push_back(
+              fmt::format("smaps_rollup.txt: AnonHugePages {} (transparent huge "
+                          "pages)",
+                          B(smaps.anon_huge_pages)));
+        }
+        f.advice =
+            "The rest is memory Go does not manage: cgo/C allocations, syscall.Mmap, "
+            "non-Go threads";
+        if (UsesMadvFree(go_version)) {
+          f.advice += "; this binary is " + go_version +
+                      ", which frees with MADV_FREE (RSS drops only under memory pressure; "
+                      "GODEBUG=madvdontneed=1 changes that)";
+        }
+        if (smaps.anon_huge_pages > 0) {
+          f.advice +=
+              "; transparent huge pages can keep freed memory resident "
+              "(GODEBUG=disablethp=1 on Go 1.21.6+)";
+        }
+        f.advice += ".";
+        r.findings.push_back(std::move(f));
+      }
+    }
+    r.summary["memory"] = mem;
+    if (ms.gc_cpu_fraction >= kGcCpuWarn) {
+      Finding f;
+      f.id = "gc-pressure";
+      f.severity = ms.gc_cpu_fraction >= kGcCpuCritical ? Severity::kCritical : Severity::kWarning;
+      f.title = fmt::format("The garbage collector has used {} of the CPU since the start",
+                            FormatPercent(ms.gc_cpu_fraction));
+      f.evidence.push_back(
+          fmt::format("vars.json: memstats.GCCPUFraction {:.4f}, NumGC {}, "
+                      "heap goal {}",
+                      ms.gc_cpu_fraction, ms.num_gc, B(ms.next_gc)));
+      f.advice =
+          "Allocate less on the hot paths (the allocs profile shows where), or raise GOGC / "
+          "set GOMEMLIMIT so the GC runs less often.";
+      r.findings.push_back(std::move(f));
+    }
+  }
+
+  // Every other file goes through the signal table; the findings of every reader are merged.
+  bool have_debug2 = false;
+  if (const BundleEntry* e = m.Find("goroutine.debug2.txt")) have_debug2 = e->error.empty();
+  Json signals = Json::array();
+  std::map<std::string, bool> seen;  // finding id + title, to keep one of repeated findings
+  for (const auto& f : r.findings) seen[f.id + "\x1f" + f.title] = true;
+  std::vector<std::string> unread;
+  for (const auto& e : m.entries) {
+    if (e.file.empty() || IsBundleOwnFile(e.file)) continue;
+    // Both goroutine snapshots hold the same stacks; the debug=2 dump says more.
+    if (e.file == "goroutine.debug1.txt" && have_debug2) continue;
+    std::string path = dir + "/" + e.file;
+    if (!std::filesystem::exists(path)) continue;
+    auto in = Input::Open(path, InputOptions{});
+    if (!in.ok()) {
+      r.warnings.push_back(in.status().message());
+      continue;
+    }
+    SignalResults results = AnalyzeBySignals(table, *in, options);
+    if (results.reports.empty()) {
+      unread.push_back(e.file);
+      for (const auto& err : results.errors) {
+        if (err.find("not a signal godx reads") == std::string::npos) r.warnings.push_back(err);
+      }
+      continue;
+    }
+    for (auto& sub : results.reports) {
+      signals.push_back(Json{
+          {"file", e.file}, {"kind", sub.kind}, {"title", sub.title}, {"summary", sub.summary}});
+      r.facts.push_back({e.file, sub.title});
+      for (auto& f : sub.findings) {
+        if (!seen.emplace(f.id + "\x1f" + f.title, true).second) continue;
+        f.evidence.push_back(fmt::format("from {} ({})", e.file, sub.kind));
+        r.findings.push_back(std::move(f));
+      }
+      for (auto& w : sub.warnings) r.warnings.push_back(fmt::format("{}: {}", e.file, w));
+    }
+  }
+  if (!unread.empty()) {
+    std::string list;
+    for (const auto& f : unread) list += (list.empty() ? "" : ", ") + f;
+    r.facts.push_back({"Kept, not analysed", list + " (no reader for them in this build)"});
+  }
+  r.summary["signals"] = std::move(signals);
+  r.summary["not_analysed"] = unread;
+  r.tables.push_back(std::move(captures));
+  r.title = fmt::format("Doctor: {} ({} captured, {} failed)", m.target.empty() ? dir : m.target,
+                        captured, failed);
+  r.SortFindings();
+  return r;
+}
+
+}  // namespace godx::live

@@ -1,0 +1,63 @@
+#include "live/target.h"
+
+#include <fmt/format.h>
+
+#include "live/proc.h"
+
+namespace godx::live {
+
+bool IsPidTarget(const std::string& s) {
+  if (s.empty() || s.size() > 9) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+Result<std::string> CaptureTarget(const std::string& target, const CaptureOptions& options,
+                                  const std::string& dir) {
+  std::optional<ProcessInfo> process;
+  std::optional<Url> url;
+  if (IsPidTarget(target)) {
+    GODX_ASSIGN_OR_RETURN(ProcessInfo p, ReadProcess(std::stoll(target)));
+    process = std::move(p);
+  } else {
+    auto u = ParseUrl(target);
+    if (!u.ok()) {
+      return Status::Error(
+          fmt::format("{} (TARGET is a URL, a PID or a bundle directory)", u.status().message()));
+    }
+    url = PprofBase(*u);
+    // A service on this machine: its process is found by its listening port, so the report gets
+    // /proc data (threads, RSS against Go memory) too.
+    if (IsLoopbackHost(u->host)) {
+      int64_t pid = FindListenerPid(static_cast<uint16_t>(u->port));
+      if (pid >= 0) {
+        if (auto p = ReadProcess(pid); p.ok()) process = std::move(p).value();
+      }
+    }
+  }
+  Manifest m;
+  m.target = target;
+  m.target_kind = url ? "url" : "pid";
+  GODX_ASSIGN_OR_RETURN(Bundle bundle, Bundle::Create(dir, std::move(m)));
+  if (process) CaptureProcess(*process, &bundle);
+  if (process && !url) {
+    if (process->go_version.empty()) {
+      bundle.manifest().facts["go_buildinfo_note"] = process->go_buildinfo_note;
+    }
+    std::vector<std::string> tried;
+    url = ProbePprof(*process, 2.0, &tried);
+    bundle.manifest().facts["pprof_probe"] = tried;
+    (void)bundle.WriteManifest();
+  }
+  if (url) {
+    CaptureUrl(*url, options, &bundle);
+  } else {
+    bundle.manifest().complete = true;
+    (void)bundle.WriteManifest();
+  }
+  return dir;
+}
+
+}  // namespace godx::live

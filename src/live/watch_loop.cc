@@ -1,0 +1,107 @@
+#include "live/watch_loop.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "live/bundle.h"
+#include "live/proc.h"
+#include "live/target.h"
+
+namespace godx::live {
+
+namespace {
+constexpr size_t kMaxWarnings = 20;
+// Samples in a row with nothing in them before the watch gives up on the target.
+constexpr size_t kGoneAfter = 3;
+}  // namespace
+
+Result<WatchConfig> ResolveWatchTargets(const std::vector<std::string>& targets,
+                                        WatchConfig config) {
+  for (const auto& t : targets) {
+    if (IsPidTarget(t)) {
+      config.pid = std::stoll(t);
+      GODX_ASSIGN_OR_RETURN(ProcessInfo p, ReadProcess(config.pid, config.proc_root));
+      if (!config.pprof) {
+        if (auto u = ProbePprof(p, 2.0)) config.pprof = u;
+      }
+    } else {
+      GODX_ASSIGN_OR_RETURN(Url u, ParseUrl(t));
+      config.pprof = PprofBase(u);
+    }
+  }
+  // A service on this machine: watch its process's threads and RSS as well.
+  if (config.pid < 0 && config.pprof && IsLoopbackHost(config.pprof->host)) {
+    config.pid = FindListenerPid(static_cast<uint16_t>(config.pprof->port), config.proc_root);
+  }
+  return config;
+}
+
+Report RunWatch(const WatchConfig& config, const WatchLoopOptions& options,
+                const WatchLoopEvents& events, const volatile std::sig_atomic_t* stop) {
+  Watcher watcher(config);
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  auto stopped = [&] { return stop != nullptr && *stop != 0; };
+  double last_bundle = -1e18;
+  std::vector<std::string> bundles, warnings;
+  std::set<std::string> announced;
+  size_t empty_in_a_row = 0;
+  for (int i = 0; !stopped(); ++i) {
+    double due = i * options.interval_s;
+    while (!stopped() && elapsed() < due) {
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(std::clamp(int((due - elapsed()) * 1000), 1, 100)));
+    }
+    if (stopped() || (options.duration_s > 0 && due > options.duration_s + 1e-9)) break;
+    std::vector<std::string> errors;
+    WatchSample s = watcher.Poll(elapsed(), &errors);
+    bool empty = !s.goroutines && !s.threads && !s.rss_bytes && !s.heap_bytes;
+    empty_in_a_row = empty ? empty_in_a_row + 1 : 0;
+    if (events.on_sample) events.on_sample(s, errors);
+    for (const auto& e : errors) {
+      if (warnings.size() < kMaxWarnings) warnings.push_back(fmt::format("+{:.1f}s: {}", s.t, e));
+    }
+    auto leaks = watcher.Leaks();
+    for (const auto& f : leaks) {
+      if (announced.insert(f.id).second && events.on_growth) events.on_growth(f);
+    }
+    // The target is gone: a watch with nothing left to sample ends rather than spin.
+    if (empty_in_a_row >= kGoneAfter) {
+      warnings.push_back("the target stopped answering; the watch ended");
+      break;
+    }
+    if (options.on_leak && !leaks.empty() && config.pprof &&
+        elapsed() - last_bundle >= options.cooldown_s) {
+      last_bundle = elapsed();
+      std::string dir = options.bundles_dir + "/godx-leak-" + UtcStamp();
+      Manifest m;
+      m.target = options.source;
+      m.target_kind = "url";
+      m.facts["trigger"] = leaks.front().title;
+      auto b = Bundle::Create(dir, std::move(m));
+      if (!b.ok()) {
+        warnings.push_back(b.status().message());
+        continue;
+      }
+      if (config.pid >= 0) {
+        if (auto p = ReadProcess(config.pid, config.proc_root); p.ok()) CaptureProcess(*p, &*b);
+      }
+      CaptureUrl(*config.pprof, options.capture, &*b);
+      bundles.push_back(dir);
+      if (events.on_bundle) events.on_bundle(dir);
+    }
+  }
+  Report r = watcher.Summary(options.source);
+  r.summary["bundles"] = bundles;
+  for (auto& w : warnings) r.warnings.push_back(std::move(w));
+  if (!bundles.empty()) r.facts.push_back({"Bundles", fmt::format("{}", fmt::join(bundles, ", "))});
+  return r;
+}
+
+}  // namespace godx::live
