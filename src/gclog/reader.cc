@@ -359,10 +359,11 @@ void ReadPiece(std::string_view rest, size_t len, GcTrace* t, uint64_t* overshoo
 // Appends piece `p` (read by ReadPiece) to `t`, renumbering its lines after `base` lines.
 void Append(GcTrace* t, GcTrace&& p, uint64_t base) {
   for (auto& c : p.cycles) c.line += base;
-  if (t->cycles.empty()) {
+  if (t->cycles.capacity() == 0) {  // one piece: take its records as they are
     t->cycles = std::move(p.cycles);
   } else {
     t->cycles.insert(t->cycles.end(), p.cycles.begin(), p.cycles.end());
+    p.cycles = {};  // free the piece now: peak memory stays near one copy of the records
   }
   ScavengerStats& a = t->scavenger;
   const ScavengerStats& b = p.scavenger;
@@ -400,7 +401,9 @@ Result<GcTrace> ReadGcTrace(const Input& input) {
   Progress progress("reading " + input.name(), data.size());
   RunParallel(pieces.size(), [&](size_t i) {
     size_t begin = static_cast<size_t>(pieces[i].data() - data.data());
-    parts[i].cycles.reserve(EstimateCycles(pieces[i]));
+    // The first piece's vector becomes the result, so it reserves room for the whole input (only
+    // pages that get written are backed by memory); the others are appended to it.
+    parts[i].cycles.reserve(EstimateCycles(i == 0 ? data : pieces[i]));
     ReadPiece(data.substr(begin), pieces[i].size(), &parts[i], &overshoot[i], &progress);
   });
   GcTrace t;
