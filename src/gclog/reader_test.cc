@@ -181,25 +181,12 @@ TEST(GcTraceReader, SniffsGcTraces) {
 // Inputs cut at every byte offset (a log cut mid-line is normal) never crash and never lose a
 // complete line before the cut.
 TEST(GcTraceReader, EveryTruncationParses) {
-  std::string fixture =
-      godx::testing::ReadFile(godx::testing::TestData("gclog/go1.19-gcsteady.log"));
-  size_t full = ReadGcTrace(InputFromString("f", fixture))->cycles.size();
-  ASSERT_GT(full, 5u);
-  auto count = [](const std::string& text) {
-    auto t = ReadGcTrace(InputFromString("cut", text));
-    return t.ok() ? t->cycles.size() : size_t{0};
-  };
-  size_t last = 0;
-  for (size_t cut = 0; cut <= fixture.size(); ++cut) {
-    std::string prefix = fixture.substr(0, cut);
-    size_t n = count(prefix);
-    // Every complete line before the cut is read; the cut line may add one more record.
-    size_t complete = count(prefix.substr(0, prefix.rfind('\n') + 1));
-    EXPECT_GE(n, complete) << "cut at " << cut;
-    EXPECT_LE(n, complete + 1) << "cut at " << cut;
-    last = n;
-  }
-  EXPECT_EQ(last, full);
+  godx::testing::ExpectEveryCutReadsCompleteLines(
+      godx::testing::ReadFile(godx::testing::TestData("gclog/go1.19-gcsteady.log")),
+      [](const std::string& text) {
+        auto t = ReadGcTrace(InputFromString("cut", text));
+        return t.ok() ? t->cycles.size() : size_t{0};
+      });
 }
 
 }  // namespace

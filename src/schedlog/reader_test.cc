@@ -120,25 +120,12 @@ TEST(SchedTraceReader, Sniffs) {
 }
 
 TEST(SchedTraceReader, EveryTruncationParses) {
-  std::string fixture = godx::testing::ReadFile(
-      godx::testing::TestData("schedlog/go1.19-schedload-detail.log"));
-  ASSERT_GT(fixture.size(), 1000u);
-  size_t full = ReadSchedTrace(InputFromString("f", fixture))->samples.size();
-  auto count = [](const std::string& text) {
-    auto t = ReadSchedTrace(InputFromString("cut", text));
-    return t.ok() ? t->samples.size() : size_t{0};
-  };
-  size_t last = 0;
-  for (size_t cut = 0; cut <= fixture.size(); ++cut) {
-    std::string prefix = fixture.substr(0, cut);
-    size_t n = count(prefix);
-    // Every complete line before the cut is read; the cut line may add one more record.
-    size_t complete = count(prefix.substr(0, prefix.rfind('\n') + 1));
-    EXPECT_GE(n, complete) << "cut at " << cut;
-    EXPECT_LE(n, complete + 1) << "cut at " << cut;
-    last = n;
-  }
-  EXPECT_EQ(last, full);
+  godx::testing::ExpectEveryCutReadsCompleteLines(
+      godx::testing::ReadFile(godx::testing::TestData("schedlog/go1.19-schedload-detail.log")),
+      [](const std::string& text) {
+        auto t = ReadSchedTrace(InputFromString("cut", text));
+        return t.ok() ? t->samples.size() : size_t{0};
+      });
 }
 
 }  // namespace

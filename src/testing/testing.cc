@@ -40,6 +40,22 @@ Input InputFromString(const std::string& name, std::string bytes) {
   return std::move(r).value();
 }
 
+void ExpectEveryCutReadsCompleteLines(const std::string& fixture,
+                                      const std::function<size_t(const std::string&)>& count) {
+  size_t full = count(fixture);
+  ASSERT_GT(full, 0u);
+  size_t last = 0;
+  for (size_t cut = 0; cut <= fixture.size(); ++cut) {
+    std::string prefix = fixture.substr(0, cut);
+    size_t n = count(prefix);
+    size_t complete = count(prefix.substr(0, prefix.rfind('\n') + 1));
+    EXPECT_GE(n, complete) << "cut at " << cut;
+    EXPECT_LE(n, complete + 1) << "cut at " << cut;
+    last = n;
+  }
+  EXPECT_EQ(last, full);
+}
+
 RunResult RunGodx(const std::string& args, const std::string& stdin_data) {
   const char* bin = std::getenv("GODX_BIN");
   RunResult r;

@@ -2,6 +2,7 @@
 // when it is absent), and running the godx binary as a user would.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -21,6 +22,12 @@ std::optional<std::string> SharedDir();
 std::string ReadFile(const std::string& path);
 // An Input over in-memory bytes named `name`.
 Input InputFromString(const std::string& name, std::string bytes);
+
+// Cuts `fixture` at every byte offset and reads each prefix with `count` (records read, 0 on a
+// read error): nothing may crash, every complete line before the cut must be read, and the cut
+// line may add at most one record. Line-oriented readers share this check.
+void ExpectEveryCutReadsCompleteLines(const std::string& fixture,
+                                      const std::function<size_t(const std::string&)>& count);
 
 struct RunResult {
   int exit_code = -1;
