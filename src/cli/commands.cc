@@ -7,6 +7,7 @@ std::span<const AddCommandFn> Commands() {
       AddAnalyzeCommand,
       AddGcCommand,
       AddSchedCommand,
+      AddStacksCommand,
   };
   return kCommands;
 }

@@ -4,6 +4,8 @@
 #include "gclog/reader.h"
 #include "schedlog/analyze.h"
 #include "schedlog/reader.h"
+#include "stacks/analyze.h"
+#include "stacks/reader.h"
 
 namespace godx::cli {
 
@@ -13,6 +15,9 @@ std::span<const Signal> Signals() {
        [](const Input& in, const AnalyzeOptions& o) { return gclog::AnalyzeInput(in, o); }},
       {"sched", "GODEBUG=schedtrace=N scheduler trace", schedlog::SniffSchedTrace,
        [](const Input& in, const AnalyzeOptions& o) { return schedlog::AnalyzeInput(in, o); }},
+      {"stacks", "goroutine dumps, panics, fatal errors, SIGQUIT dumps, race reports",
+       stacks::SniffStacks,
+       [](const Input& in, const AnalyzeOptions& o) { return stacks::AnalyzeInput(in, o); }},
   };
   return kSignals;
 }
