@@ -212,8 +212,10 @@ void CrashFindings(const Dump& d, Report* r) {
         break;
     }
     if (c.goroutine >= 0)
-      f.evidence.push_back(fmt::format("goroutine {} [{}] crashed (input line {})", c.goroutine,
-                                       c.goroutine_state, c.line));
+      f.evidence.push_back(fmt::format("goroutine {} [{}] {} (input line {})", c.goroutine,
+                                       c.goroutine_state,
+                                       c.kind == CrashKind::kSignal ? "was running" : "crashed",
+                                       c.line));
     if (!culprit.empty()) f.evidence.push_back("first frame in user code: " + culprit);
     if (!c.signal.empty() && c.kind != CrashKind::kSignal) f.evidence.push_back("signal: " + c.signal);
     if (c.chain.size() > 1) f.evidence.push_back("panic chain: " + ChainText(c));
@@ -488,7 +490,7 @@ Table CrashTable(const Dump& d, const Crash& c, const ViewOptions& view) {
 
 int UserFrame(const Dump& d, const std::vector<Frame>& frames) {
   for (size_t i = 0; i < frames.size(); ++i)
-    if (!IsStdlibFunction(d.Str(frames[i].function), d.Str(frames[i].file))) return static_cast<int>(i);
+    if (!IsStdlibFunction(d.Str(frames[i].function), d.Str(frames[i].file), d.goroot)) return static_cast<int>(i);
   return -1;
 }
 
@@ -501,7 +503,8 @@ std::string FrameSite(const Dump& d, const Frame& f) {
 WaitClass BucketWaitClass(const Dump& d, const Bucket& b) {
   std::string_view state = d.Str(b.state());
   WaitClass wc = ClassifyWaitReason(state);
-  if (wc == WaitClass::kLock || wc == WaitClass::kOther || (d.debug1 && state.empty())) {
+  const bool stateless = d.debug1 && state.empty();
+  if (wc == WaitClass::kLock || wc == WaitClass::kOther || stateless) {
     // Before Go 1.21 every sync wait printed as "semacquire"; the frames say which. debug=1
     // profiles have no state at all: the frames are all there is.
     for (size_t i = 0; i < b.frames.size() && i < 8; ++i) {
@@ -518,6 +521,8 @@ WaitClass BucketWaitClass(const Dump& d, const Bucket& b) {
       }
     }
   }
+  // debug=1 hides runtime frames (gopark): without a state the wait is unknown, not "running".
+  if (stateless) return WaitClass::kOther;
   return wc;
 }
 

@@ -138,8 +138,12 @@ bool ParseLocation(std::string_view s, FileLine* out) {
   return true;
 }
 
-bool IsStdlibFunction(std::string_view fn, std::string_view file) {
+bool IsStdlibFunction(std::string_view fn, std::string_view file, std::string_view goroot) {
   if (fn == "panic" || fn.substr(0, 8) == "runtime." || fn.substr(0, 5) == "sync.") return true;
+  if (!goroot.empty() && file.size() > goroot.size() + 5 && file.substr(0, goroot.size()) == goroot &&
+      file.substr(goroot.size(), 5) == "/src/") {
+    return true;
+  }
   // The package path ends at the first '.' after the last '/'.
   size_t slash = fn.rfind('/');
   size_t dot = fn.find('.', slash == std::string_view::npos ? 0 : slash);

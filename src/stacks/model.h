@@ -120,6 +120,9 @@ struct Dump {
   std::string truncated_why;
   std::vector<std::string> warnings;
   VersionHints version;
+  // GOROOT as the dump's runtime frames show it ("/usr/local/go"); empty when unknown (e.g.
+  // -trimpath builds). Files under it are the standard library's.
+  std::string goroot;
   Similarity similarity = Similarity::kArgs;
 
   std::string_view Str(StringId id) const { return strings.Get(id); }

@@ -218,14 +218,7 @@ struct DumpParser::Impl {
     Current& c = cur;
     c.active = false;
     if (c.capture && c.crash_index < dump.crashes.size()) {
-      Crash& crash = dump.crashes[c.crash_index];
-      crash.stack = c.frames;
-      for (size_t i = 0; i < crash.stack.size(); ++i) {
-        if (!IsStdlibFunction(dump.Str(crash.stack[i].function), dump.Str(crash.stack[i].file))) {
-          crash.culprit = static_cast<int>(i);
-          break;
-        }
-      }
+      dump.crashes[c.crash_index].stack = c.frames;  // the culprit is chosen in FinishDump
     }
     if (opt.similarity != Similarity::kExact) {
       for (Frame& f : c.frames) f.args = 0;
@@ -746,6 +739,7 @@ struct DumpParser::Impl {
         if (f != nullptr) {
           f->file = dump.strings.Intern(fl.file);
           f->line = fl.line;
+          if (dump.goroot.empty()) LearnGoroot(*f, fl.file);
         }
         cur.want_file = false;
       }
@@ -794,6 +788,13 @@ struct DumpParser::Impl {
   }
   bool created_by_pending = false;
 
+  void LearnGoroot(const Frame& f, std::string_view file) {
+    std::string_view fn = dump.Str(f.function);
+    if (fn != "panic" && !StartsWith(fn, "runtime.")) return;
+    size_t at = file.find("/src/runtime/");
+    if (at != std::string_view::npos && at > 0) dump.goroot = std::string(file.substr(0, at));
+  }
+
   void Finish(bool ended_with_newline, uint64_t total_bytes) {
     if (has_pending_rule) FlushPendingRule();
     bool mid_goroutine = cur.active && state != State::kDebug1;
@@ -822,10 +823,6 @@ struct DumpParser::Impl {
       dump.truncated = true;
       dump.truncated_why = fmt::format("the profile declares {} goroutines but lists {}",
                                        dump.declared_total, dump.goroutines);
-    }
-    if (saw_created_by && !saw_created_in && dump.version.min_minor < 21) {
-      dump.version.max_minor = 20;
-      dump.version.max_reason = "created by F without 'in goroutine N' (before Go 1.21)";
     }
     if (section_open || cur.active) CloseSection();
     dump.lines = line_no;
@@ -858,6 +855,10 @@ bool DumpParser::in_dump() const { return impl_->section_open; }
 
 Dump DumpParser::Take() {
   Impl& p = *impl_;
+  if (p.saw_created_by && !p.saw_created_in && p.dump.version.min_minor < 21) {
+    p.dump.version.max_minor = 20;
+    p.dump.version.max_reason = "created by F without 'in goroutine N' (before Go 1.21)";
+  }
   Dump out = std::move(p.dump);
   out.lines = p.line_no;
   FinishDump(&out);
@@ -870,6 +871,15 @@ Dump DumpParser::Take() {
 }
 
 void FinishDump(Dump* d) {
+  for (Crash& crash : d->crashes) {
+    crash.culprit = -1;
+    for (size_t i = 0; i < crash.stack.size(); ++i) {
+      if (!IsStdlibFunction(d->Str(crash.stack[i].function), d->Str(crash.stack[i].file), d->goroot)) {
+        crash.culprit = static_cast<int>(i);
+        break;
+      }
+    }
+  }
   for (Bucket& b : d->buckets) {
     std::stable_sort(b.states.begin(), b.states.end(),
                      [](const auto& a, const auto& c) { return a.second > c.second; });

@@ -62,7 +62,9 @@ bool ParseLocation(std::string_view text, FileLine* out);
 
 // True when `function` belongs to the Go runtime or standard library (not the program): used to
 // pick a crash's culprit frame. `file` helps with module paths that have no dot ("myapp/x").
-bool IsStdlibFunction(std::string_view function, std::string_view file);
+// `goroot` (Dump::goroot), when known, decides for files that have a path.
+bool IsStdlibFunction(std::string_view function, std::string_view file,
+                      std::string_view goroot = {});
 
 // ---- Streaming parser ----
 
