@@ -140,9 +140,10 @@ bool ParseLocation(std::string_view s, FileLine* out) {
 
 bool IsStdlibFunction(std::string_view fn, std::string_view file, std::string_view goroot) {
   if (fn == "panic" || fn.substr(0, 8) == "runtime." || fn.substr(0, 5) == "sync.") return true;
-  if (!goroot.empty() && file.size() > goroot.size() + 5 && file.substr(0, goroot.size()) == goroot &&
-      file.substr(goroot.size(), 5) == "/src/") {
-    return true;
+  if (!goroot.empty() && !file.empty()) {
+    // GOROOT is known: the file's place decides (a dotless module path stays the user's).
+    return file.size() > goroot.size() + 5 && file.substr(0, goroot.size()) == goroot &&
+           file.substr(goroot.size(), 5) == "/src/";
   }
   // The package path ends at the first '.' after the last '/'.
   size_t slash = fn.rfind('/');

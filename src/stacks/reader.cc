@@ -846,6 +846,23 @@ void DumpParser::Line(std::string_view line) {
   impl_->Line(line);
 }
 
+void DumpParser::CutLine(std::string_view line) {
+  Impl& p = *impl_;
+  ++p.line_no;
+  p.bytes += line.size();
+  if (!p.section_open && !p.has_pending_rule) {
+    p.Line(line);
+    return;
+  }
+  if (p.state == State::kGoroutine) {
+    CallLine call;
+    if (ParseCallLine(line, &call)) p.FrameLine(line);
+  }
+  p.dump.truncated = true;
+  p.dump.truncated_why = fmt::format("the input ends in the middle of line {}", p.line_no);
+  p.CloseSection();
+}
+
 void DumpParser::Finish(bool ended_with_newline, uint64_t total_bytes) {
   impl_->Finish(ended_with_newline, total_bytes);
 }
@@ -904,6 +921,21 @@ Status CheckText(std::string_view head, const std::string& name) {
   return Status::Ok();
 }
 
+// Feeds a whole buffer; its last line, when it has no "\n", was cut.
+void FeedAll(DumpParser& parser, std::string_view data) {
+  LineCursor lines(data);
+  std::string_view line;
+  const bool cut = !data.empty() && data.back() != '\n';
+  while (lines.Next(&line)) {
+    if (cut && lines.offset() >= data.size()) {
+      parser.CutLine(line);
+    } else {
+      parser.Line(line);
+    }
+  }
+  parser.Finish(!cut, data.size());
+}
+
 Status NothingFound(const Dump& d, const std::string& name, std::string_view first) {
   if (d.sections > 0 || d.goroutines > 0 || !d.crashes.empty() || !d.races.empty())
     return Status::Ok();
@@ -919,10 +951,7 @@ Result<Dump> ReadDump(const Input& input, const ReadOptions& options) {
   std::string_view data = input.data();
   GODX_RETURN_IF_ERROR(CheckText(data.substr(0, 4096), input.name()));
   DumpParser parser(input.name(), options);
-  LineCursor lines(data);
-  std::string_view line;
-  while (lines.Next(&line)) parser.Line(line);
-  parser.Finish(data.back() == '\n', data.size());
+  FeedAll(parser, data);
   Dump d = parser.Take();
   GODX_RETURN_IF_ERROR(NothingFound(d, input.name(), data));
   return d;
@@ -932,10 +961,7 @@ Result<Dump> ReadDebug1(std::string_view text, const std::string& name,
                         const ReadOptions& options) {
   GODX_RETURN_IF_ERROR(CheckText(text.substr(0, 4096), name));
   DumpParser parser(name, options);
-  LineCursor lines(text);
-  std::string_view line;
-  while (lines.Next(&line)) parser.Line(line);
-  parser.Finish(text.back() == '\n', text.size());
+  FeedAll(parser, text);
   Dump d = parser.Take();
   if (!d.debug1) {
     return Status::Error(fmt::format(
@@ -994,10 +1020,7 @@ Result<Dump> ReadDumpStream(const std::string& path, const ReadOptions& options,
     if (sinks.on_text) parser.set_text_sink(sinks.on_text);
     if (sinks.on_section) parser.set_section_sink([&] { sinks.on_section(parser); });
     GODX_RETURN_IF_ERROR(CheckText(input.data().substr(0, 4096), name));
-    LineCursor lines(input.data());
-    std::string_view line;
-    while (lines.Next(&line)) parser.Line(line);
-    parser.Finish(input.data().back() == '\n', input.data().size());
+    FeedAll(parser, input.data());
     Dump d = parser.Take();
     if (!input.cut_note().empty()) {
       d.truncated = true;
@@ -1047,9 +1070,7 @@ Result<Dump> ReadDumpStream(const std::string& path, const ReadOptions& options,
   total += static_cast<uint64_t>(n);
   if (have > 0) {
     last_newline = false;
-    std::string_view rest(buf.data(), have);
-    if (rest.back() == '\r') rest.remove_suffix(1);
-    parser.Line(rest);
+    parser.CutLine(std::string_view(buf.data(), have));
   }
   parser.Finish(last_newline, total);
   if (sinks.on_block) sinks.on_block();
