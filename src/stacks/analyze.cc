@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -271,31 +272,57 @@ void DeadlockFinding(const Dump& d, Report* r) {
 }
 
 void LeakFindings(const Dump& d, Report* r) {
+  // Stacks that differ only below the user's frame (recursion depth, inlining) are one leak:
+  // group blocked buckets by wait class, user frame and creation site.
+  struct Group {
+    WaitClass wc = WaitClass::kOther;
+    uint64_t count = 0;
+    uint32_t min_minutes = UINT32_MAX, max_minutes = 0;
+    size_t stacks = 0;
+    const Bucket* first = nullptr;  // the largest (buckets are sorted largest first)
+  };
+  std::map<std::tuple<int, std::string, StringId>, Group> groups;
+  std::vector<std::tuple<int, std::string, StringId>> order;
   for (const Bucket& b : d.buckets) {
     WaitClass wc = BucketWaitClass(d, b);
-    bool io = wc == WaitClass::kIO;
-    bool blocking = IsBlockingWait(wc);
-    if (!blocking && !io) continue;
+    if (!IsBlockingWait(wc) && wc != WaitClass::kIO) continue;
+    auto key = std::make_tuple(static_cast<int>(wc), BucketName(d, b), b.created_by.function);
+    Group& g = groups[key];
+    if (g.first == nullptr) {
+      g.first = &b;
+      g.wc = wc;
+      order.push_back(key);
+    }
+    g.count += b.count;
+    g.min_minutes = std::min(g.min_minutes, b.min_minutes);
+    g.max_minutes = std::max(g.max_minutes, b.max_minutes);
+    ++g.stacks;
+  }
+  for (const auto& key : order) {
+    const Group& g = groups[key];
+    const Bucket& b = *g.first;
+    const WaitClass wc = g.wc;
+    const bool io = wc == WaitClass::kIO;
     bool suspect;
     if (io) {
-      suspect = b.count >= kIoLeakMinCount && b.min_minutes >= kIoLeakMinMinutes;
+      suspect = g.count >= kIoLeakMinCount && g.min_minutes >= kIoLeakMinMinutes;
     } else {
-      suspect = b.count >= kLeakMinCount || (b.count >= kLeakMinCountOld && b.min_minutes >= kLeakMinMinutes);
+      suspect = g.count >= kLeakMinCount || (g.count >= kLeakMinCountOld && g.min_minutes >= kLeakMinMinutes);
     }
     if (wc == WaitClass::kNilChan) suspect = true;
     if (!suspect) continue;
     Finding f;
     f.id = wc == WaitClass::kNilChan ? "blocked-forever" : "leak-suspect";
-    f.severity = (b.count >= kLeakCriticalCount || b.min_minutes >= kLeakCriticalMinutes)
+    f.severity = (g.count >= kLeakCriticalCount || g.min_minutes >= kLeakCriticalMinutes)
                      ? Severity::kCritical
                      : Severity::kWarning;
     if (wc == WaitClass::kNilChan) {
       f.title = fmt::format("{} goroutine{} blocked forever on a nil channel at {}",
-                            FormatCount(b.count), b.count == 1 ? "" : "s", BucketName(d, b));
+                            FormatCount(g.count), g.count == 1 ? "" : "s", BucketName(d, b));
       f.advice = "A send, receive or select on a nil channel never proceeds: the channel was "
                  "never made (or was set to nil). Make it, or return instead of waiting.";
     } else {
-      f.title = fmt::format("{} goroutines blocked in {} at {}", FormatCount(b.count),
+      f.title = fmt::format("{} goroutines blocked in {} at {}", FormatCount(g.count),
                             WaitClassName(wc), BucketName(d, b));
       if (io)
         f.advice = "Many connections idle for long: set read/idle timeouts "
@@ -305,9 +332,13 @@ void LeakFindings(const Dump& d, Report* r) {
                    "close or unlock. Give them a way out (context cancellation, close the channel "
                    "when the producer is done) and confirm with 'godx stacks diff' on two dumps.";
     }
-    f.evidence.push_back(fmt::format("state [{}], {} of {} goroutines{}", StateText(d, b),
-                                     FormatCount(b.count), FormatCount(d.goroutines),
-                                     b.max_minutes ? ", waiting " + WaitRange(b) : ""));
+    std::string wait;
+    if (g.max_minutes > 0)
+      wait = g.min_minutes == g.max_minutes ? fmt::format(", waiting {} min", g.max_minutes)
+                                            : fmt::format(", waiting {}-{} min", g.min_minutes, g.max_minutes);
+    f.evidence.push_back(fmt::format("state [{}], {} of {} goroutines{}{}", StateText(d, b),
+                                     FormatCount(g.count), FormatCount(d.goroutines), wait,
+                                     g.stacks > 1 ? fmt::format(", in {} stacks", g.stacks) : ""));
     if (b.created_by.function != 0)
       f.evidence.push_back("created by " + FrameSite(d, b.created_by));
     if (!b.ids.empty()) f.evidence.push_back(fmt::format("e.g. goroutine {} (input line {})", b.ids[0], b.first_line));
