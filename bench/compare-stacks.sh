@@ -44,7 +44,7 @@ fi
 if [ "${SIGQUIT:-0}" = 1 ]; then
   sq="$out/sigquit-1m.txt"
   if [ ! -s "$sq" ]; then
-    "$out/stackleak" -n 500000 -depth 2 -sigquit -o "$out" 2> "$sq" || true
+    "$out/stackleak" -n 1000000 -depth 2 -sigquit -o "$out" 2> "$sq" || true
   fi
   echo "SIGQUIT dump: $(stat -c %s "$sq") bytes, $(grep -c '^goroutine ' "$sq") goroutines"
   peak "godx stacks (SIGQUIT, file)" "$godx" stacks --no-color "$sq"

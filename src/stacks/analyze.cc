@@ -316,7 +316,14 @@ void LeakFindings(const Dump& d, Report* r) {
     f.severity = (g.count >= kLeakCriticalCount || g.min_minutes >= kLeakCriticalMinutes)
                      ? Severity::kCritical
                      : Severity::kWarning;
-    if (wc == WaitClass::kNilChan) {
+    if (wc == WaitClass::kNilChan && d.Str(b.state()) == "select (no cases)") {
+      // `select {}` parks a goroutine on purpose (a server's main): worth knowing, not a fault.
+      f.severity = Severity::kInfo;
+      f.title = fmt::format("{} goroutine{} parked forever in select {{}} at {}", FormatCount(g.count),
+                            g.count == 1 ? "" : "s", BucketName(d, b));
+      f.advice = "Intended when a main goroutine has nothing left to do; elsewhere it leaks the "
+                 "goroutine.";
+    } else if (wc == WaitClass::kNilChan) {
       f.title = fmt::format("{} goroutine{} blocked forever on a nil channel at {}",
                             FormatCount(g.count), g.count == 1 ? "" : "s", BucketName(d, b));
       f.advice = "A send, receive or select on a nil channel never proceeds: the channel was "
