@@ -1,9 +1,8 @@
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "report/text_renderer.h"
@@ -102,12 +101,14 @@ int RunReports(const StacksArgs& a) {
 
 int RunDiff(const StacksArgs& a) {
   stacks::ViewOptions view{a.top, a.frames};
-  auto before = stacks::ReadDumpStream(a.diff_inputs[0], ReadOptionsFor(a), a.out.max_input_mib << 20);
+  auto before =
+      stacks::ReadDumpStream(a.diff_inputs[0], ReadOptionsFor(a), a.out.max_input_mib << 20);
   if (!before.ok()) {
     PrintError(before.status().message());
     return kExitError;
   }
-  auto after = stacks::ReadDumpStream(a.diff_inputs[1], ReadOptionsFor(a), a.out.max_input_mib << 20);
+  auto after =
+      stacks::ReadDumpStream(a.diff_inputs[1], ReadOptionsFor(a), a.out.max_input_mib << 20);
   if (!after.ok()) {
     PrintError(after.status().message());
     return kExitError;

@@ -1,11 +1,11 @@
 #include "stacks/analyze.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <tuple>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "core/units.h"
 
@@ -14,24 +14,26 @@ namespace godx::stacks {
 namespace {
 
 // Thresholds (docs/formats/goroutine-dumps.md, "Findings").
-constexpr uint64_t kLeakMinCount = 100;        // a blocked bucket this large is suspect...
-constexpr uint64_t kLeakMinCountOld = 10;      // ...or this large when blocked this long:
+constexpr uint64_t kLeakMinCount = 100;    // a blocked bucket this large is suspect...
+constexpr uint64_t kLeakMinCountOld = 10;  // ...or this large when blocked this long:
 constexpr uint32_t kLeakMinMinutes = 5;
 constexpr uint64_t kLeakCriticalCount = 10000;
 constexpr uint32_t kLeakCriticalMinutes = 60;
-constexpr uint64_t kIoLeakMinCount = 1000;     // idle connections are normal in moderation
+constexpr uint64_t kIoLeakMinCount = 1000;  // idle connections are normal in moderation
 constexpr uint32_t kIoLeakMinMinutes = 10;
-constexpr uint64_t kConvoyMinCount = 10;       // goroutines waiting for one lock site
+constexpr uint64_t kConvoyMinCount = 10;  // goroutines waiting for one lock site
 constexpr uint64_t kConvoyCriticalCount = 1000;
 constexpr uint32_t kSyscallMinMinutes = 1;
 constexpr uint64_t kSyscallMinCount = 50;
-constexpr uint64_t kRunawayMinCount = 1000;    // goroutines from one creation site...
-constexpr double kRunawayMinShare = 0.5;       // ...that are this share of all goroutines
+constexpr uint64_t kRunawayMinCount = 1000;  // goroutines from one creation site...
+constexpr double kRunawayMinShare = 0.5;     // ...that are this share of all goroutines
 constexpr uint64_t kRunawayCriticalCount = 100000;
 constexpr size_t kEvidenceLines = 6;
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool Contains(std::string_view s, std::string_view p) { return s.find(p) != std::string_view::npos; }
+bool Contains(std::string_view s, std::string_view p) {
+  return s.find(p) != std::string_view::npos;
+}
 
 std::string_view BaseName(std::string_view path) {
   size_t slash = path.rfind('/');
@@ -74,7 +76,8 @@ std::string Ids(const Bucket& b) {
   if (b.ids.empty()) return "";
   std::string s = " (goroutine";
   if (b.ids.size() > 1 || b.count > 1) s += "s";
-  for (size_t i = 0; i < b.ids.size() && i < 3; ++i) s += fmt::format("{}{}", i ? ", " : " ", b.ids[i]);
+  for (size_t i = 0; i < b.ids.size() && i < 3; ++i)
+    s += fmt::format("{}{}", i ? ", " : " ", b.ids[i]);
   if (b.count > 3) s += ", ...";
   return s + ")";
 }
@@ -147,7 +150,8 @@ Json CrashJson(const Dump& d, const Crash& c) {
   j["signal"] = c.signal.empty() ? Json(nullptr) : Json(c.signal);
   Json chain = Json::array();
   for (const auto& p : c.chain)
-    chain.push_back(Json{{"value", p.value}, {"recovered", p.recovered}, {"repanicked", p.repanicked}});
+    chain.push_back(
+        Json{{"value", p.value}, {"recovered", p.recovered}, {"repanicked", p.repanicked}});
   j["panic_chain"] = std::move(chain);
   j["notes"] = c.notes;
   Json frames = Json::array();
@@ -166,8 +170,10 @@ std::string ChainText(const Crash& c) {
   for (size_t i = 0; i < c.chain.size(); ++i) {
     if (i) s += " → ";
     s += c.chain[i].value.substr(0, 80);
-    if (c.chain[i].repanicked) s += " [recovered, repanicked]";
-    else if (c.chain[i].recovered) s += " [recovered]";
+    if (c.chain[i].repanicked)
+      s += " [recovered, repanicked]";
+    else if (c.chain[i].recovered)
+      s += " [recovered]";
   }
   return s;
 }
@@ -201,8 +207,9 @@ void CrashFindings(const Dump& d, Report* r) {
           f.id = "fatal-signal";
           f.severity = Severity::kCritical;
           f.title = fmt::format("Killed by {}", c.message);
-          f.advice = "A fatal signal outside Go code (cgo, or a runtime bug): look at the PC and "
-                     "the goroutine that was running.";
+          f.advice =
+              "A fatal signal outside Go code (cgo, or a runtime bug): look at the PC and "
+              "the goroutine that was running.";
         }
         break;
       case CrashKind::kHttpPanic:
@@ -213,24 +220,26 @@ void CrashFindings(const Dump& d, Report* r) {
         break;
     }
     if (c.goroutine >= 0)
-      f.evidence.push_back(fmt::format("goroutine {} [{}] {} (input line {})", c.goroutine,
-                                       c.goroutine_state,
-                                       c.kind == CrashKind::kSignal ? "was running" : "crashed",
-                                       c.line));
+      f.evidence.push_back(
+          fmt::format("goroutine {} [{}] {} (input line {})", c.goroutine, c.goroutine_state,
+                      c.kind == CrashKind::kSignal ? "was running" : "crashed", c.line));
     if (!culprit.empty()) f.evidence.push_back("first frame in user code: " + culprit);
-    if (!c.signal.empty() && c.kind != CrashKind::kSignal) f.evidence.push_back("signal: " + c.signal);
+    if (!c.signal.empty() && c.kind != CrashKind::kSignal)
+      f.evidence.push_back("signal: " + c.signal);
     if (c.chain.size() > 1) f.evidence.push_back("panic chain: " + ChainText(c));
     for (size_t i = 0; i < c.notes.size() && i < 3; ++i) f.evidence.push_back(c.notes[i]);
     if (f.advice.empty()) {
       if (advice) {
         f.advice = std::string(advice->advice);
       } else if (c.kind == CrashKind::kHttpPanic) {
-        f.advice = "net/http recovered the panic and closed the connection; fix the handler at "
-                   "the culprit frame (the client saw a dropped connection).";
+        f.advice =
+            "net/http recovered the panic and closed the connection; fix the handler at "
+            "the culprit frame (the client saw a dropped connection).";
       } else {
         f.advice = culprit.empty() ? "Read the crashed goroutine's stack from the top."
-                                   : "Start at " + culprit + ": it is where the program's own code "
-                                     "was when it crashed.";
+                                   : "Start at " + culprit +
+                                         ": it is where the program's own code "
+                                         "was when it crashed.";
       }
     }
     r->findings.push_back(std::move(f));
@@ -258,16 +267,20 @@ void DeadlockFinding(const Dump& d, Report* r) {
                                        BucketName(d, b), Ids(b)));
   }
   std::string classes;
-  for (const auto& [k, v] : by_class) classes += fmt::format("{}{} {}", classes.empty() ? "" : ", ", v, k);
-  f.title = fmt::format("Deadlock: {} goroutine{} blocked ({})", FormatCount(blocked),
-                        blocked == 1 ? "" : "s", classes.empty() ? "no blocking waits listed" : classes);
+  for (const auto& [k, v] : by_class)
+    classes += fmt::format("{}{} {}", classes.empty() ? "" : ", ", v, k);
+  f.title =
+      fmt::format("Deadlock: {} goroutine{} blocked ({})", FormatCount(blocked),
+                  blocked == 1 ? "" : "s", classes.empty() ? "no blocking waits listed" : classes);
   if (by_class.count("mutex"))
-    f.advice = "Goroutines wait for locks nobody will release: a lock taken twice on one path, or "
-               "two locks taken in opposite orders. Compare the lock call sites above.";
+    f.advice =
+        "Goroutines wait for locks nobody will release: a lock taken twice on one path, or "
+        "two locks taken in opposite orders. Compare the lock call sites above.";
   else
-    f.advice = "Each waiting goroutine needs another to send, receive, close or call Done; every "
-               "one of them is waiting. Check the sites above for a missing close() or a sender "
-               "that returned early.";
+    f.advice =
+        "Each waiting goroutine needs another to send, receive, close or call Done; every "
+        "one of them is waiting. Check the sites above for a missing close() or a sender "
+        "that returned early.";
   r->findings.push_back(std::move(f));
 }
 
@@ -307,7 +320,8 @@ void LeakFindings(const Dump& d, Report* r) {
     if (io) {
       suspect = g.count >= kIoLeakMinCount && g.min_minutes >= kIoLeakMinMinutes;
     } else {
-      suspect = g.count >= kLeakMinCount || (g.count >= kLeakMinCountOld && g.min_minutes >= kLeakMinMinutes);
+      suspect = g.count >= kLeakMinCount ||
+                (g.count >= kLeakMinCountOld && g.min_minutes >= kLeakMinMinutes);
     }
     if (wc == WaitClass::kNilChan) suspect = true;
     if (!suspect) continue;
@@ -319,36 +333,43 @@ void LeakFindings(const Dump& d, Report* r) {
     if (wc == WaitClass::kNilChan && d.Str(b.state()) == "select (no cases)") {
       // `select {}` parks a goroutine on purpose (a server's main): worth knowing, not a fault.
       f.severity = Severity::kInfo;
-      f.title = fmt::format("{} goroutine{} parked forever in select {{}} at {}", FormatCount(g.count),
-                            g.count == 1 ? "" : "s", BucketName(d, b));
-      f.advice = "Intended when a main goroutine has nothing left to do; elsewhere it leaks the "
-                 "goroutine.";
+      f.title = fmt::format("{} goroutine{} parked forever in select {{}} at {}",
+                            FormatCount(g.count), g.count == 1 ? "" : "s", BucketName(d, b));
+      f.advice =
+          "Intended when a main goroutine has nothing left to do; elsewhere it leaks the "
+          "goroutine.";
     } else if (wc == WaitClass::kNilChan) {
       f.title = fmt::format("{} goroutine{} blocked forever on a nil channel at {}",
                             FormatCount(g.count), g.count == 1 ? "" : "s", BucketName(d, b));
-      f.advice = "A send, receive or select on a nil channel never proceeds: the channel was "
-                 "never made (or was set to nil). Make it, or return instead of waiting.";
+      f.advice =
+          "A send, receive or select on a nil channel never proceeds: the channel was "
+          "never made (or was set to nil). Make it, or return instead of waiting.";
     } else {
       f.title = fmt::format("{} goroutines blocked in {} at {}", FormatCount(g.count),
                             WaitClassName(wc), BucketName(d, b));
       if (io)
-        f.advice = "Many connections idle for long: set read/idle timeouts "
-                   "(http.Server.IdleTimeout, net.Conn deadlines) and close what you no longer use.";
+        f.advice =
+            "Many connections idle for long: set read/idle timeouts "
+            "(http.Server.IdleTimeout, net.Conn deadlines) and close what you no longer use.";
       else
-        f.advice = "Goroutines that wait this long on one site usually leak: nobody will send, "
-                   "close or unlock. Give them a way out (context cancellation, close the channel "
-                   "when the producer is done) and confirm with 'godx stacks diff' on two dumps.";
+        f.advice =
+            "Goroutines that wait this long on one site usually leak: nobody will send, "
+            "close or unlock. Give them a way out (context cancellation, close the channel "
+            "when the producer is done) and confirm with 'godx stacks diff' on two dumps.";
     }
     std::string wait;
     if (g.max_minutes > 0)
-      wait = g.min_minutes == g.max_minutes ? fmt::format(", waiting {} min", g.max_minutes)
-                                            : fmt::format(", waiting {}-{} min", g.min_minutes, g.max_minutes);
+      wait = g.min_minutes == g.max_minutes
+                 ? fmt::format(", waiting {} min", g.max_minutes)
+                 : fmt::format(", waiting {}-{} min", g.min_minutes, g.max_minutes);
     f.evidence.push_back(fmt::format("state [{}], {} of {} goroutines{}{}", StateText(d, b),
                                      FormatCount(g.count), FormatCount(d.goroutines), wait,
                                      g.stacks > 1 ? fmt::format(", in {} stacks", g.stacks) : ""));
     if (b.created_by.function != 0)
       f.evidence.push_back("created by " + FrameSite(d, b.created_by));
-    if (!b.ids.empty()) f.evidence.push_back(fmt::format("e.g. goroutine {} (input line {})", b.ids[0], b.first_line));
+    if (!b.ids.empty())
+      f.evidence.push_back(
+          fmt::format("e.g. goroutine {} (input line {})", b.ids[0], b.first_line));
     r->findings.push_back(std::move(f));
   }
 }
@@ -374,12 +395,14 @@ void ConvoyFindings(const Dump& d, Report* r) {
     f.id = "lock-convoy";
     f.severity = s.count >= kConvoyCriticalCount ? Severity::kCritical : Severity::kWarning;
     f.title = fmt::format("{} goroutines queue for one lock at {}", FormatCount(s.count), site);
-    f.evidence.push_back(fmt::format("{} stack{} waiting in sync.Mutex/RWMutex (semacquire){}",
-                                     s.buckets, s.buckets == 1 ? "" : "s",
-                                     s.max_minutes ? fmt::format(", up to {} min", s.max_minutes) : ""));
-    f.advice = "One lock serialises this path: hold it for less (no I/O under the lock), shard "
-               "it, or use RWMutex/atomics for read-mostly data. If the holder itself is blocked, "
-               "this is a deadlock.";
+    f.evidence.push_back(
+        fmt::format("{} stack{} waiting in sync.Mutex/RWMutex (semacquire){}", s.buckets,
+                    s.buckets == 1 ? "" : "s",
+                    s.max_minutes ? fmt::format(", up to {} min", s.max_minutes) : ""));
+    f.advice =
+        "One lock serialises this path: hold it for less (no I/O under the lock), shard "
+        "it, or use RWMutex/atomics for read-mostly data. If the holder itself is blocked, "
+        "this is a deadlock.";
     r->findings.push_back(std::move(f));
   }
 }
@@ -400,12 +423,14 @@ void SyscallFindings(const Dump& d, Report* r) {
   Finding f;
   f.id = "stuck-in-syscall";
   f.severity = Severity::kWarning;
-  f.title = fmt::format("{} goroutine{} in system calls{}", FormatCount(count), count == 1 ? "" : "s",
-                        max_minutes ? fmt::format(", the longest for {} min", max_minutes) : "");
+  f.title =
+      fmt::format("{} goroutine{} in system calls{}", FormatCount(count), count == 1 ? "" : "s",
+                  max_minutes ? fmt::format(", the longest for {} min", max_minutes) : "");
   f.evidence = std::move(evidence);
-  f.advice = "Each goroutine in a syscall holds an OS thread: blocking file or cgo calls that last "
-             "minutes point at a hung disk, NFS mount or C library. Add timeouts, or move the "
-             "call behind a bounded worker pool.";
+  f.advice =
+      "Each goroutine in a syscall holds an OS thread: blocking file or cgo calls that last "
+      "minutes point at a hung disk, NFS mount or C library. Add timeouts, or move the "
+      "call behind a bounded worker pool.";
   r->findings.push_back(std::move(f));
 }
 
@@ -414,7 +439,8 @@ void RunawayFindings(const Dump& d, Report* r) {
   std::unordered_map<uint64_t, std::pair<uint64_t, const Frame*>> by_site;
   for (const Bucket& b : d.buckets) {
     if (b.created_by.function == 0) continue;
-    uint64_t key = (uint64_t{b.created_by.function} << 32) ^ (uint64_t{b.created_by.file} << 12) ^ b.created_by.line;
+    uint64_t key = (uint64_t{b.created_by.function} << 32) ^ (uint64_t{b.created_by.file} << 12) ^
+                   b.created_by.line;
     auto& e = by_site[key];
     e.first += b.count;
     e.second = &b.created_by;
@@ -428,10 +454,12 @@ void RunawayFindings(const Dump& d, Report* r) {
     f.severity = e.first >= kRunawayCriticalCount ? Severity::kCritical : Severity::kWarning;
     f.title = fmt::format("{} goroutines ({}) were started from one place: {}",
                           FormatCount(e.first), FormatPercent(share), FrameSite(d, *e.second));
-    f.evidence.push_back(fmt::format("created by {} {}", d.Str(e.second->function), Location(d, *e.second)));
-    f.advice = "Goroutine creation is not bounded at this site: use a worker pool or a semaphore "
-               "(golang.org/x/sync/semaphore, errgroup.SetLimit) and make sure each goroutine "
-               "can finish.";
+    f.evidence.push_back(
+        fmt::format("created by {} {}", d.Str(e.second->function), Location(d, *e.second)));
+    f.advice =
+        "Goroutine creation is not bounded at this site: use a worker pool or a semaphore "
+        "(golang.org/x/sync/semaphore, errgroup.SetLimit) and make sure each goroutine "
+        "can finish.";
     r->findings.push_back(std::move(f));
   }
 }
@@ -453,8 +481,9 @@ void RaceFindings(const Dump& d, Report* r) {
     }
     f.title = where.empty() ? "Data race" : "Data race at " + where;
     f.evidence.push_back(fmt::format("report at input line {}", race.line));
-    f.advice = "Two goroutines touched the same memory without synchronisation and at least one "
-               "wrote: protect it with a mutex, a channel or sync/atomic.";
+    f.advice =
+        "Two goroutines touched the same memory without synchronisation and at least one "
+        "wrote: protect it with a mutex, a channel or sync/atomic.";
     r->findings.push_back(std::move(f));
   }
   if (d.races.size() > 10) {
@@ -482,20 +511,23 @@ Table BucketTable(const Dump& d, const ViewOptions& view) {
       const Frame& f = b.frames[k];
       std::string fn(d.Str(f.function));
       if (f.inlined) fn += " (inlined)";
-      t.rows.push_back({k == 0 ? count : "", k == 0 ? state : "", k == 0 ? wait : "", fn, Location(d, f)});
+      t.rows.push_back(
+          {k == 0 ? count : "", k == 0 ? state : "", k == 0 ? wait : "", fn, Location(d, f)});
     }
     if (nframes < b.frames.size() || b.elided) {
       std::string more = nframes < b.frames.size()
                              ? fmt::format("... {} more frames", b.frames.size() - nframes)
                              : "";
-      if (b.elided) more += more.empty() ? "... frames elided by the runtime" : " (and elided ones)";
+      if (b.elided)
+        more += more.empty() ? "... frames elided by the runtime" : " (and elided ones)";
       t.rows.push_back({"", "", "", more, ""});
     }
     if (b.created_by.function != 0)
       t.rows.push_back({"", "", "", "created by " + std::string(d.Str(b.created_by.function)),
                         Location(d, b.created_by)});
     for (const auto& [label, n] : b.labels)
-      t.rows.push_back({"", "", "", fmt::format("labels {} ({})", d.Str(label), FormatCount(n)), ""});
+      t.rows.push_back(
+          {"", "", "", fmt::format("labels {} ({})", d.Str(label), FormatCount(n)), ""});
   }
   if (shown < d.buckets.size()) {
     uint64_t rest = 0;
@@ -513,14 +545,16 @@ Table CrashTable(const Dump& d, const Crash& c, const ViewOptions& view) {
   Table t;
   t.title = fmt::format("Crashed goroutine {} [{}]", c.goroutine, c.goroutine_state);
   t.columns = {"", "Function", "Location"};
-  size_t n = view.frames == 0 ? c.stack.size() : std::min(c.stack.size(), std::max<size_t>(view.frames, 16));
+  size_t n = view.frames == 0 ? c.stack.size()
+                              : std::min(c.stack.size(), std::max<size_t>(view.frames, 16));
   for (size_t i = 0; i < n; ++i) {
     const Frame& f = c.stack[i];
     std::string fn = std::string(d.Str(f.function)) + std::string(d.Str(f.args));
     if (fn.size() > 140) fn = fn.substr(0, 137) + "...";
     t.rows.push_back({static_cast<int>(i) == c.culprit ? "→" : "", fn, Location(d, f)});
   }
-  if (n < c.stack.size()) t.rows.push_back({"", fmt::format("... {} more frames", c.stack.size() - n), ""});
+  if (n < c.stack.size())
+    t.rows.push_back({"", fmt::format("... {} more frames", c.stack.size() - n), ""});
   return t;
 }
 
@@ -528,7 +562,8 @@ Table CrashTable(const Dump& d, const Crash& c, const ViewOptions& view) {
 
 int UserFrame(const Dump& d, const std::vector<Frame>& frames) {
   for (size_t i = 0; i < frames.size(); ++i)
-    if (!IsStdlibFunction(d.Str(frames[i].function), d.Str(frames[i].file), d.goroot)) return static_cast<int>(i);
+    if (!IsStdlibFunction(d.Str(frames[i].function), d.Str(frames[i].file), d.goroot))
+      return static_cast<int>(i);
   return -1;
 }
 
@@ -549,7 +584,8 @@ WaitClass BucketWaitClass(const Dump& d, const Bucket& b) {
       std::string_view fn = d.Str(b.frames[i].function);
       if (StartsWith(fn, "sync.(*WaitGroup).Wait")) return WaitClass::kWaitGroup;
       if (StartsWith(fn, "sync.(*Cond).Wait")) return WaitClass::kCond;
-      if (StartsWith(fn, "sync.(*Mutex).Lock") || StartsWith(fn, "sync.(*RWMutex).")) return WaitClass::kLock;
+      if (StartsWith(fn, "sync.(*Mutex).Lock") || StartsWith(fn, "sync.(*RWMutex)."))
+        return WaitClass::kLock;
       if (d.debug1 && state.empty()) {
         if (fn == "runtime.chanrecv" || fn == "runtime.chanrecv1" || fn == "runtime.chanrecv2")
           return WaitClass::kChanReceive;
@@ -614,12 +650,13 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
   r.title = fmt::format("{}: {} goroutine{} in {} stack{}", what, FormatCount(d.goroutines),
                         d.goroutines == 1 ? "" : "s", FormatCount(d.buckets.size()),
                         d.buckets.size() == 1 ? "" : "s");
-  if (!d.races.empty()) r.title += fmt::format(", {} data race{}", d.races.size(), d.races.size() == 1 ? "" : "s");
+  if (!d.races.empty())
+    r.title += fmt::format(", {} data race{}", d.races.size(), d.races.size() == 1 ? "" : "s");
 
   // Crash summary first.
   if (crash != nullptr) {
-    std::string head = crash->kind == CrashKind::kPanic   ? "panic: "
-                       : crash->kind == CrashKind::kFatal ? "fatal error: "
+    std::string head = crash->kind == CrashKind::kPanic       ? "panic: "
+                       : crash->kind == CrashKind::kFatal     ? "fatal error: "
                        : crash->kind == CrashKind::kHttpPanic ? "http handler panic: "
                                                               : "";
     r.facts.push_back({"Crash", head + FirstLineOf(crash->message).substr(0, 200)});
@@ -627,16 +664,19 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
     if (!crash->signal.empty() && crash->kind != CrashKind::kSignal)
       r.facts.push_back({"Signal", crash->signal});
     if (crash->goroutine >= 0)
-      r.facts.push_back({"Crashed goroutine",
-                         fmt::format("{} [{}]", crash->goroutine, crash->goroutine_state)});
+      r.facts.push_back(
+          {"Crashed goroutine", fmt::format("{} [{}]", crash->goroutine, crash->goroutine_state)});
     if (crash->culprit >= 0) {
       const Frame& f = crash->stack[static_cast<size_t>(crash->culprit)];
       r.facts.push_back({"Culprit", fmt::format("{}  {}", d.Str(f.function), Location(d, f))});
     }
     if (d.crashes.size() > 1) r.facts.push_back({"Crashes", FormatCount(d.crashes.size())});
   }
-  r.facts.push_back({"Goroutines", FormatCount(d.goroutines) +
-                                       (d.declared_total ? fmt::format(" (profile says {})", FormatCount(d.declared_total)) : "")});
+  r.facts.push_back(
+      {"Goroutines",
+       FormatCount(d.goroutines) +
+           (d.declared_total ? fmt::format(" (profile says {})", FormatCount(d.declared_total))
+                             : "")});
   r.facts.push_back({"Distinct stacks", FormatCount(d.buckets.size())});
 
   // Goroutines by wait class.
@@ -647,11 +687,15 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
     longest = std::max(longest, b.max_minutes);
   }
   std::vector<std::pair<WaitClass, uint64_t>> sorted(classes.begin(), classes.end());
-  std::stable_sort(sorted.begin(), sorted.end(), [](auto& a, auto& b) { return a.second > b.second; });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](auto& a, auto& b) { return a.second > b.second; });
   std::string states;
   for (const auto& [c, n] : sorted) {
     if (!states.empty()) states += " · ";
-    states += fmt::format("{} {}", WaitClassName(c) == std::string_view("not waiting") ? "running/runnable" : WaitClassName(c), FormatCount(n));
+    states += fmt::format(
+        "{} {}",
+        WaitClassName(c) == std::string_view("not waiting") ? "running/runnable" : WaitClassName(c),
+        FormatCount(n));
   }
   if (!states.empty()) r.facts.push_back({"By wait", states});
   if (longest > 0) r.facts.push_back({"Longest wait", fmt::format("{} minutes", longest)});
@@ -666,7 +710,8 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
     r.facts.push_back({"Format", v});
   }
   if (d.sections > 1) r.facts.push_back({"Dumps in input", FormatCount(d.sections)});
-  if (d.other_lines > 0) r.facts.push_back({"Other lines", FormatCount(d.other_lines) + " (log text around the dumps)"});
+  if (d.other_lines > 0)
+    r.facts.push_back({"Other lines", FormatCount(d.other_lines) + " (log text around the dumps)"});
   if (d.truncated) r.facts.push_back({"Truncated", d.truncated_why});
 
   CrashFindings(d, &r);
@@ -685,13 +730,16 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
     t.columns = {"Access", "Function", "Location"};
     for (const RaceStack& s : d.races[i].stacks) {
       for (size_t k = 0; k < s.frames.size(); ++k)
-        t.rows.push_back({k == 0 ? s.what : "", std::string(d.Str(s.frames[k].function)), Location(d, s.frames[k])});
+        t.rows.push_back({k == 0 ? s.what : "", std::string(d.Str(s.frames[k].function)),
+                          Location(d, s.frames[k])});
       if (s.frames.empty()) t.rows.push_back({s.what, "", ""});
     }
     r.tables.push_back(std::move(t));
   }
 
-  if (d.truncated) r.warnings.push_back("the dump is truncated: " + d.truncated_why + "; what was there was parsed");
+  if (d.truncated)
+    r.warnings.push_back("the dump is truncated: " + d.truncated_why +
+                         "; what was there was parsed");
   for (const auto& w : d.warnings) r.warnings.push_back(w);
 
   r.summary["goroutines"] = d.goroutines;
@@ -706,8 +754,10 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
   r.summary["by_wait_class"] = std::move(by_wait);
   r.summary["longest_wait_minutes"] = longest;
   r.summary["races"] = d.races.size();
-  r.summary["go_version_min"] = d.version.min_minor > 0 ? Json(fmt::format("1.{}", d.version.min_minor)) : Json(nullptr);
-  r.summary["go_version_max"] = d.version.max_minor < 99 ? Json(fmt::format("1.{}", d.version.max_minor)) : Json(nullptr);
+  r.summary["go_version_min"] =
+      d.version.min_minor > 0 ? Json(fmt::format("1.{}", d.version.min_minor)) : Json(nullptr);
+  r.summary["go_version_max"] =
+      d.version.max_minor < 99 ? Json(fmt::format("1.{}", d.version.max_minor)) : Json(nullptr);
 
   r.extra["crash"] = crash ? CrashJson(d, *crash) : Json(nullptr);
   if (options.json) {

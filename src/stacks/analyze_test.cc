@@ -1,8 +1,9 @@
 // Findings and the JSON shape over the real fixtures (testdata/stacks/, made by
 // scripts/gen-stacks-fixtures from the programs in testdata/gen/).
+#include "stacks/analyze.h"
+
 #include <gtest/gtest.h>
 
-#include "stacks/analyze.h"
 #include "testing/testing.h"
 
 namespace godx::stacks {
@@ -81,7 +82,8 @@ TEST(StacksAnalyze, LeakSuspectAndLockConvoy) {
   Report r = AnalyzeFixture("go1.19-leak-2.debug2.txt");
   const Finding* leak = FindingById(r, "leak-suspect");
   ASSERT_NE(leak, nullptr);
-  EXPECT_NE(leak->title.find("120 goroutines blocked in chan receive at main.handle"), std::string::npos)
+  EXPECT_NE(leak->title.find("120 goroutines blocked in chan receive at main.handle"),
+            std::string::npos)
       << leak->title;
   const Finding* convoy = FindingById(r, "lock-convoy");
   ASSERT_NE(convoy, nullptr);
@@ -107,7 +109,8 @@ TEST(StacksAnalyze, RunawayCreationFromOneSite) {
   for (int i = 0; i < 1500; ++i) {
     text += "goroutine " + std::to_string(i + 10) +
             " [sleep]:\ntime.Sleep(0x3b9aca00)\n\t/usr/local/go/src/runtime/time.go:195 +0x135\n"
-            "main.poll()\n\t/src/app/poll.go:" + std::to_string(10 + i % 3) +
+            "main.poll()\n\t/src/app/poll.go:" +
+            std::to_string(10 + i % 3) +
             " +0x1\ncreated by main.spawn\n\t/src/app/poll.go:40 +0x2\n\n";
   }
   Input in = godx::testing::InputFromString("many.txt", text);
@@ -131,10 +134,12 @@ TEST(StacksAnalyze, SigquitIsInformationNotACrash) {
 TEST(StacksAnalyze, WaitClassesAgreeAcrossReleases) {
   // Go ≤1.20 printed every sync wait as "semacquire"; 1.21 names them.
   Dump old_dump, new_dump;
-  for (auto [d, state] : {std::pair{&old_dump, "semacquire"}, std::pair{&new_dump, "sync.Mutex.Lock"}}) {
-    std::string text = std::string("goroutine 5 [") + state +
-                       "]:\nsync.runtime_SemacquireMutex(0x0?, 0x0?, 0x0?)\n\t/go/src/runtime/sema.go:77 +0x25\n"
-                       "sync.(*Mutex).lockSlow(0xc000012345)\n\t/go/src/sync/mutex.go:171 +0x165\n";
+  for (auto [d, state] :
+       {std::pair{&old_dump, "semacquire"}, std::pair{&new_dump, "sync.Mutex.Lock"}}) {
+    std::string text =
+        std::string("goroutine 5 [") + state +
+        "]:\nsync.runtime_SemacquireMutex(0x0?, 0x0?, 0x0?)\n\t/go/src/runtime/sema.go:77 +0x25\n"
+        "sync.(*Mutex).lockSlow(0xc000012345)\n\t/go/src/sync/mutex.go:171 +0x165\n";
     Input in = godx::testing::InputFromString("w.txt", text);
     *d = std::move(ReadDump(in)).value();
   }

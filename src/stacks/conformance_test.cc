@@ -10,7 +10,8 @@ namespace godx::stacks {
 namespace {
 
 Result<Dump> ReadCorpus(const std::string& dir, const std::string& name) {
-  Input in = godx::testing::InputFromString(name, godx::testing::ReadFile(dir + "/corpus/dumps/" + name));
+  Input in =
+      godx::testing::InputFromString(name, godx::testing::ReadFile(dir + "/corpus/dumps/" + name));
   return ReadDump(in);
 }
 

@@ -1,10 +1,10 @@
 #include "stacks/diff.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "core/units.h"
 
@@ -13,8 +13,8 @@ namespace godx::stacks {
 namespace {
 
 // Thresholds (docs/formats/goroutine-dumps.md, "Diff findings").
-constexpr int64_t kGrowthMin = 10;          // goroutines more in one stack...
-constexpr double kGrowthMinRatio = 1.5;     // ...and this many times as many as before
+constexpr int64_t kGrowthMin = 10;       // goroutines more in one stack...
+constexpr double kGrowthMinRatio = 1.5;  // ...and this many times as many as before
 constexpr int64_t kGrowthCritical = 1000;
 
 std::string Signature(const Dump& d, const Bucket& b) {
@@ -38,11 +38,16 @@ std::string Signature(const Dump& d, const Bucket& b) {
 
 const char* ChangeName(Change c) {
   switch (c) {
-    case Change::kGrew: return "grew";
-    case Change::kShrank: return "shrank";
-    case Change::kAppeared: return "appeared";
-    case Change::kVanished: return "vanished";
-    case Change::kSame: return "same";
+    case Change::kGrew:
+      return "grew";
+    case Change::kShrank:
+      return "shrank";
+    case Change::kAppeared:
+      return "appeared";
+    case Change::kVanished:
+      return "vanished";
+    case Change::kSame:
+      return "same";
   }
   return "same";
 }
@@ -65,7 +70,9 @@ DumpDiff DiffDumps(const Dump& before, const Dump& after) {
       matched[it->second] = true;
       e.before_index = static_cast<int64_t>(it->second);
       e.before = before.buckets[it->second].count;
-      e.change = e.after > e.before ? Change::kGrew : e.after < e.before ? Change::kShrank : Change::kSame;
+      e.change = e.after > e.before   ? Change::kGrew
+                 : e.after < e.before ? Change::kShrank
+                                      : Change::kSame;
     } else {
       e.change = Change::kAppeared;
     }
@@ -79,11 +86,12 @@ DumpDiff DiffDumps(const Dump& before, const Dump& after) {
     e.change = Change::kVanished;
     diff.entries.push_back(e);
   }
-  std::stable_sort(diff.entries.begin(), diff.entries.end(), [](const DiffEntry& a, const DiffEntry& b) {
-    int64_t da = std::llabs(a.delta()), db = std::llabs(b.delta());
-    if (da != db) return da > db;
-    return a.after > b.after;
-  });
+  std::stable_sort(diff.entries.begin(), diff.entries.end(),
+                   [](const DiffEntry& a, const DiffEntry& b) {
+                     int64_t da = std::llabs(a.delta()), db = std::llabs(b.delta());
+                     if (da != db) return da > db;
+                     return a.after > b.after;
+                   });
   return diff;
 }
 
@@ -92,17 +100,22 @@ Report AnalyzeDiff(const Dump& before, const Dump& after, const DumpDiff& diff,
   Report r;
   r.kind = "stacks-diff";
   r.source = before.source + " → " + after.source;
-  int64_t total_delta = static_cast<int64_t>(diff.after_total) - static_cast<int64_t>(diff.before_total);
-  r.title = fmt::format("Goroutine dump diff: {} → {} goroutines ({:+})", FormatCount(diff.before_total),
-                        FormatCount(diff.after_total), total_delta);
+  int64_t total_delta =
+      static_cast<int64_t>(diff.after_total) - static_cast<int64_t>(diff.before_total);
+  r.title = fmt::format("Goroutine dump diff: {} → {} goroutines ({:+})",
+                        FormatCount(diff.before_total), FormatCount(diff.after_total), total_delta);
   size_t n[5] = {0, 0, 0, 0, 0};
   int64_t sum[5] = {0, 0, 0, 0, 0};
   for (const DiffEntry& e : diff.entries) {
     ++n[static_cast<int>(e.change)];
     sum[static_cast<int>(e.change)] += e.delta();
   }
-  r.facts.push_back({"Before", fmt::format("{} goroutines in {} stacks", FormatCount(diff.before_total), FormatCount(before.buckets.size()))});
-  r.facts.push_back({"After", fmt::format("{} goroutines in {} stacks", FormatCount(diff.after_total), FormatCount(after.buckets.size()))});
+  r.facts.push_back(
+      {"Before", fmt::format("{} goroutines in {} stacks", FormatCount(diff.before_total),
+                             FormatCount(before.buckets.size()))});
+  r.facts.push_back(
+      {"After", fmt::format("{} goroutines in {} stacks", FormatCount(diff.after_total),
+                            FormatCount(after.buckets.size()))});
   r.facts.push_back({"Grew", fmt::format("{} stacks, {:+} goroutines", n[0], sum[0])});
   r.facts.push_back({"Shrank", fmt::format("{} stacks, {:+} goroutines", n[1], sum[1])});
   r.facts.push_back({"Appeared", fmt::format("{} stacks, {:+} goroutines", n[2], sum[2])});
@@ -116,7 +129,8 @@ Report AnalyzeDiff(const Dump& before, const Dump& after, const DumpDiff& diff,
   for (const DiffEntry& e : diff.entries) {
     if (e.change != Change::kGrew && e.change != Change::kAppeared) continue;
     int64_t d = e.delta();
-    double ratio = e.before == 0 ? 1e9 : static_cast<double>(e.after) / static_cast<double>(e.before);
+    double ratio =
+        e.before == 0 ? 1e9 : static_cast<double>(e.after) / static_cast<double>(e.before);
     if (d < kGrowthMin || ratio < kGrowthMinRatio) continue;
     auto [dump, b] = bucket_of(e);
     WaitClass wc = BucketWaitClass(*dump, *b);
@@ -125,14 +139,18 @@ Report AnalyzeDiff(const Dump& before, const Dump& after, const DumpDiff& diff,
     bool blocked = IsBlockingWait(wc) || wc == WaitClass::kIO;
     f.severity = d >= kGrowthCritical ? Severity::kCritical : Severity::kWarning;
     int u = UserFrame(*dump, b->frames);
-    std::string site = u >= 0 ? FrameSite(*dump, b->frames[static_cast<size_t>(u)])
-                              : (b->frames.empty() ? "(no frames)" : FrameSite(*dump, b->frames[0]));
-    f.title = fmt::format("{} goroutines more {} at {} ({} → {})", FormatCount(static_cast<uint64_t>(d)),
-                          blocked ? "blocked in " + std::string(WaitClassName(wc)) : "in one stack", site,
-                          FormatCount(e.before), FormatCount(e.after));
-    f.evidence.push_back(fmt::format("state [{}]{}", dump->Str(b->state()),
-                                     b->created_by.function ? ", created by " + FrameSite(*dump, b->created_by) : ""));
-    if (e.change == Change::kAppeared) f.evidence.push_back("this stack was absent from the first dump");
+    std::string site = u >= 0
+                           ? FrameSite(*dump, b->frames[static_cast<size_t>(u)])
+                           : (b->frames.empty() ? "(no frames)" : FrameSite(*dump, b->frames[0]));
+    f.title =
+        fmt::format("{} goroutines more {} at {} ({} → {})", FormatCount(static_cast<uint64_t>(d)),
+                    blocked ? "blocked in " + std::string(WaitClassName(wc)) : "in one stack", site,
+                    FormatCount(e.before), FormatCount(e.after));
+    f.evidence.push_back(fmt::format(
+        "state [{}]{}", dump->Str(b->state()),
+        b->created_by.function ? ", created by " + FrameSite(*dump, b->created_by) : ""));
+    if (e.change == Change::kAppeared)
+      f.evidence.push_back("this stack was absent from the first dump");
     f.advice = blocked ? "A stack that only grows while its goroutines wait is a leak: find who "
                          "should wake them (send, close, cancel) and why it does not."
                        : "This stack grows between dumps: check that its goroutines finish.";
@@ -151,16 +169,20 @@ Report AnalyzeDiff(const Dump& before, const Dump& after, const DumpDiff& diff,
     if (e.change != Change::kSame && shown < limit) {
       ++shown;
       int u = UserFrame(*dump, b->frames);
-      std::string site = u >= 0 ? FrameSite(*dump, b->frames[static_cast<size_t>(u)])
-                                : (b->frames.empty() ? "(no frames)" : FrameSite(*dump, b->frames[0]));
+      std::string site = u >= 0
+                             ? FrameSite(*dump, b->frames[static_cast<size_t>(u)])
+                             : (b->frames.empty() ? "(no frames)" : FrameSite(*dump, b->frames[0]));
       t.rows.push_back({ChangeName(e.change), FormatCount(e.before), FormatCount(e.after),
                         fmt::format("{:+}", e.delta()), std::string(dump->Str(b->state())), site});
     }
     if (options.json) {
       Json j = BucketJson(*dump, *b);
       j.erase("count");
-      entries.push_back(Json{{"change", ChangeName(e.change)}, {"before", e.before}, {"after", e.after},
-                             {"delta", e.delta()}, {"bucket", std::move(j)}});
+      entries.push_back(Json{{"change", ChangeName(e.change)},
+                             {"before", e.before},
+                             {"after", e.after},
+                             {"delta", e.delta()},
+                             {"bucket", std::move(j)}});
     }
   }
   size_t changed = diff.entries.size() - n[4];
@@ -178,7 +200,8 @@ Report AnalyzeDiff(const Dump& before, const Dump& after, const DumpDiff& diff,
   r.extra["changes"] = std::move(entries);
   for (const auto& w : before.warnings) r.warnings.push_back(before.source + ": " + w);
   for (const auto& w : after.warnings) r.warnings.push_back(after.source + ": " + w);
-  if (before.truncated) r.warnings.push_back(before.source + " is truncated: " + before.truncated_why);
+  if (before.truncated)
+    r.warnings.push_back(before.source + " is truncated: " + before.truncated_why);
   if (after.truncated) r.warnings.push_back(after.source + " is truncated: " + after.truncated_why);
   return r;
 }

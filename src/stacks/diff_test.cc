@@ -1,8 +1,9 @@
 // godx stacks diff over two real dumps of the leaking server (testdata/gen/stackleak): the
 // leaked bucket goes from 60 to 120 goroutines between them, everything else stays.
+#include "stacks/diff.h"
+
 #include <gtest/gtest.h>
 
-#include "stacks/diff.h"
 #include "testing/testing.h"
 
 namespace godx::stacks {

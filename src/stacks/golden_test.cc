@@ -5,10 +5,9 @@
 // after a deliberate change: GODX_UPDATE_GOLDEN=1 ctest -R StacksGolden, then review the diff.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "testing/testing.h"

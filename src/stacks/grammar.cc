@@ -51,15 +51,15 @@ bool ParseGoroutineHeader(std::string_view line, GoroutineHeader* out) {
   bool first = true;
   while (start <= inner.size()) {
     size_t comma = inner.find(", ", start);
-    std::string_view item =
-        inner.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    std::string_view item = inner.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     // Go 1.27's "labels:{...}" may hold ", " inside its braces.
     if (item.substr(0, 7) == "labels:" && item.find('}') == std::string_view::npos) {
       size_t close = inner.find('}', start);
       if (close != std::string_view::npos) {
         comma = inner.find(", ", close);
-        item = inner.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                                    : comma - start);
+        item = inner.substr(
+            start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
       }
     }
     if (first) {
@@ -119,8 +119,8 @@ bool ParseFileLine(std::string_view line, FileLine* out) {
 bool ParseLocation(std::string_view s, FileLine* out) {
   // The location ends at " +0x" (pc offset), " fp=" (GOTRACEBACK=system) or the end of the line.
   size_t end = s.size();
-  for (std::string_view stop : {std::string_view(" +0x"), std::string_view(" fp="),
-                                std::string_view(" pc=")}) {
+  for (std::string_view stop :
+       {std::string_view(" +0x"), std::string_view(" fp="), std::string_view(" pc=")}) {
     size_t at = s.find(stop);
     if (at != std::string_view::npos) end = std::min(end, at);
   }

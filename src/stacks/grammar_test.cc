@@ -18,7 +18,8 @@ TEST(StacksGrammar, ParsesPlainHeader) {
 
 TEST(StacksGrammar, ParsesMinutesAndLockedToThread) {
   GoroutineHeader h;
-  ASSERT_TRUE(ParseGoroutineHeader("goroutine 35 [chan receive, 12 minutes, locked to thread]:", &h));
+  ASSERT_TRUE(
+      ParseGoroutineHeader("goroutine 35 [chan receive, 12 minutes, locked to thread]:", &h));
   EXPECT_EQ(h.id, 35u);
   EXPECT_EQ(h.state, "chan receive");
   EXPECT_EQ(h.minutes, 12u);
@@ -74,7 +75,8 @@ TEST(StacksGrammar, ParsesCallLinesOfEveryArgumentForm) {
   EXPECT_EQ(c.args, "(0xc0001a63c0, 0x924de0, 0xc000190780)");
   EXPECT_FALSE(c.inlined);
   // 1.17: aggregates in braces; 1.18: '?'.
-  ASSERT_TRUE(ParseCallLine("net.(*conn).Read(0xc000044070, {0xc000142000?, 0x0?, 0xc00007ad28?})", &c));
+  ASSERT_TRUE(
+      ParseCallLine("net.(*conn).Read(0xc000044070, {0xc000142000?, 0x0?, 0xc00007ad28?})", &c));
   EXPECT_EQ(c.function, "net.(*conn).Read");
   // Too many arguments, offsets too large.
   ASSERT_TRUE(ParseCallLine("main.f(0x1, 0x2, 0x3, 0x4, 0x5, 0x6, 0x7, 0x8, 0x9, 0xa, ...)", &c));
@@ -109,9 +111,10 @@ TEST(StacksGrammar, ParsesFileLines) {
   EXPECT_EQ(f.line, 179u);
   ASSERT_TRUE(ParseFileLine("\t/goroot/src/internal/poll/fd_poll_runtime.go:92", &f));
   EXPECT_EQ(f.line, 92u);
-  ASSERT_TRUE(ParseFileLine(
-      "\t/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6 fp=0xc00003cfb0 sp=0xc00003cf90 pc=0x437b56",
-      &f));
+  ASSERT_TRUE(
+      ParseFileLine("\t/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6 fp=0xc00003cfb0 "
+                    "sp=0xc00003cf90 pc=0x437b56",
+                    &f));
   EXPECT_EQ(f.file, "/usr/lib/go-1.19/src/runtime/proc.go");
   EXPECT_EQ(f.line, 363u);
   ASSERT_TRUE(ParseFileLine("\tC:/Program Files/Go/src/runtime/proc.go:250 +0x1d", &f));

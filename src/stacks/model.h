@@ -44,14 +44,14 @@ struct Bucket {
   // Wait time in whole minutes as printed ("N minutes"); goroutines without it count as 0.
   uint32_t min_minutes = UINT32_MAX;
   uint32_t max_minutes = 0;
-  uint64_t locked = 0;         // "locked to thread"
-  bool elided = false;         // frames were elided by the runtime (stack deeper than printed)
-  std::vector<uint64_t> ids;   // the first few goroutine ids, for the user to search the input
+  uint64_t locked = 0;        // "locked to thread"
+  bool elided = false;        // frames were elided by the runtime (stack deeper than printed)
+  std::vector<uint64_t> ids;  // the first few goroutine ids, for the user to search the input
   // Other header attributes as printed ("(scan)", "synctest group 5", future ones), with counts.
   std::vector<std::pair<StringId, uint64_t>> attributes;
   // /debug/pprof/goroutine?debug=1 "# labels: {...}" lines with the goroutines carrying them.
   std::vector<std::pair<StringId, uint64_t>> labels;
-  uint64_t first_line = 0;  // input line of the first goroutine's header
+  uint64_t first_line = 0;               // input line of the first goroutine's header
   uint32_t next_same_hash = UINT32_MAX;  // collision chain (reader internal)
 
   StringId state() const { return states.empty() ? 0 : states.front().first; }
@@ -79,9 +79,9 @@ struct Crash {
   std::vector<std::string> notes;  // "runtime: ..." and "unexpected fault address" lines
   int64_t goroutine = -1;          // the goroutine that crashed (first traceback printed)
   std::string goroutine_state;
-  std::vector<Frame> stack;        // its frames, with arguments
-  int culprit = -1;                // index in `stack` of the first frame in user code
-  uint64_t line = 0;               // input line where the crash text starts
+  std::vector<Frame> stack;  // its frames, with arguments
+  int culprit = -1;          // index in `stack` of the first frame in user code
+  uint64_t line = 0;         // input line where the crash text starts
 };
 
 // One side of a data race: "Read at 0x00c000014100 by goroutine 8:" and its stack, or
@@ -112,10 +112,10 @@ struct Dump {
   uint64_t declared_total = 0;
   std::vector<Crash> crashes;
   std::vector<Race> races;
-  uint64_t sections = 0;       // separate dumps found in the input
-  uint64_t other_lines = 0;    // lines around the dumps (test output, logs)
+  uint64_t sections = 0;     // separate dumps found in the input
+  uint64_t other_lines = 0;  // lines around the dumps (test output, logs)
   uint64_t lines = 0;
-  bool debug1 = false;         // held a ?debug=1 aggregated profile
+  bool debug1 = false;  // held a ?debug=1 aggregated profile
   bool truncated = false;
   std::string truncated_why;
   std::vector<std::string> warnings;

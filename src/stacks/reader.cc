@@ -1,15 +1,16 @@
 #include "stacks/reader.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 
-#include <fmt/format.h>
-
 #include "core/line_cursor.h"
+#include "core/progress.h"
 #include "core/scanner.h"
 #include "core/text.h"
 
@@ -17,10 +18,14 @@ namespace godx::stacks {
 
 const char* CrashKindName(CrashKind k) {
   switch (k) {
-    case CrashKind::kPanic: return "panic";
-    case CrashKind::kFatal: return "fatal";
-    case CrashKind::kSignal: return "signal";
-    case CrashKind::kHttpPanic: return "http-panic";
+    case CrashKind::kPanic:
+      return "panic";
+    case CrashKind::kFatal:
+      return "fatal";
+    case CrashKind::kSignal:
+      return "signal";
+    case CrashKind::kHttpPanic:
+      return "http-panic";
   }
   return "panic";
 }
@@ -32,7 +37,7 @@ constexpr size_t kMaxAttributesPerBucket = 16;
 constexpr size_t kMaxCrashes = 64;
 constexpr size_t kMaxRaces = 256;
 constexpr size_t kMaxNotes = 16;
-constexpr size_t kMaxPanicContinuation = 16;  // lines of a multi-line panic value
+constexpr size_t kMaxPanicContinuation = 16;         // lines of a multi-line panic value
 constexpr uint64_t kDebug2Cap = uint64_t{64} << 20;  // runtime/pprof's debug=2 buffer limit
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
@@ -54,7 +59,8 @@ bool IsSignalLine(std::string_view line) {
 // "rax    0x0", "rip    0x46b3c1", "r8     0x1": the register dump after a fatal signal.
 bool IsRegisterLine(std::string_view line) {
   size_t i = 0;
-  while (i < line.size() && ((line[i] >= 'a' && line[i] <= 'z') || (line[i] >= '0' && line[i] <= '9')))
+  while (i < line.size() &&
+         ((line[i] >= 'a' && line[i] <= 'z') || (line[i] >= '0' && line[i] <= '9')))
     ++i;
   if (i == 0 || i > 8 || i >= line.size() || line[i] != ' ') return false;
   while (i < line.size() && line[i] == ' ') ++i;
@@ -69,14 +75,14 @@ bool IsElisionLine(std::string_view line, bool* is) {
 }
 
 enum class State {
-  kText,          // outside any dump
-  kPreamble,      // after "panic:"/"fatal error:"/signal lines, before the first goroutine
-  kGoroutine,     // inside a goroutine's frames
-  kAncestor,      // "[originating from goroutine N]:" frames (GODEBUG=tracebackancestors)
-  kSystemStack,   // "runtime stack:" or goroutine 0 (g0) frames: not a goroutine
-  kBetween,       // inside a dump, between goroutines
-  kRace,          // inside a race report
-  kDebug1,        // inside a ?debug=1 profile
+  kText,         // outside any dump
+  kPreamble,     // after "panic:"/"fatal error:"/signal lines, before the first goroutine
+  kGoroutine,    // inside a goroutine's frames
+  kAncestor,     // "[originating from goroutine N]:" frames (GODEBUG=tracebackancestors)
+  kSystemStack,  // "runtime stack:" or goroutine 0 (g0) frames: not a goroutine
+  kBetween,      // inside a dump, between goroutines
+  kRace,         // inside a race report
+  kDebug1,       // inside a ?debug=1 profile
 };
 
 }  // namespace
@@ -115,7 +121,7 @@ struct DumpParser::Impl {
     bool capture = false;    // the crashing goroutine: keep arguments
     size_t crash_index = 0;
     uint64_t line = 0;
-    uint64_t count = 1;      // debug=1 records carry a count
+    uint64_t count = 1;  // debug=1 records carry a count
     StringId labels = 0;
   } cur;
 
@@ -149,7 +155,8 @@ struct DumpParser::Impl {
     // "runtime: ..." notes never followed by "fatal error:": the first note is the message.
     for (size_t i = section_first_crash; i < dump.crashes.size(); ++i) {
       Crash& c = dump.crashes[i];
-      if (c.kind == CrashKind::kFatal && c.message.empty() && !c.notes.empty()) c.message = c.notes[0];
+      if (c.kind == CrashKind::kFatal && c.message.empty() && !c.notes.empty())
+        c.message = c.notes[0];
     }
     if (section_open) {
       section_open = false;
@@ -312,8 +319,8 @@ struct DumpParser::Impl {
     if (cur.frames.size() >= opt.max_frames) {
       if (!frame_cap_warned) {
         frame_cap_warned = true;
-        dump.warnings.push_back(fmt::format(
-            "a stack deeper than {} frames was cut there (line {})", opt.max_frames, line_no));
+        dump.warnings.push_back(fmt::format("a stack deeper than {} frames was cut there (line {})",
+                                            opt.max_frames, line_no));
       }
       cur.elided = true;
       cur.want_file = false;  // its file line is consumed without a frame to hold it
@@ -339,7 +346,8 @@ struct DumpParser::Impl {
       // Keep reading; the last slot is reused so memory stays bounded.
       dump.crashes.pop_back();
       if (dump.warnings.empty() || dump.warnings.back().find("crashes") == std::string::npos)
-        dump.warnings.push_back(fmt::format("more than {} crashes: only the first were kept", kMaxCrashes));
+        dump.warnings.push_back(
+            fmt::format("more than {} crashes: only the first were kept", kMaxCrashes));
     }
     dump.crashes.emplace_back();
     Crash& c = dump.crashes.back();
@@ -357,8 +365,8 @@ struct DumpParser::Impl {
 
   void PanicLine(std::string_view value, bool nested) {
     PanicValue pv;
-    for (std::string_view suffix : {std::string_view(" [recovered, repanicked]"),
-                                    std::string_view(" [recovered]")}) {
+    for (std::string_view suffix :
+         {std::string_view(" [recovered, repanicked]"), std::string_view(" [recovered]")}) {
       if (value.size() >= suffix.size() && value.substr(value.size() - suffix.size()) == suffix) {
         value.remove_suffix(suffix.size());
         pv.recovered = true;
@@ -714,8 +722,8 @@ struct DumpParser::Impl {
           has_pending_rule = true;
           return;
         }
-        if (state == State::kBetween && (IsRegisterLine(line) || StartsWith(line, "Found ") ||
-                                         StartsWith(line, "\tpc="))) {
+        if (state == State::kBetween &&
+            (IsRegisterLine(line) || StartsWith(line, "Found ") || StartsWith(line, "\tpc="))) {
           return;
         }
         CloseSection();
@@ -729,13 +737,15 @@ struct DumpParser::Impl {
   bool FrameLine(std::string_view line) {
     if (line.empty()) return false;
     const bool mine = state == State::kGoroutine;
-    if (line.front() == '\t') {
+    // Log collectors and web pages often turn the tab before a file line into spaces.
+    const bool spaced = line.front() == ' ' && line.size() > 4 && line.substr(0, 4) == "    ";
+    if (line.front() == '\t' || spaced) {
       FileLine fl;
-      if (!ParseFileLine(line, &fl)) return false;
+      if (!ParseLocation(line, &fl)) return false;
       if (mine) {
-        Frame* f = created_by_pending                         ? &cur.created_by
+        Frame* f = created_by_pending                     ? &cur.created_by
                    : cur.want_file && !cur.frames.empty() ? &cur.frames.back()
-                                                            : nullptr;
+                                                          : nullptr;
         if (f != nullptr) {
           f->file = dump.strings.Intern(fl.file);
           f->line = fl.line;
@@ -766,7 +776,8 @@ struct DumpParser::Impl {
     bool elision;
     if (IsElisionLine(line, &elision)) {
       if (mine) cur.elided = true;
-      if (line.find("additional") == std::string_view::npos) Hint(21, "...N frames elided... (Go 1.21+)");
+      if (line.find("additional") == std::string_view::npos)
+        Hint(21, "...N frames elided... (Go 1.21+)");
       return true;
     }
     if (StartsWith(line, "[originating from goroutine ")) {
@@ -800,7 +811,8 @@ struct DumpParser::Impl {
     bool mid_goroutine = cur.active && state != State::kDebug1;
     bool cut_frame = mid_goroutine && cur.want_file;
     if (section_open || cur.active) {
-      if (!ended_with_newline && (mid_goroutine || state == State::kDebug1 || state == State::kRace)) {
+      if (!ended_with_newline &&
+          (mid_goroutine || state == State::kDebug1 || state == State::kRace)) {
         dump.truncated = true;
         dump.truncated_why = fmt::format("the input ends in the middle of line {}", line_no);
       } else if (cut_frame) {
@@ -891,7 +903,8 @@ void FinishDump(Dump* d) {
   for (Crash& crash : d->crashes) {
     crash.culprit = -1;
     for (size_t i = 0; i < crash.stack.size(); ++i) {
-      if (!IsStdlibFunction(d->Str(crash.stack[i].function), d->Str(crash.stack[i].file), d->goroot)) {
+      if (!IsStdlibFunction(d->Str(crash.stack[i].function), d->Str(crash.stack[i].file),
+                            d->goroot)) {
         crash.culprit = static_cast<int>(i);
         break;
       }
@@ -912,7 +925,8 @@ void FinishDump(Dump* d) {
 namespace {
 
 Status CheckText(std::string_view head, const std::string& name) {
-  if (head.empty()) return Status::Error(fmt::format("{}: empty input, expected a goroutine dump", name));
+  if (head.empty())
+    return Status::Error(fmt::format("{}: empty input, expected a goroutine dump", name));
   if (LooksBinary(head))
     return Status::Error(fmt::format(
         "{}: byte 0: binary data, expected a goroutine dump as text (a pprof goroutine profile "
@@ -972,8 +986,8 @@ Result<Dump> ReadDebug1(std::string_view text, const std::string& name,
   return d;
 }
 
-Result<Dump> ReadDumpStream(const std::string& path, const ReadOptions& options,
-                            uint64_t max_bytes, const StreamSinks& sinks) {
+Result<Dump> ReadDumpStream(const std::string& path, const ReadOptions& options, uint64_t max_bytes,
+                            const StreamSinks& sinks) {
   const bool is_stdin = path == "-";
   std::string name = is_stdin ? "<stdin>" : path;
   int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -1006,7 +1020,8 @@ Result<Dump> ReadDumpStream(const std::string& path, const ReadOptions& options,
     // Read the rest and decompress in memory (bounded by max_bytes).
     for (;;) {
       ssize_t m = fill();
-      if (m < 0) return Status::Error(fmt::format("{}: cannot read: {}", name, std::strerror(errno)));
+      if (m < 0)
+        return Status::Error(fmt::format("{}: cannot read: {}", name, std::strerror(errno)));
       if (m == 0) break;
       have += static_cast<size_t>(m);
       if (have > max_bytes)
@@ -1034,6 +1049,13 @@ Result<Dump> ReadDumpStream(const std::string& path, const ReadOptions& options,
   DumpParser parser(name, options);
   if (sinks.on_text) parser.set_text_sink(sinks.on_text);
   if (sinks.on_section) parser.set_section_sink([&] { sinks.on_section(parser); });
+  struct stat st;
+  uint64_t file_size = !is_stdin && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+                           ? static_cast<uint64_t>(st.st_size)
+                           : 0;
+  // Progress only for files: a pipe in streaming mode prints to the same terminal.
+  std::unique_ptr<Progress> progress;
+  if (file_size > (64u << 20)) progress = std::make_unique<Progress>("reading " + name, file_size);
   constexpr size_t kMaxLine = 16 << 20;  // a longer "line" is cut: no input grows memory forever
   uint64_t total = 0;
   bool last_newline = true;
@@ -1066,7 +1088,9 @@ Result<Dump> ReadDumpStream(const std::string& path, const ReadOptions& options,
     if (m == 0) break;
     total += static_cast<uint64_t>(m);
     have += static_cast<size_t>(m);
+    if (progress) progress->Update(total);
   }
+  progress.reset();
   total += static_cast<uint64_t>(n);
   if (have > 0) {
     last_newline = false;

@@ -25,8 +25,8 @@ struct ReadOptions {
   // Caps on what input can make us hold. Beyond them goroutines are still counted, and a warning
   // says what was dropped.
   size_t max_buckets = 1 << 20;
-  size_t max_frames = 4096;          // per stack (Go prints at most 100, ancestors aside)
-  size_t max_message_bytes = 4096;   // panic values and other quoted text
+  size_t max_frames = 4096;         // per stack (Go prints at most 100, ancestors aside)
+  size_t max_message_bytes = 4096;  // panic values and other quoted text
 };
 
 // ---- Line grammar (exposed for tests and for other readers that meet tracebacks) ----
@@ -37,7 +37,7 @@ struct GoroutineHeader {
   std::string_view state;  // "chan receive", "running", "IO wait (durable)"
   uint32_t minutes = 0;
   bool locked = false;
-  bool gp = false;  // the Go 1.22+ "gp=... m=..." part was present
+  bool gp = false;                           // the Go 1.22+ "gp=... m=..." part was present
   std::vector<std::string_view> attributes;  // "(scan)", "synctest group 5", unknown ones
 };
 bool ParseGoroutineHeader(std::string_view line, GoroutineHeader* out);
@@ -119,8 +119,8 @@ struct StreamSinks {
   bool flush_each_block = false;
   std::function<void()> on_block;  // after each block read from a pipe (to flush output)
 };
-Result<Dump> ReadDumpStream(const std::string& path, const ReadOptions& options,
-                            uint64_t max_bytes, const StreamSinks& sinks = {});
+Result<Dump> ReadDumpStream(const std::string& path, const ReadOptions& options, uint64_t max_bytes,
+                            const StreamSinks& sinks = {});
 
 // Sniffer for `godx analyze`: how sure we are that `head` holds a goroutine dump (0..100).
 int SniffStacks(std::string_view head);

@@ -1,9 +1,10 @@
 // The reader over each dump form. The short inputs here follow the runtime's printing code for
 // releases this machine cannot run (Go 1.21+ headers, 1.25 repanics); the real captures are in
 // conformance_test.cc and golden_test.cc.
+#include "stacks/reader.h"
+
 #include <gtest/gtest.h>
 
-#include "stacks/reader.h"
 #include "testing/testing.h"
 
 namespace godx::stacks {
@@ -112,7 +113,8 @@ exit status 2
 }
 
 TEST(StacksReader, ParsesPanicChainAndSignal) {
-  Dump d = Read(R"(panic: runtime error: invalid memory address or nil pointer dereference [recovered]
+  Dump d =
+      Read(R"(panic: runtime error: invalid memory address or nil pointer dereference [recovered]
 	panic: cleanup failed
 [signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x48f3a6]
 
@@ -304,10 +306,10 @@ TEST(StacksReader, PassesSurroundingTextThroughInOrder) {
   DumpParser p("t", {});
   p.set_text_sink([&](std::string_view l) { text.emplace_back(l); });
   p.set_section_sink([&] { ++sections; });
-  for (std::string_view l : {"=== RUN TestA", "panic: x", "", "goroutine 1 [running]:",
-                             "main.main()", "\t/a.go:1 +0x1", "", "FAIL\tpkg\t0.1s",
-                             "==================", "not a race", "goroutine 2 [select]:",
-                             "main.f()", "\t/a.go:2"}) {
+  for (std::string_view l :
+       {"=== RUN TestA", "panic: x", "", "goroutine 1 [running]:", "main.main()", "\t/a.go:1 +0x1",
+        "", "FAIL\tpkg\t0.1s", "==================", "not a race",
+        "goroutine 2 [select]:", "main.f()", "\t/a.go:2"}) {
     p.Line(l);
   }
   p.Finish(true, 100);
@@ -320,11 +322,13 @@ TEST(StacksReader, PassesSurroundingTextThroughInOrder) {
 }
 
 TEST(StacksReader, SaysWhenTheDumpIsCut) {
-  Dump d = Read("goroutine 1 [running]:\nmain.main()\n\t/a.go:3 +0x1\n\ngoroutine 2 [select]:\nmain.f(");
+  Dump d =
+      Read("goroutine 1 [running]:\nmain.main()\n\t/a.go:3 +0x1\n\ngoroutine 2 [select]:\nmain.f(");
   EXPECT_TRUE(d.truncated);
   EXPECT_NE(d.truncated_why.find("middle of line"), std::string::npos) << d.truncated_why;
   EXPECT_EQ(d.goroutines, 2u);
-  Dump e = Read("goroutine 1 [running]:\nmain.main()\n\t/a.go:3 +0x1\n\ngoroutine 2 [select]:\nmain.f()\n");
+  Dump e = Read(
+      "goroutine 1 [running]:\nmain.main()\n\t/a.go:3 +0x1\n\ngoroutine 2 [select]:\nmain.f()\n");
   EXPECT_TRUE(e.truncated);
   EXPECT_NE(e.truncated_why.find("no file line"), std::string::npos) << e.truncated_why;
   Dump whole = Read("goroutine 1 [running]:\nmain.main()\n\t/a.go:3 +0x1\n");
@@ -344,6 +348,16 @@ TEST(StacksReader, ReadsCrlfLineEndings) {
   EXPECT_EQ(d.Str(d.buckets[0].frames[0].file), "/a.go");
 }
 
+TEST(StacksReader, ReadsFileLinesWhoseTabBecameSpaces) {
+  Dump d = Read(
+      "goroutine 1 [running]:\nmain.main()\n        /src/app/main.go:7 +0x1d\n"
+      "    app_test.go:9: a test log line\n");
+  ASSERT_EQ(d.buckets.size(), 1u);
+  EXPECT_EQ(d.Str(d.buckets[0].frames[0].file), "/src/app/main.go");
+  EXPECT_EQ(d.buckets[0].frames[0].line, 7u);
+  EXPECT_EQ(d.other_lines, 1u) << "an indented test log line is not a file line";
+}
+
 TEST(StacksReader, RejectsEmptyBinaryAndDumplessInput) {
   for (const auto& [text, want] : std::vector<std::pair<std::string, std::string>>{
            {"", "empty input"},
@@ -360,7 +374,8 @@ TEST(StacksReader, RejectsEmptyBinaryAndDumplessInput) {
 TEST(StacksReader, CapsBucketsAndFrames) {
   std::string text;
   for (int i = 0; i < 50; ++i)
-    text += "goroutine " + std::to_string(i + 1) + " [select]:\nmain.f" + std::to_string(i) + "()\n\t/a.go:1\n\n";
+    text += "goroutine " + std::to_string(i + 1) + " [select]:\nmain.f" + std::to_string(i) +
+            "()\n\t/a.go:1\n\n";
   ReadOptions o;
   o.max_buckets = 10;
   Dump d = Read(text, o);

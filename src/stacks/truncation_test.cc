@@ -48,8 +48,9 @@ void CutEverywhere(const std::string& path) {
                         line_start > last_header + 1;
     // The whole line the cut falls in must be one of the goroutine's frame lines.
     size_t line_end = whole.find('\n', cut);
-    std::string_view full_line(whole.data() + line_start,
-                               (line_end == std::string::npos ? whole.size() : line_end) - line_start);
+    std::string_view full_line(
+        whole.data() + line_start,
+        (line_end == std::string::npos ? whole.size() : line_end) - line_start);
     CallLine call;
     bool frame_line = !full_line.empty() &&
                       (full_line.front() == '\t' || full_line.substr(0, 11) == "created by " ||
