@@ -17,7 +17,10 @@ constexpr int64_t kGrowthMin = 10;       // goroutines more in one stack...
 constexpr double kGrowthMinRatio = 1.5;  // ...and this many times as many as before
 constexpr int64_t kGrowthCritical = 1000;
 
-std::string Signature(const Dump& d, const Bucket& b) {
+// `lenient` when one dump is a ?debug=1 profile and the other is not: debug=1 hides the runtime
+// frames on top of each stack (runtime.gopark, chanrecv...) and has no "created by" lines, so
+// both are left out of the comparison.
+std::string Signature(const Dump& d, const Bucket& b, bool lenient) {
   std::string s;
   auto add = [&](const Frame& f) {
     s.append(d.Str(f.function));
@@ -28,11 +31,23 @@ std::string Signature(const Dump& d, const Bucket& b) {
     }
     s.push_back('\x1e');
   };
-  for (const Frame& f : b.frames) add(f);
+  size_t first = 0;
+  if (lenient) {
+    while (first < b.frames.size() && d.Str(b.frames[first].function).substr(0, 8) == "runtime.")
+      ++first;
+  }
+  for (size_t i = first; i < b.frames.size(); ++i) add(b.frames[i]);
   s.push_back('\x1d');
-  add(b.created_by);
+  if (!lenient) add(b.created_by);
   return s;
 }
+
+// Buckets of one dump by signature: the first bucket with it, and the goroutines of all.
+struct Side {
+  size_t index = 0;
+  uint64_t count = 0;
+  bool matched = false;
+};
 
 }  // namespace
 
@@ -56,20 +71,34 @@ DumpDiff DiffDumps(const Dump& before, const Dump& after) {
   DumpDiff diff;
   diff.before_total = before.goroutines;
   diff.after_total = after.goroutines;
-  std::unordered_map<std::string, size_t> old_index;
-  old_index.reserve(before.buckets.size());
-  for (size_t i = 0; i < before.buckets.size(); ++i)
-    old_index.emplace(Signature(before, before.buckets[i]), i);
-  std::vector<bool> matched(before.buckets.size(), false);
+  const bool lenient = before.debug1 != after.debug1;
+  std::unordered_map<std::string, Side> old_sides;
+  std::vector<std::string> old_order;
+  old_sides.reserve(before.buckets.size());
+  for (size_t i = 0; i < before.buckets.size(); ++i) {
+    std::string sig = Signature(before, before.buckets[i], lenient);
+    auto [it, inserted] = old_sides.try_emplace(sig, Side{i, 0, false});
+    if (inserted) old_order.push_back(sig);
+    it->second.count += before.buckets[i].count;
+  }
+  std::unordered_map<std::string, Side> new_sides;
+  std::vector<std::string> new_order;
   for (size_t i = 0; i < after.buckets.size(); ++i) {
+    std::string sig = Signature(after, after.buckets[i], lenient);
+    auto [it, inserted] = new_sides.try_emplace(sig, Side{i, 0, false});
+    if (inserted) new_order.push_back(sig);
+    it->second.count += after.buckets[i].count;
+  }
+  for (const std::string& sig : new_order) {
+    const Side& now = new_sides[sig];
     DiffEntry e;
-    e.after_index = static_cast<int64_t>(i);
-    e.after = after.buckets[i].count;
-    auto it = old_index.find(Signature(after, after.buckets[i]));
-    if (it != old_index.end() && !matched[it->second]) {
-      matched[it->second] = true;
-      e.before_index = static_cast<int64_t>(it->second);
-      e.before = before.buckets[it->second].count;
+    e.after_index = static_cast<int64_t>(now.index);
+    e.after = now.count;
+    auto it = old_sides.find(sig);
+    if (it != old_sides.end()) {
+      it->second.matched = true;
+      e.before_index = static_cast<int64_t>(it->second.index);
+      e.before = it->second.count;
       e.change = e.after > e.before   ? Change::kGrew
                  : e.after < e.before ? Change::kShrank
                                       : Change::kSame;
@@ -78,11 +107,12 @@ DumpDiff DiffDumps(const Dump& before, const Dump& after) {
     }
     diff.entries.push_back(e);
   }
-  for (size_t i = 0; i < before.buckets.size(); ++i) {
-    if (matched[i]) continue;
+  for (const std::string& sig : old_order) {
+    const Side& was = old_sides[sig];
+    if (was.matched) continue;
     DiffEntry e;
-    e.before_index = static_cast<int64_t>(i);
-    e.before = before.buckets[i].count;
+    e.before_index = static_cast<int64_t>(was.index);
+    e.before = was.count;
     e.change = Change::kVanished;
     diff.entries.push_back(e);
   }

@@ -54,13 +54,22 @@ TEST(StacksDiff, FindsTheGrowingBucket) {
   EXPECT_EQ(r.summary["delta"], 60);
 }
 
-TEST(StacksDiff, Debug1AndDebug2OfTheSameMomentMatch) {
-  // debug=1 hides runtime frames, so its stacks differ from debug=2's: compare like with like.
+TEST(StacksDiff, TwoDebug1Profiles) {
   Dump a = ReadFixture("go1.19-leak-1.debug1.txt");
   Dump b = ReadFixture("go1.19-leak-2.debug1.txt");
   DumpDiff diff = DiffDumps(a, b);
   ASSERT_FALSE(diff.entries.empty());
   EXPECT_EQ(diff.entries[0].delta(), 60);
+}
+
+TEST(StacksDiff, Debug1AgainstDebug2LeavesOutWhatDebug1Hides) {
+  Dump a = ReadFixture("go1.19-leak-1.debug1.txt");
+  Dump b = ReadFixture("go1.19-leak-2.debug2.txt");
+  DumpDiff diff = DiffDumps(a, b);
+  ASSERT_FALSE(diff.entries.empty());
+  EXPECT_EQ(diff.entries[0].change, Change::kGrew);
+  EXPECT_EQ(diff.entries[0].before, 60u);
+  EXPECT_EQ(diff.entries[0].after, 120u);
 }
 
 TEST(StacksDiff, AppearedAndVanished) {
