@@ -8,6 +8,7 @@
 #include "report/text_renderer.h"
 #include "stacks/analyze.h"
 #include "stacks/diff.h"
+#include "stacks/filter.h"
 #include "stacks/reader.h"
 
 namespace godx::cli {
@@ -23,6 +24,7 @@ struct StacksArgs {
   bool stream = false;
   bool no_stream = false;
   std::vector<std::string> diff_inputs;
+  stacks::FilterOptions filter;
 };
 
 stacks::ReadOptions ReadOptionsFor(const StacksArgs& a) {
@@ -57,8 +59,15 @@ int RunStream(const StacksArgs& a) {
     std::fwrite(line.data(), 1, line.size(), stdout);
     std::fputc('\n', stdout);
   };
+  // Check the patterns before reading: a typo should not wait for the first dump.
+  stacks::Dump probe;
+  if (Status s = stacks::FilterDump(&probe, a.filter); !s.ok()) {
+    PrintError(s.message());
+    return kExitError;
+  }
   sinks.on_section = [&](stacks::DumpParser& parser) {
     stacks::Dump d = parser.Take();
+    (void)stacks::FilterDump(&d, a.filter);
     Report r = stacks::AnalyzeDump(d, {}, view);
     r.SortFindings();
     fail = fail || Fails(r, a.out);
@@ -91,6 +100,10 @@ int RunReports(const StacksArgs& a) {
       failed = true;
       continue;
     }
+    if (Status s = stacks::FilterDump(&*dump, a.filter); !s.ok()) {
+      PrintError(s.message());
+      return kExitError;
+    }
     AnalyzeOptions options;
     options.json = a.out.json;
     reports.push_back(stacks::AnalyzeDump(*dump, options, view));
@@ -113,6 +126,12 @@ int RunDiff(const StacksArgs& a) {
     PrintError(after.status().message());
     return kExitError;
   }
+  for (stacks::Dump* d : {&*before, &*after}) {
+    if (Status s = stacks::FilterDump(d, a.filter); !s.ok()) {
+      PrintError(s.message());
+      return kExitError;
+    }
+  }
   AnalyzeOptions options;
   options.json = a.out.json;
   stacks::DumpDiff diff = stacks::DiffDumps(*before, *after);
@@ -130,6 +149,12 @@ void AddViewOptions(CLI::App* cmd, StacksArgs* a) {
   cmd->add_option("--top", a->top, "Stacks shown in text (0: all)")->capture_default_str();
   cmd->add_option("--frames", a->frames, "Frames shown per stack in text (0: all)")
       ->capture_default_str();
+  cmd->add_option("--focus", a->filter.focus,
+                  "Keep only stacks where a function, the creator or the state matches this RE2 "
+                  "pattern, e.g. --focus 'myapp/|semacquire'");
+  cmd->add_option("--ignore", a->filter.ignore,
+                  "Leave out stacks where a function, the creator or the state matches this RE2 "
+                  "pattern, e.g. --ignore 'net/http\\.\\(\\*persistConn\\)'");
 }
 
 }  // namespace

@@ -109,6 +109,9 @@ TEST(StacksGolden, BadInputIsOneLineAndExit2) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(bad.err.rfind("godx: <stdin>: line 1: expected a goroutine dump", 0), 0u) << bad.err;
   EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1);
+  auto regex = RunGodx("stacks --focus '(' " + Fixture("go1.19-panic.txt"));
+  EXPECT_EQ(regex.exit_code, 2);
+  EXPECT_EQ(regex.err.rfind("godx: --focus '(': invalid regular expression", 0), 0u) << regex.err;
   auto missing = RunGodx("stacks /nonexistent/dump.txt");
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("/nonexistent/dump.txt"), std::string::npos);
