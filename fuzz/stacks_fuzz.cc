@@ -7,6 +7,7 @@
 
 #include "stacks/analyze.h"
 #include "stacks/diff.h"
+#include "stacks/filter.h"
 #include "stacks/reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -29,7 +30,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   exact.max_buckets = 64;
   exact.max_frames = 16;
   auto capped = godx::stacks::ReadDump(*input, exact);
-  if (capped.ok()) (void)godx::stacks::AnalyzeDump(*capped);
+  if (capped.ok()) {
+    (void)godx::stacks::FilterDump(&*capped, {"main|chan", "runtime\\."});
+    (void)godx::stacks::AnalyzeDump(*capped);
+  }
   (void)godx::stacks::ReadDebug1(bytes, "fuzz");
   return 0;
 }
