@@ -442,8 +442,11 @@ struct DumpParser::Impl {
         open->signal = Clip(line);  // "panic: ..." / "fatal error: fault" then the signal
       } else if (earlier != nullptr && earlier->kind != CrashKind::kSignal &&
                  StartsWith(line, "SIGABRT")) {
-        // GOTRACEBACK=crash: the runtime aborts after printing the panic; same crash.
-        if (earlier->notes.size() < kMaxNotes) earlier->notes.push_back(Clip(line));
+        // GOTRACEBACK=crash: the runtime aborts after printing the panic; same crash (and the
+        // same line again for every other M).
+        if (earlier->notes.size() < kMaxNotes &&
+            std::find(earlier->notes.begin(), earlier->notes.end(), line) == earlier->notes.end())
+          earlier->notes.push_back(Clip(line));
       } else if (!repeat) {
         Crash& c = NewCrash(CrashKind::kSignal);
         c.message = Clip(line);
@@ -722,8 +725,11 @@ struct DumpParser::Impl {
           has_pending_rule = true;
           return;
         }
-        if (state == State::kBetween &&
-            (IsRegisterLine(line) || StartsWith(line, "Found ") || StartsWith(line, "\tpc="))) {
+        // Register dumps follow the stack of the M that took a fatal signal, without a blank line.
+        if (IsRegisterLine(line) || StartsWith(line, "\tpc=") ||
+            (state == State::kBetween && StartsWith(line, "Found "))) {
+          CommitGoroutine();
+          state = State::kBetween;
           return;
         }
         CloseSection();

@@ -142,6 +142,47 @@ created by main.main in goroutine 1
   EXPECT_EQ(d.version.min_minor, 21);
 }
 
+TEST(StacksReader, GotracebackCrashAbortIsTheSameCrash) {
+  Dump d = Read(R"(panic: boom
+
+goroutine 1 gp=0xc000002380 m=0 mp=0x55a2a0 [running]:
+panic({0x4a0f40?, 0x4e8f50?})
+	/usr/local/go/src/runtime/panic.go:785 +0x132 fp=0xc00006af38 sp=0xc00006ae88 pc=0x466b12
+main.main()
+	/src/app/main.go:4 +0x25 fp=0xc00006af50 sp=0xc00006af38 pc=0x48f2a5
+
+SIGABRT: abort
+PC=0x46b3c1 m=0 sigcode=18446744073709551610
+
+goroutine 0 gp=0x55a100 m=0 mp=0x55a2a0 [idle]:
+runtime.raise()
+	/usr/local/go/src/runtime/sys_linux_amd64.s:154 +0x21 fp=0x7ffd1a2c3a28 sp=0x7ffd1a2c3a20 pc=0x46b3c1
+rax    0x0
+rbx    0x6
+rip    0x46b3c1
+
+-----
+
+SIGABRT: abort
+PC=0x46ba23 m=2 sigcode=18446744073709551610
+
+goroutine 0 gp=0xc000006c40 m=2 mp=0xc000050008 [idle]:
+runtime.usleep(0x2710)
+	/usr/local/go/src/runtime/sys_linux_amd64.s:135 +0x23 fp=0xc000073ef8 sp=0xc000073ed8 pc=0x46ba23
+rax    0xfffffffffffffffc
+rip    0x46ba23
+exit status 2
+)");
+  ASSERT_EQ(d.crashes.size(), 1u);
+  EXPECT_EQ(d.crashes[0].kind, CrashKind::kPanic);
+  EXPECT_EQ(d.crashes[0].goroutine, 1);
+  ASSERT_EQ(d.crashes[0].notes.size(), 1u);
+  EXPECT_EQ(d.crashes[0].notes[0], "SIGABRT: abort");
+  EXPECT_EQ(d.goroutines, 1u);
+  EXPECT_EQ(d.sections, 1u);
+  EXPECT_EQ(d.other_lines, 1u);
+}
+
 TEST(StacksReader, ParsesGo125RepanickedPanic) {
   Dump d = Read(R"(panic: boom [recovered, repanicked]
 
