@@ -152,6 +152,7 @@ struct DumpParser::Impl {
     CommitGoroutine();
     CommitRace();
     state = State::kText;
+    if (section_open && RevertFalseStart()) return;
     // "runtime: ..." notes never followed by "fatal error:": the first note is the message.
     for (size_t i = section_first_crash; i < dump.crashes.size(); ++i) {
       Crash& c = dump.crashes[i];
@@ -162,6 +163,51 @@ struct DumpParser::Impl {
       section_open = false;
       if (section_sink) section_sink();
     }
+  }
+
+  // A section that is only "fatal error: ..." or "runtime: ..." text, with no stack after it, is
+  // an application's own log line, not the runtime's: give its lines back as text. (The runtime
+  // always follows a fatal error with a goroutine or "runtime stack:", GOTRACEBACK=none aside.)
+  static constexpr size_t kMaxHeldLines = 32;
+  std::vector<std::string> held;  // the current section's lines while it may be a false start
+  bool holding = false;
+
+  bool RevertFalseStart() {
+    if (!holding) return false;
+    holding = false;
+    if (dump.crashes.size() <= section_first_crash) return false;
+    for (size_t i = section_first_crash; i < dump.crashes.size(); ++i) {
+      const Crash& c = dump.crashes[i];
+      if (c.kind != CrashKind::kFatal || c.goroutine >= 0 || !c.stack.empty() || !c.signal.empty())
+        return false;
+    }
+    dump.crashes.resize(section_first_crash);
+    section_open = false;
+    --dump.sections;
+    std::vector<std::string> lines = std::move(held);
+    held.clear();
+    for (const std::string& l : lines) Text(l);
+    return true;
+  }
+
+  // Called after each line: keeps the lines of a section that may still be a false start.
+  void Hold(std::string_view line, uint64_t sections_before) {
+    if (!section_open) {
+      holding = false;
+      return;
+    }
+    if (dump.sections != sections_before) {  // this line opened a section
+      held.clear();
+      holding = true;
+    }
+    if (!holding) return;
+    if (state == State::kGoroutine || state == State::kSystemStack || state == State::kRace ||
+        state == State::kDebug1 || held.size() >= kMaxHeldLines) {
+      holding = false;  // real dump content: no longer a false start
+      held.clear();
+      return;
+    }
+    held.emplace_back(line);
   }
 
   void Hint(int min_minor, const char* why) {
@@ -694,7 +740,8 @@ struct DumpParser::Impl {
         if (!preamble_blank && panic_continuation < kMaxPanicContinuation &&
             !StartsWith(line, "exit status ") && !StartsWith(line, "FAIL") &&
             !StartsWith(line, "--- ") && !StartsWith(line, "=== ") && !StartsWith(line, "ok ")) {
-          if (Crash* open = OpenCrash()) {
+          Crash* open = OpenCrash();
+          if (open != nullptr && open->kind == CrashKind::kPanic) {
             ++panic_continuation;
             if (open->message.size() < opt.max_message_bytes) {
               open->message += "\n";
@@ -861,7 +908,9 @@ void DumpParser::set_section_sink(std::function<void()> sink) {
 void DumpParser::Line(std::string_view line) {
   ++impl_->line_no;
   impl_->bytes += line.size() + 1;
+  uint64_t sections = impl_->dump.sections;
   impl_->Line(line);
+  impl_->Hold(line, sections);
 }
 
 void DumpParser::CutLine(std::string_view line) {

@@ -362,6 +362,27 @@ TEST(StacksReader, PassesSurroundingTextThroughInOrder) {
   EXPECT_EQ(d.sections, 2u);
 }
 
+TEST(StacksReader, ApplicationFatalErrorLogLineIsText) {
+  std::vector<std::string> text;
+  int sections = 0;
+  DumpParser p("t", {});
+  p.set_text_sink([&](std::string_view l) { text.emplace_back(l); });
+  p.set_section_sink([&] { ++sections; });
+  for (std::string_view l : {"starting", "fatal error: config.yaml not found", "retrying",
+                             "fatal error: all goroutines are asleep - deadlock!", "",
+                             "goroutine 1 [chan receive]:", "main.main()", "\t/a.go:3 +0x1"}) {
+    p.Line(l);
+  }
+  p.Finish(true, 100);
+  EXPECT_EQ(text, (std::vector<std::string>{"starting", "fatal error: config.yaml not found",
+                                            "retrying"}));
+  EXPECT_EQ(sections, 1);
+  Dump d = p.Take();
+  ASSERT_EQ(d.crashes.size(), 1u);
+  EXPECT_EQ(d.crashes[0].message, "all goroutines are asleep - deadlock!");
+  EXPECT_EQ(d.sections, 1u);
+}
+
 TEST(StacksReader, SaysWhenTheDumpIsCut) {
   Dump d =
       Read("goroutine 1 [running]:\nmain.main()\n\t/a.go:3 +0x1\n\ngoroutine 2 [select]:\nmain.f(");
