@@ -68,6 +68,7 @@ int RunStream(const StacksArgs& a) {
   sinks.on_section = [&](stacks::DumpParser& parser) {
     stacks::Dump d = parser.Take();
     (void)stacks::FilterDump(&d, a.filter);
+    d.other_lines = 0;  // they were just printed above the report
     Report r = stacks::AnalyzeDump(d, {}, view);
     r.SortFindings();
     fail = fail || Fails(r, a.out);

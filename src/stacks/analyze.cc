@@ -40,9 +40,15 @@ std::string_view BaseName(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
+// For people: the standard library's files as $GOROOT/src/... (JSON keeps the full path).
 std::string Location(const Dump& d, const Frame& f) {
   if (f.file == 0) return "";
-  return fmt::format("{}:{}", d.Str(f.file), f.line);
+  std::string_view file = d.Str(f.file);
+  if (!d.goroot.empty() && file.size() > d.goroot.size() &&
+      file.substr(0, d.goroot.size()) == d.goroot && file[d.goroot.size()] == '/') {
+    return fmt::format("$GOROOT{}:{}", file.substr(d.goroot.size()), f.line);
+  }
+  return fmt::format("{}:{}", file, f.line);
 }
 
 std::string WaitRange(const Bucket& b) {
@@ -709,6 +715,7 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
       v = fmt::format("Go 1.{} or earlier ({})", d.version.max_minor, d.version.max_reason);
     r.facts.push_back({"Format", v});
   }
+  if (!d.goroot.empty()) r.facts.push_back({"$GOROOT", d.goroot});
   if (d.sections > 1) r.facts.push_back({"Dumps in input", FormatCount(d.sections)});
   if (d.other_lines > 0)
     r.facts.push_back({"Other lines", FormatCount(d.other_lines) + " (log text around the dumps)"});
@@ -754,6 +761,7 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
   r.summary["by_wait_class"] = std::move(by_wait);
   r.summary["longest_wait_minutes"] = longest;
   r.summary["races"] = d.races.size();
+  r.summary["goroot"] = d.goroot.empty() ? Json(nullptr) : Json(d.goroot);
   r.summary["go_version_min"] =
       d.version.min_minor > 0 ? Json(fmt::format("1.{}", d.version.min_minor)) : Json(nullptr);
   r.summary["go_version_max"] =

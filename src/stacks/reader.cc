@@ -853,8 +853,16 @@ struct DumpParser::Impl {
   bool created_by_pending = false;
 
   void LearnGoroot(const Frame& f, std::string_view file) {
+    // A standard-library-looking function (dotless package path, not main) whose file lies in
+    // .../src/runtime/: runtime.*, panic, and runtime-implemented functions of other packages
+    // (sync.runtime_Semacquire).
     std::string_view fn = dump.Str(f.function);
-    if (fn != "panic" && !StartsWith(fn, "runtime.")) return;
+    size_t slash = fn.rfind('/');
+    std::string_view pkg = fn.substr(0, fn.find('.', slash == std::string_view::npos ? 0 : slash));
+    std::string_view first = pkg.substr(0, pkg.find('/'));
+    if (fn != "panic" &&
+        (pkg.empty() || pkg == "main" || first.find('.') != std::string_view::npos))
+      return;
     size_t at = file.find("/src/runtime/");
     if (at != std::string_view::npos && at > 0) dump.goroot = std::string(file.substr(0, at));
   }
