@@ -268,9 +268,12 @@ void DeadlockFinding(const Dump& d, Report* r) {
     if (!IsBlockingWait(wc)) continue;
     blocked += b.count;
     by_class[std::string(WaitClassName(wc))] += b.count;
-    if (f.evidence.size() < kEvidenceLines)
-      f.evidence.push_back(fmt::format("{} × [{}] at {}{}", FormatCount(b.count), StateText(d, b),
-                                       BucketName(d, b), Ids(b)));
+    if (f.evidence.size() < kEvidenceLines) {
+      std::string on;
+      if (b.wait_objects.size() == 1) on = fmt::format(" on {}", d.Str(b.wait_objects[0].first));
+      f.evidence.push_back(fmt::format("{} × [{}]{} at {}{}", FormatCount(b.count), StateText(d, b),
+                                       on, BucketName(d, b), Ids(b)));
+    }
   }
   std::string classes;
   for (const auto& [k, v] : by_class)
@@ -386,6 +389,7 @@ void ConvoyFindings(const Dump& d, Report* r) {
     uint64_t count = 0;
     size_t buckets = 0;
     uint32_t max_minutes = 0;
+    std::map<StringId, uint64_t> objects;  // mutex addresses, where the frames show them
   };
   std::map<std::string, Site> sites;
   for (const Bucket& b : d.buckets) {
@@ -394,6 +398,7 @@ void ConvoyFindings(const Dump& d, Report* r) {
     s.count += b.count;
     ++s.buckets;
     s.max_minutes = std::max(s.max_minutes, b.max_minutes);
+    for (const auto& [obj, n] : b.wait_objects) s.objects[obj] += n;
   }
   for (const auto& [site, s] : sites) {
     if (s.count < kConvoyMinCount) continue;
@@ -405,6 +410,16 @@ void ConvoyFindings(const Dump& d, Report* r) {
         fmt::format("{} stack{} waiting in sync.Mutex/RWMutex (semacquire){}", s.buckets,
                     s.buckets == 1 ? "" : "s",
                     s.max_minutes ? fmt::format(", up to {} min", s.max_minutes) : ""));
+    if (!s.objects.empty()) {
+      auto top = std::max_element(s.objects.begin(), s.objects.end(),
+                                  [](const auto& a, const auto& b) { return a.second < b.second; });
+      f.evidence.push_back(
+          s.objects.size() == 1
+              ? fmt::format("all {} wait for the same mutex {}", FormatCount(top->second),
+                            d.Str(top->first))
+              : fmt::format("{} different mutexes; the busiest, {}, has {} waiters",
+                            s.objects.size(), d.Str(top->first), FormatCount(top->second)));
+    }
     f.advice =
         "One lock serialises this path: hold it for less (no I/O under the lock), shard "
         "it, or use RWMutex/atomics for read-mostly data. If the holder itself is blocked, "
@@ -634,6 +649,11 @@ Json BucketJson(const Dump& d, const Bucket& b) {
     Json a = Json::object();
     for (const auto& [s, n] : b.attributes) a[std::string(d.Str(s))] = n;
     j["attributes"] = std::move(a);
+  }
+  if (!b.wait_objects.empty()) {
+    Json a = Json::object();
+    for (const auto& [s, n] : b.wait_objects) a[std::string(d.Str(s))] = n;
+    j["wait_objects"] = std::move(a);
   }
   if (!b.labels.empty()) {
     Json a = Json::object();

@@ -90,6 +90,14 @@ TEST(StacksAnalyze, LeakSuspectAndLockConvoy) {
   EXPECT_NE(convoy->title.find("12 goroutines queue for one lock at main.contend.func1"),
             std::string::npos)
       << convoy->title;
+  // The mutex's address, as the fixture prints it in every waiter's lockSlow frame.
+  std::string text =
+      godx::testing::ReadFile(godx::testing::TestData("stacks/go1.19-leak-2.debug2.txt"));
+  size_t at = text.find("sync.(*Mutex).lockSlow(");
+  ASSERT_NE(at, std::string::npos);
+  std::string mutex = text.substr(at + 23, text.find(')', at + 23) - at - 23);
+  ASSERT_EQ(convoy->evidence.size(), 2u);
+  EXPECT_EQ(convoy->evidence[1], "all 12 wait for the same mutex " + mutex);
   // The first dump has 60 leaked goroutines: under the threshold of 100.
   Report early = AnalyzeFixture("go1.19-leak-1.debug2.txt");
   EXPECT_EQ(FindingById(early, "leak-suspect"), nullptr);

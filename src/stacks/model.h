@@ -49,6 +49,11 @@ struct Bucket {
   std::vector<uint64_t> ids;  // the first few goroutine ids, for the user to search the input
   // Other header attributes as printed ("(scan)", "synctest group 5", future ones), with counts.
   std::vector<std::pair<StringId, uint64_t>> attributes;
+  // The objects waited on, where the stack shows them: the first argument of the innermost
+  // sync.(*Mutex).lockSlow/Lock, RWMutex, WaitGroup.Wait, Cond.Wait or runtime.chanrecv/chansend
+  // frame ("0xc000018318"), with the goroutines waiting on each. Arguments marked '?' (possibly
+  // stale, Go 1.18+) are not trusted.
+  std::vector<std::pair<StringId, uint64_t>> wait_objects;
   // /debug/pprof/goroutine?debug=1 "# labels: {...}" lines with the goroutines carrying them.
   std::vector<std::pair<StringId, uint64_t>> labels;
   uint64_t first_line = 0;               // input line of the first goroutine's header

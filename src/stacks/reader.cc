@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -123,6 +124,7 @@ struct DumpParser::Impl {
     uint64_t line = 0;
     uint64_t count = 1;  // debug=1 records carry a count
     StringId labels = 0;
+    StringId wait_object = 0;
   } cur;
 
   // Race report being read.
@@ -322,6 +324,8 @@ struct DumpParser::Impl {
     if (b.ids.size() < kMaxIdsPerBucket && !dump.debug1) b.ids.push_back(c.id);
     for (StringId a : c.attributes) AddCount(&b.attributes, a, c.count, kMaxAttributesPerBucket);
     if (c.labels != 0) AddCount(&b.labels, c.labels, c.count, kMaxAttributesPerBucket);
+    if (c.wait_object != 0)
+      AddCount(&b.wait_objects, c.wait_object, c.count, kMaxAttributesPerBucket);
   }
 
   void BeginGoroutine(const GoroutineHeader& h) {
@@ -343,6 +347,7 @@ struct DumpParser::Impl {
     c.line = line_no;
     c.count = 1;
     c.labels = 0;
+    c.wait_object = 0;
     if (h.gp) Hint(22, "goroutine headers with gp= m= (Go 1.22+)");
     if (StartsWith(h.state, "sync.Mutex.Lock") || StartsWith(h.state, "sync.RWMutex."))
       Hint(21, "wait reason sync.Mutex.Lock (Go 1.21+)");
@@ -381,8 +386,26 @@ struct DumpParser::Impl {
       Hint(18, "arguments marked '?' (Go 1.18+)");
     else if (call.args.find('{') != std::string_view::npos)
       Hint(17, "arguments in {...} (Go 1.17+)");
+    if (cur.wait_object == 0) cur.wait_object = WaitObject(call);
     cur.frames.push_back(f);
     cur.want_file = true;
+  }
+
+  // The object a blocking call waits on: its first argument, when it is a plain pointer.
+  StringId WaitObject(const CallLine& call) {
+    static constexpr std::string_view kWaits[] = {
+        "sync.(*Mutex).lockSlow", "sync.(*Mutex).Lock",     "sync.(*RWMutex).RLock",
+        "sync.(*RWMutex).Lock",   "sync.(*WaitGroup).Wait", "sync.(*Cond).Wait",
+        "runtime.chanrecv",       "runtime.chanrecv1",      "runtime.chanrecv2",
+        "runtime.chansend",       "runtime.chansend1"};
+    if (std::find(std::begin(kWaits), std::end(kWaits), call.function) == std::end(kWaits))
+      return 0;
+    std::string_view a = call.args.substr(1);
+    a = a.substr(0, a.find_first_of(",)"));
+    if (a.size() < 4 || a.substr(0, 2) != "0x" || a == "0x0" || a.back() == '?') return 0;
+    for (char c : a.substr(2))
+      if (!std::isxdigit(static_cast<unsigned char>(c))) return 0;
+    return dump.strings.Intern(a);
   }
 
   // ---- crashes ----
@@ -653,6 +676,7 @@ struct DumpParser::Impl {
       c.line = line_no;
       c.count = n;
       c.labels = 0;
+      c.wait_object = 0;
       return;
     }
     if (StartsWith(line, "# labels: ") && cur.active) {
