@@ -338,7 +338,15 @@ struct DumpParser::Impl {
     c.minutes = h.minutes;
     c.locked = h.locked;
     c.attributes.clear();
-    for (auto a : h.attributes) c.attributes.push_back(dump.strings.Intern(a));
+    c.labels = 0;
+    for (auto a : h.attributes) {
+      // Go 1.27 (GODEBUG=tracebacklabels=1): pprof labels in the header, kept like debug=1's.
+      if (StartsWith(a, "labels:")) {
+        c.labels = dump.strings.Intern(a.substr(7, opt.max_message_bytes));
+        continue;
+      }
+      c.attributes.push_back(dump.strings.Intern(a));
+    }
     c.frames.clear();
     c.created_by = Frame{};
     c.elided = false;
@@ -346,7 +354,6 @@ struct DumpParser::Impl {
     c.capture = false;
     c.line = line_no;
     c.count = 1;
-    c.labels = 0;
     c.wait_object = 0;
     if (h.gp) Hint(22, "goroutine headers with gp= m= (Go 1.22+)");
     if (StartsWith(h.state, "sync.Mutex.Lock") || StartsWith(h.state, "sync.RWMutex."))

@@ -255,6 +255,26 @@ created by net/http.(*Transport).queueForDial
   EXPECT_EQ(d.version.min_minor, 21);
 }
 
+TEST(StacksReader, KeepsHeaderLabelsAndUnknownAttributes) {
+  Dump d = Read(R"(goroutine 7 [select, 4 minutes, labels:{"rpc":"Get", "tenant":"a"}, leaked]:
+main.serve()
+	/src/app/main.go:9 +0x1d
+
+goroutine 8 [select, labels:{"rpc":"Get", "tenant":"a"}]:
+main.serve()
+	/src/app/main.go:9 +0x1d
+)");
+  ASSERT_EQ(d.buckets.size(), 1u);
+  const Bucket& b = d.buckets[0];
+  ASSERT_EQ(b.labels.size(), 1u);
+  EXPECT_EQ(d.Str(b.labels[0].first), R"({"rpc":"Get", "tenant":"a"})");
+  EXPECT_EQ(b.labels[0].second, 2u);
+  ASSERT_EQ(b.attributes.size(), 1u);
+  EXPECT_EQ(d.Str(b.attributes[0].first), "leaked");
+  EXPECT_EQ(b.attributes[0].second, 1u);
+  EXPECT_EQ(b.max_minutes, 4u);
+}
+
 TEST(StacksReader, ParsesRaceReport) {
   Dump d = Read(R"(==================
 WARNING: DATA RACE
