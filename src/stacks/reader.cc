@@ -956,8 +956,11 @@ void DumpParser::CutLine(std::string_view line) {
   Impl& p = *impl_;
   ++p.line_no;
   p.bytes += line.size();
-  if (!p.section_open && !p.has_pending_rule) {
+  // Outside a dump, or after what may be an application's own "fatal error:" line: text.
+  if ((!p.section_open && !p.has_pending_rule) || p.holding) {
+    uint64_t sections = p.dump.sections;
     p.Line(line);
+    p.Hold(line, sections);
     return;
   }
   if (p.state == State::kGoroutine) {

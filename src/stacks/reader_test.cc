@@ -403,6 +403,19 @@ TEST(StacksReader, ApplicationFatalErrorLogLineIsText) {
   EXPECT_EQ(d.sections, 1u);
 }
 
+TEST(StacksReader, CutLineAfterAnApplicationFatalErrorIsText) {
+  std::vector<std::string> text;
+  DumpParser p("t", {});
+  p.set_text_sink([&](std::string_view l) { text.emplace_back(l); });
+  p.Line("fatal error: disk full");
+  p.CutLine("retrying in 5");
+  p.Finish(false, 40);
+  EXPECT_EQ(text, (std::vector<std::string>{"fatal error: disk full", "retrying in 5"}));
+  Dump d = p.Take();
+  EXPECT_FALSE(d.truncated);
+  EXPECT_TRUE(d.crashes.empty());
+}
+
 TEST(StacksReader, SaysWhenTheDumpIsCut) {
   Dump d =
       Read("goroutine 1 [running]:\nmain.main()\n\t/a.go:3 +0x1\n\ngoroutine 2 [select]:\nmain.f(");
