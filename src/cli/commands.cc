@@ -10,6 +10,7 @@ std::span<const AddCommandFn> Commands() {
       AddDoctorCommand,
       AddWatchCommand,
       AddRunCommand,
+      AddStacksCommand,
   };
   return kCommands;
 }

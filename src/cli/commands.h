@@ -13,6 +13,7 @@ void AddAnalyzeCommand(CLI::App& root, CommandContext& ctx);
 void AddDoctorCommand(CLI::App& root, CommandContext& ctx);
 void AddWatchCommand(CLI::App& root, CommandContext& ctx);
 void AddRunCommand(CLI::App& root, CommandContext& ctx);
+void AddStacksCommand(CLI::App& root, CommandContext& ctx);
 
 std::span<const AddCommandFn> Commands();
 

@@ -5,6 +5,8 @@
 #include "live/doctor.h"
 #include "schedlog/analyze.h"
 #include "schedlog/reader.h"
+#include "stacks/analyze.h"
+#include "stacks/reader.h"
 
 namespace godx::cli {
 
@@ -20,6 +22,9 @@ std::span<const Signal> Signals() {
        [](const Input& in, const AnalyzeOptions& o) {
          return live::AnalyzeBundle(live::BundleDirOf(in.name()), Signals(), o);
        }},
+      {"stacks", "goroutine dumps, panics, fatal errors, SIGQUIT dumps, race reports",
+       stacks::SniffStacks,
+       [](const Input& in, const AnalyzeOptions& o) { return stacks::AnalyzeInput(in, o); }},
   };
   return kSignals;
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/stack_growth.h"
 #include "live/duration.h"
 #include "live/watch_loop.h"
 #include "report/json_renderer.h"
@@ -57,6 +58,7 @@ void AddWatchCommand(CLI::App& root, CommandContext& ctx) {
       ->capture_default_str();
   AddOutputOptions(cmd, &args->out);
   cmd->callback([args, &ctx] {
+    InstallStackGrowth();
     auto fail = [&](const std::string& msg) {
       PrintError(msg);
       ctx.exit_code = kExitError;

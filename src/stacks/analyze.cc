@@ -1,0 +1,821 @@
+#include "stacks/analyze.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+#include "core/units.h"
+
+namespace godx::stacks {
+
+namespace {
+
+// Thresholds (docs/formats/goroutine-dumps.md, "Findings").
+constexpr uint64_t kLeakMinCount = 100;    // a blocked bucket this large is suspect...
+constexpr uint64_t kLeakMinCountOld = 10;  // ...or this large when blocked this long:
+constexpr uint32_t kLeakMinMinutes = 5;
+constexpr uint64_t kLeakCriticalCount = 10000;
+constexpr uint32_t kLeakCriticalMinutes = 60;
+constexpr uint64_t kIoLeakMinCount = 1000;  // idle connections are normal in moderation
+constexpr uint32_t kIoLeakMinMinutes = 10;
+constexpr uint64_t kConvoyMinCount = 10;  // goroutines waiting for one lock site
+constexpr uint64_t kConvoyCriticalCount = 1000;
+constexpr uint32_t kSyscallMinMinutes = 1;
+constexpr uint64_t kSyscallMinCount = 50;
+constexpr uint64_t kRunawayMinCount = 1000;  // goroutines from one creation site...
+constexpr double kRunawayMinShare = 0.5;     // ...that are this share of all goroutines
+constexpr uint64_t kRunawayCriticalCount = 100000;
+constexpr size_t kEvidenceLines = 6;
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool Contains(std::string_view s, std::string_view p) {
+  return s.find(p) != std::string_view::npos;
+}
+
+std::string_view BaseName(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// For people: the standard library's files as $GOROOT/src/... (JSON keeps the full path).
+std::string Location(const Dump& d, const Frame& f) {
+  if (f.file == 0) return "";
+  std::string_view file = d.Str(f.file);
+  if (!d.goroot.empty() && file.size() > d.goroot.size() &&
+      file.substr(0, d.goroot.size()) == d.goroot && file[d.goroot.size()] == '/') {
+    return fmt::format("$GOROOT{}:{}", file.substr(d.goroot.size()), f.line);
+  }
+  return fmt::format("{}:{}", file, f.line);
+}
+
+std::string WaitRange(const Bucket& b) {
+  if (b.max_minutes == 0) return "";
+  if (b.min_minutes == b.max_minutes) return fmt::format("{} min", b.max_minutes);
+  return fmt::format("{}-{} min", b.min_minutes, b.max_minutes);
+}
+
+std::string StateText(const Dump& d, const Bucket& b) {
+  if (b.states.empty()) return d.debug1 ? "(debug=1: no state)" : "";
+  std::string s(d.Str(b.states.front().first));
+  if (s.empty()) s = d.debug1 ? "(debug=1: no state)" : "?";
+  if (b.states.size() > 1) s += fmt::format(" +{} more", b.states.size() - 1);
+  if (b.locked > 0) s += ", locked";
+  return s;
+}
+
+// The frame a bucket is best known by: the first frame in user code, else the innermost.
+const Frame* KeyFrame(const Dump& d, const Bucket& b) {
+  int u = UserFrame(d, b.frames);
+  if (u >= 0) return &b.frames[static_cast<size_t>(u)];
+  return b.frames.empty() ? nullptr : &b.frames.front();
+}
+
+
+std::string Ids(const Bucket& b) {
+  if (b.ids.empty()) return "";
+  std::string s = " (goroutine";
+  if (b.ids.size() > 1 || b.count > 1) s += "s";
+  for (size_t i = 0; i < b.ids.size() && i < 3; ++i)
+    s += fmt::format("{}{}", i ? ", " : " ", b.ids[i]);
+  if (b.count > 3) s += ", ...";
+  return s + ")";
+}
+
+struct FatalAdvice {
+  std::string_view needle;
+  std::string_view id;
+  std::string_view advice;
+};
+
+constexpr FatalAdvice kAdvice[] = {
+    {"concurrent map", "concurrent-map-access",
+     "Two goroutines used one map at once and at least one wrote. Guard the map with a "
+     "sync.Mutex/RWMutex (or use sync.Map for write-once, read-many keys); run the tests with "
+     "-race to find the other goroutine."},
+    {"all goroutines are asleep - deadlock", "deadlock",
+     "Every goroutine is blocked: look at the buckets below for the channel or lock each one "
+     "waits on, and at who should have sent, closed or unlocked it."},
+    {"stack overflow", "stack-overflow",
+     "Unbounded recursion: find the frame that repeats in the crashed goroutine's stack and give "
+     "the recursion a base case (or make it iterative)."},
+    {"out of memory", "out-of-memory",
+     "The heap outgrew the machine or GOMEMLIMIT: take a heap profile (godx pprof) before the "
+     "crash, and check for unbounded caches, queues and goroutine leaks."},
+    {"invalid memory address or nil pointer dereference", "nil-dereference",
+     "A nil pointer, map or interface was dereferenced at the culprit frame: check which value "
+     "there can be nil, and where it should have been set."},
+    {"index out of range", "index-out-of-range",
+     "A slice or array index reached past its length at the culprit frame: check the bound."},
+    {"slice bounds out of range", "index-out-of-range",
+     "A slice expression went past the capacity at the culprit frame: check the bounds."},
+    {"assignment to entry in nil map", "nil-map-write",
+     "The map was never made: initialise it with make() before writing."},
+    {"send on closed channel", "send-on-closed-channel",
+     "A channel was closed while others still sent on it: only the sole sender should close a "
+     "channel, after every send is done."},
+    {"close of closed channel", "double-close",
+     "A channel was closed twice: close it once, from its owner (sync.Once helps)."},
+    {"close of nil channel", "close-nil-channel", "Closing a nil channel panics: make it first."},
+    {"interface conversion", "bad-type-assertion",
+     "A type assertion failed: use the two-value form v, ok := x.(T)."},
+    {"integer divide by zero", "divide-by-zero", "Check the divisor before dividing."},
+    {"unlock of unlocked mutex", "unlock-unlocked",
+     "A mutex was unlocked twice or by code that never locked it: pair each Lock with one "
+     "deferred Unlock."},
+    {"sync: negative WaitGroup counter", "waitgroup-negative",
+     "Done was called more often than Add: call Add before starting each goroutine."},
+};
+
+const FatalAdvice* AdviceFor(std::string_view message) {
+  for (const auto& a : kAdvice)
+    if (Contains(message, a.needle)) return &a;
+  return nullptr;
+}
+
+Json CrashJson(const Dump& d, const Crash& c) {
+  Json j = Json::object();
+  j["kind"] = CrashKindName(c.kind);
+  j["message"] = c.message;
+  j["goroutine"] = c.goroutine >= 0 ? Json(c.goroutine) : Json(nullptr);
+  j["state"] = c.goroutine_state;
+  if (c.culprit >= 0) {
+    const Frame& f = c.stack[static_cast<size_t>(c.culprit)];
+    j["culprit"] = Json{{"function", std::string(d.Str(f.function))},
+                        {"file", std::string(d.Str(f.file))},
+                        {"line", f.line}};
+  } else {
+    j["culprit"] = nullptr;
+  }
+  j["signal"] = c.signal.empty() ? Json(nullptr) : Json(c.signal);
+  Json chain = Json::array();
+  for (const auto& p : c.chain)
+    chain.push_back(
+        Json{{"value", p.value}, {"recovered", p.recovered}, {"repanicked", p.repanicked}});
+  j["panic_chain"] = std::move(chain);
+  j["notes"] = c.notes;
+  Json frames = Json::array();
+  for (const auto& f : c.stack) {
+    Json fj = FrameJson(d, f);
+    fj["args"] = std::string(d.Str(f.args));
+    frames.push_back(std::move(fj));
+  }
+  j["frames"] = std::move(frames);
+  j["line"] = c.line;
+  return j;
+}
+
+std::string ChainText(const Crash& c) {
+  std::string s;
+  for (size_t i = 0; i < c.chain.size(); ++i) {
+    if (i) s += " → ";
+    s += c.chain[i].value.substr(0, 80);
+    if (c.chain[i].repanicked)
+      s += " [recovered, repanicked]";
+    else if (c.chain[i].recovered)
+      s += " [recovered]";
+  }
+  return s;
+}
+
+std::string FirstLineOf(std::string_view s) { return std::string(s.substr(0, s.find('\n'))); }
+
+void CrashFindings(const Dump& d, Report* r) {
+  for (const Crash& c : d.crashes) {
+    Finding f;
+    std::string culprit =
+        c.culprit >= 0 ? FrameSite(d, c.stack[static_cast<size_t>(c.culprit)]) : std::string();
+    const FatalAdvice* advice = AdviceFor(c.message);
+    switch (c.kind) {
+      case CrashKind::kPanic:
+        f.id = advice ? std::string(advice->id) : "panic";
+        f.severity = Severity::kCritical;
+        f.title = fmt::format("panic: {}", FirstLineOf(c.message));
+        break;
+      case CrashKind::kFatal:
+        f.id = advice ? std::string(advice->id) : "fatal-error";
+        f.severity = Severity::kCritical;
+        f.title = fmt::format("fatal error: {}", FirstLineOf(c.message));
+        break;
+      case CrashKind::kSignal:
+        if (StartsWith(c.message, "SIGQUIT")) {
+          f.id = "sigquit-dump";
+          f.severity = Severity::kInfo;
+          f.title = "The process was stopped by SIGQUIT and dumped its goroutines";
+          f.advice = "A dump on request, not a crash: read the buckets below.";
+        } else {
+          f.id = "fatal-signal";
+          f.severity = Severity::kCritical;
+          f.title = fmt::format("Killed by {}", c.message);
+          f.advice =
+              "A fatal signal outside Go code (cgo, or a runtime bug): look at the PC and "
+              "the goroutine that was running.";
+        }
+        break;
+      case CrashKind::kHttpPanic:
+        f.id = "http-handler-panic";
+        f.severity = Severity::kWarning;
+        f.title = fmt::format("An HTTP handler panicked (the server recovered): {}",
+                              FirstLineOf(c.message));
+        break;
+    }
+    if (c.goroutine >= 0)
+      f.evidence.push_back(
+          fmt::format("goroutine {} [{}] {} (input line {})", c.goroutine, c.goroutine_state,
+                      c.kind == CrashKind::kSignal ? "was running" : "crashed", c.line));
+    if (!culprit.empty()) f.evidence.push_back("first frame in user code: " + culprit);
+    if (!c.signal.empty() && c.kind != CrashKind::kSignal)
+      f.evidence.push_back("signal: " + c.signal);
+    if (c.chain.size() > 1) f.evidence.push_back("panic chain: " + ChainText(c));
+    for (size_t i = 0; i < c.notes.size() && i < 3; ++i) f.evidence.push_back(c.notes[i]);
+    if (f.advice.empty()) {
+      if (advice) {
+        f.advice = std::string(advice->advice);
+      } else if (c.kind == CrashKind::kHttpPanic) {
+        f.advice =
+            "net/http recovered the panic and closed the connection; fix the handler at "
+            "the culprit frame (the client saw a dropped connection).";
+      } else {
+        f.advice = culprit.empty() ? "Read the crashed goroutine's stack from the top."
+                                   : "Start at " + culprit +
+                                         ": it is where the program's own code "
+                                         "was when it crashed.";
+      }
+    }
+    r->findings.push_back(std::move(f));
+  }
+}
+
+void DeadlockFinding(const Dump& d, Report* r) {
+  bool deadlock = false;
+  for (const Crash& c : d.crashes)
+    if (Contains(c.message, "deadlock")) deadlock = true;
+  if (!deadlock) return;
+  // The crash finding says it is a deadlock; this one says its shape: who waits on what.
+  Finding f;
+  f.id = "deadlock-shape";
+  f.severity = Severity::kCritical;
+  uint64_t blocked = 0;
+  std::map<std::string, uint64_t> by_class;
+  for (const Bucket& b : d.buckets) {
+    WaitClass wc = BucketWaitClass(d, b);
+    if (!IsBlockingWait(wc)) continue;
+    blocked += b.count;
+    by_class[std::string(WaitClassName(wc))] += b.count;
+    if (f.evidence.size() < kEvidenceLines) {
+      std::string on;
+      if (b.wait_objects.size() == 1) on = fmt::format(" on {}", d.Str(b.wait_objects[0].first));
+      f.evidence.push_back(fmt::format("{} × [{}]{} at {}{}", FormatCount(b.count), StateText(d, b),
+                                       on, BucketName(d, b), Ids(b)));
+    }
+  }
+  std::string classes;
+  for (const auto& [k, v] : by_class)
+    classes += fmt::format("{}{} {}", classes.empty() ? "" : ", ", v, k);
+  f.title =
+      fmt::format("Deadlock: {} goroutine{} blocked ({})", FormatCount(blocked),
+                  blocked == 1 ? "" : "s", classes.empty() ? "no blocking waits listed" : classes);
+  if (by_class.count("mutex"))
+    f.advice =
+        "Goroutines wait for locks nobody will release: a lock taken twice on one path, or "
+        "two locks taken in opposite orders. Compare the lock call sites above.";
+  else
+    f.advice =
+        "Each waiting goroutine needs another to send, receive, close or call Done; every "
+        "one of them is waiting. Check the sites above for a missing close() or a sender "
+        "that returned early.";
+  r->findings.push_back(std::move(f));
+}
+
+void LeakFindings(const Dump& d, Report* r) {
+  // Stacks that differ only below the user's frame (recursion depth, inlining) are one leak:
+  // group blocked buckets by wait class, user frame and creation site.
+  struct Group {
+    WaitClass wc = WaitClass::kOther;
+    uint64_t count = 0;
+    uint32_t min_minutes = UINT32_MAX, max_minutes = 0;
+    size_t stacks = 0;
+    const Bucket* first = nullptr;  // the largest (buckets are sorted largest first)
+  };
+  std::map<std::tuple<int, std::string, StringId>, Group> groups;
+  std::vector<std::tuple<int, std::string, StringId>> order;
+  for (const Bucket& b : d.buckets) {
+    WaitClass wc = BucketWaitClass(d, b);
+    if (!IsBlockingWait(wc) && wc != WaitClass::kIO) continue;
+    auto key = std::make_tuple(static_cast<int>(wc), BucketName(d, b), b.created_by.function);
+    Group& g = groups[key];
+    if (g.first == nullptr) {
+      g.first = &b;
+      g.wc = wc;
+      order.push_back(key);
+    }
+    g.count += b.count;
+    g.min_minutes = std::min(g.min_minutes, b.min_minutes);
+    g.max_minutes = std::max(g.max_minutes, b.max_minutes);
+    ++g.stacks;
+  }
+  for (const auto& key : order) {
+    const Group& g = groups[key];
+    const Bucket& b = *g.first;
+    const WaitClass wc = g.wc;
+    const bool io = wc == WaitClass::kIO;
+    bool suspect;
+    if (io) {
+      suspect = g.count >= kIoLeakMinCount && g.min_minutes >= kIoLeakMinMinutes;
+    } else {
+      suspect = g.count >= kLeakMinCount ||
+                (g.count >= kLeakMinCountOld && g.min_minutes >= kLeakMinMinutes);
+    }
+    if (wc == WaitClass::kNilChan) suspect = true;
+    if (!suspect) continue;
+    Finding f;
+    f.id = wc == WaitClass::kNilChan ? "blocked-forever" : "leak-suspect";
+    f.severity = (g.count >= kLeakCriticalCount || g.min_minutes >= kLeakCriticalMinutes)
+                     ? Severity::kCritical
+                     : Severity::kWarning;
+    if (wc == WaitClass::kNilChan && d.Str(b.state()) == "select (no cases)") {
+      // `select {}` parks a goroutine on purpose (a server's main): worth knowing, not a fault.
+      f.severity = Severity::kInfo;
+      f.title = fmt::format("{} goroutine{} parked forever in select {{}} at {}",
+                            FormatCount(g.count), g.count == 1 ? "" : "s", BucketName(d, b));
+      f.advice =
+          "Intended when a main goroutine has nothing left to do; elsewhere it leaks the "
+          "goroutine.";
+    } else if (wc == WaitClass::kNilChan) {
+      f.title = fmt::format("{} goroutine{} blocked forever on a nil channel at {}",
+                            FormatCount(g.count), g.count == 1 ? "" : "s", BucketName(d, b));
+      f.advice =
+          "A send, receive or select on a nil channel never proceeds: the channel was "
+          "never made (or was set to nil). Make it, or return instead of waiting.";
+    } else {
+      f.title = fmt::format("{} goroutines blocked in {} at {}", FormatCount(g.count),
+                            WaitClassName(wc), BucketName(d, b));
+      if (io)
+        f.advice =
+            "Many connections idle for long: set read/idle timeouts "
+            "(http.Server.IdleTimeout, net.Conn deadlines) and close what you no longer use.";
+      else
+        f.advice =
+            "Goroutines that wait this long on one site usually leak: nobody will send, "
+            "close or unlock. Give them a way out (context cancellation, close the channel "
+            "when the producer is done) and confirm with 'godx stacks diff' on two dumps.";
+    }
+    std::string wait;
+    if (g.max_minutes > 0)
+      wait = g.min_minutes == g.max_minutes
+                 ? fmt::format(", waiting {} min", g.max_minutes)
+                 : fmt::format(", waiting {}-{} min", g.min_minutes, g.max_minutes);
+    f.evidence.push_back(fmt::format("state [{}], {} of {} goroutines{}{}", StateText(d, b),
+                                     FormatCount(g.count), FormatCount(d.goroutines), wait,
+                                     g.stacks > 1 ? fmt::format(", in {} stacks", g.stacks) : ""));
+    if (b.created_by.function != 0)
+      f.evidence.push_back("created by " + FrameSite(d, b.created_by));
+    if (!b.ids.empty())
+      f.evidence.push_back(
+          fmt::format("e.g. goroutine {} (input line {})", b.ids[0], b.first_line));
+    r->findings.push_back(std::move(f));
+  }
+}
+
+void ConvoyFindings(const Dump& d, Report* r) {
+  // Group lock waits by the site that asked for the lock (the first user frame).
+  struct Site {
+    uint64_t count = 0;
+    size_t buckets = 0;
+    uint32_t max_minutes = 0;
+    std::map<StringId, uint64_t> objects;  // mutex addresses, where the frames show them
+  };
+  std::map<std::string, Site> sites;
+  for (const Bucket& b : d.buckets) {
+    if (BucketWaitClass(d, b) != WaitClass::kLock) continue;
+    Site& s = sites[BucketName(d, b)];
+    s.count += b.count;
+    ++s.buckets;
+    s.max_minutes = std::max(s.max_minutes, b.max_minutes);
+    for (const auto& [obj, n] : b.wait_objects) s.objects[obj] += n;
+  }
+  for (const auto& [site, s] : sites) {
+    if (s.count < kConvoyMinCount) continue;
+    Finding f;
+    f.id = "lock-convoy";
+    f.severity = s.count >= kConvoyCriticalCount ? Severity::kCritical : Severity::kWarning;
+    f.title = fmt::format("{} goroutines queue for one lock at {}", FormatCount(s.count), site);
+    f.evidence.push_back(
+        fmt::format("{} stack{} waiting in sync.Mutex/RWMutex (semacquire){}", s.buckets,
+                    s.buckets == 1 ? "" : "s",
+                    s.max_minutes ? fmt::format(", up to {} min", s.max_minutes) : ""));
+    if (!s.objects.empty()) {
+      auto top = std::max_element(s.objects.begin(), s.objects.end(),
+                                  [](const auto& a, const auto& b) { return a.second < b.second; });
+      f.evidence.push_back(
+          s.objects.size() == 1
+              ? fmt::format("all {} wait for the same mutex {}", FormatCount(top->second),
+                            d.Str(top->first))
+              : fmt::format("{} different mutexes; the busiest, {}, has {} waiters",
+                            s.objects.size(), d.Str(top->first), FormatCount(top->second)));
+    }
+    f.advice =
+        "One lock serialises this path: hold it for less (no I/O under the lock), shard "
+        "it, or use RWMutex/atomics for read-mostly data. If the holder itself is blocked, "
+        "this is a deadlock.";
+    r->findings.push_back(std::move(f));
+  }
+}
+
+void SyscallFindings(const Dump& d, Report* r) {
+  uint64_t count = 0;
+  uint32_t max_minutes = 0;
+  std::vector<std::string> evidence;
+  for (const Bucket& b : d.buckets) {
+    if (BucketWaitClass(d, b) != WaitClass::kSyscall) continue;
+    count += b.count;
+    max_minutes = std::max(max_minutes, b.max_minutes);
+    if (evidence.size() < kEvidenceLines && (b.max_minutes >= kSyscallMinMinutes || b.count >= 10))
+      evidence.push_back(fmt::format("{} × at {}{}", FormatCount(b.count), BucketName(d, b),
+                                     b.max_minutes ? ", " + WaitRange(b) : ""));
+  }
+  if (count == 0 || (max_minutes < kSyscallMinMinutes && count < kSyscallMinCount)) return;
+  Finding f;
+  f.id = "stuck-in-syscall";
+  f.severity = Severity::kWarning;
+  f.title =
+      fmt::format("{} goroutine{} in system calls{}", FormatCount(count), count == 1 ? "" : "s",
+                  max_minutes ? fmt::format(", the longest for {} min", max_minutes) : "");
+  f.evidence = std::move(evidence);
+  f.advice =
+      "Each goroutine in a syscall holds an OS thread: blocking file or cgo calls that last "
+      "minutes point at a hung disk, NFS mount or C library. Add timeouts, or move the "
+      "call behind a bounded worker pool.";
+  r->findings.push_back(std::move(f));
+}
+
+void RunawayFindings(const Dump& d, Report* r) {
+  if (d.goroutines < kRunawayMinCount) return;
+  std::unordered_map<uint64_t, std::pair<uint64_t, const Frame*>> by_site;
+  for (const Bucket& b : d.buckets) {
+    if (b.created_by.function == 0) continue;
+    uint64_t key = (uint64_t{b.created_by.function} << 32) ^ (uint64_t{b.created_by.file} << 12) ^
+                   b.created_by.line;
+    auto& e = by_site[key];
+    e.first += b.count;
+    e.second = &b.created_by;
+  }
+  for (const auto& [key, e] : by_site) {
+    (void)key;
+    double share = static_cast<double>(e.first) / static_cast<double>(d.goroutines);
+    if (e.first < kRunawayMinCount || share < kRunawayMinShare) continue;
+    Finding f;
+    f.id = "runaway-goroutines";
+    f.severity = e.first >= kRunawayCriticalCount ? Severity::kCritical : Severity::kWarning;
+    f.title = fmt::format("{} goroutines ({}) were started from one place: {}",
+                          FormatCount(e.first), FormatPercent(share), FrameSite(d, *e.second));
+    f.evidence.push_back(
+        fmt::format("created by {} {}", d.Str(e.second->function), Location(d, *e.second)));
+    f.advice =
+        "Goroutine creation is not bounded at this site: use a worker pool or a semaphore "
+        "(golang.org/x/sync/semaphore, errgroup.SetLimit) and make sure each goroutine "
+        "can finish.";
+    r->findings.push_back(std::move(f));
+  }
+}
+
+void RaceFindings(const Dump& d, Report* r) {
+  size_t n = 0;
+  for (const Race& race : d.races) {
+    if (++n > 10) break;
+    Finding f;
+    f.id = "data-race";
+    f.severity = Severity::kCritical;
+    std::string where;
+    for (const RaceStack& s : race.stacks) {
+      int u = UserFrame(d, s.frames);
+      std::string site = u >= 0 ? FrameSite(d, s.frames[static_cast<size_t>(u)])
+                                : (s.frames.empty() ? "" : FrameSite(d, s.frames[0]));
+      if (where.empty() && !site.empty()) where = site;
+      f.evidence.push_back(site.empty() ? s.what : s.what + ": " + site);
+    }
+    f.title = where.empty() ? "Data race" : "Data race at " + where;
+    f.evidence.push_back(fmt::format("report at input line {}", race.line));
+    f.advice =
+        "Two goroutines touched the same memory without synchronisation and at least one "
+        "wrote: protect it with a mutex, a channel or sync/atomic.";
+    r->findings.push_back(std::move(f));
+  }
+  if (d.races.size() > 10) {
+    Finding f;
+    f.id = "data-race";
+    f.severity = Severity::kCritical;
+    f.title = fmt::format("{} more data races", d.races.size() - 10);
+    r->findings.push_back(std::move(f));
+  }
+}
+
+Table BucketTable(const Dump& d, const ViewOptions& view) {
+  Table t;
+  t.title = "Goroutines by stack (largest first)";
+  t.columns = {"Count", "State", "Waiting", "Stack", "Location"};
+  t.right = {true, false, true, false, false};
+  size_t shown = view.top == 0 ? d.buckets.size() : std::min(view.top, d.buckets.size());
+  for (size_t i = 0; i < shown; ++i) {
+    const Bucket& b = d.buckets[i];
+    if (i > 0) t.rows.push_back({"", "", "", "", ""});
+    size_t nframes = view.frames == 0 ? b.frames.size() : std::min(view.frames, b.frames.size());
+    std::string count = FormatCount(b.count), state = StateText(d, b), wait = WaitRange(b);
+    if (b.frames.empty()) t.rows.push_back({count, state, wait, "(no frames)", ""});
+    for (size_t k = 0; k < nframes; ++k) {
+      const Frame& f = b.frames[k];
+      std::string fn(d.Str(f.function));
+      if (f.inlined) fn += " (inlined)";
+      t.rows.push_back(
+          {k == 0 ? count : "", k == 0 ? state : "", k == 0 ? wait : "", fn, Location(d, f)});
+    }
+    if (nframes < b.frames.size() || b.elided) {
+      std::string more = nframes < b.frames.size()
+                             ? fmt::format("... {} more frames", b.frames.size() - nframes)
+                             : "";
+      if (b.elided)
+        more += more.empty() ? "... frames elided by the runtime" : " (and elided ones)";
+      t.rows.push_back({"", "", "", more, ""});
+    }
+    if (b.created_by.function != 0)
+      t.rows.push_back({"", "", "", "created by " + std::string(d.Str(b.created_by.function)),
+                        Location(d, b.created_by)});
+    for (const auto& [label, n] : b.labels)
+      t.rows.push_back(
+          {"", "", "", fmt::format("labels {} ({})", d.Str(label), FormatCount(n)), ""});
+  }
+  if (shown < d.buckets.size()) {
+    uint64_t rest = 0;
+    for (size_t i = shown; i < d.buckets.size(); ++i) rest += d.buckets[i].count;
+    t.rows.push_back({"", "", "", "", ""});
+    t.rows.push_back({FormatCount(rest), "", "",
+                      fmt::format("... in {} more stacks (--top 0 shows all; --json has them all)",
+                                  FormatCount(d.buckets.size() - shown)),
+                      ""});
+  }
+  return t;
+}
+
+Table CrashTable(const Dump& d, const Crash& c, const ViewOptions& view) {
+  Table t;
+  t.title = fmt::format("Crashed goroutine {} [{}]", c.goroutine, c.goroutine_state);
+  t.columns = {"", "Function", "Location"};
+  size_t n = view.frames == 0 ? c.stack.size()
+                              : std::min(c.stack.size(), std::max<size_t>(view.frames, 16));
+  for (size_t i = 0; i < n; ++i) {
+    const Frame& f = c.stack[i];
+    std::string fn = std::string(d.Str(f.function)) + std::string(d.Str(f.args));
+    if (fn.size() > 140) fn = fn.substr(0, 137) + "...";
+    t.rows.push_back({static_cast<int>(i) == c.culprit ? "→" : "", fn, Location(d, f)});
+  }
+  if (n < c.stack.size())
+    t.rows.push_back({"", fmt::format("... {} more frames", c.stack.size() - n), ""});
+  return t;
+}
+
+}  // namespace
+
+std::string BucketName(const Dump& d, const Bucket& b) {
+  const Frame* f = KeyFrame(d, b);
+  return f ? FrameSite(d, *f) : std::string("(no frames)");
+}
+
+int UserFrame(const Dump& d, const std::vector<Frame>& frames) {
+  for (size_t i = 0; i < frames.size(); ++i)
+    if (!IsStdlibFunction(d.Str(frames[i].function), d.Str(frames[i].file), d.goroot))
+      return static_cast<int>(i);
+  return -1;
+}
+
+std::string FrameSite(const Dump& d, const Frame& f) {
+  std::string s(d.Str(f.function));
+  if (f.file != 0) s += fmt::format(" at {}:{}", BaseName(d.Str(f.file)), f.line);
+  return s;
+}
+
+WaitClass BucketWaitClass(const Dump& d, const Bucket& b) {
+  std::string_view state = d.Str(b.state());
+  WaitClass wc = ClassifyWaitReason(state);
+  const bool stateless = d.debug1 && state.empty();
+  if (wc == WaitClass::kLock || wc == WaitClass::kOther || stateless) {
+    // Before Go 1.21 every sync wait printed as "semacquire"; the frames say which. debug=1
+    // profiles have no state at all: the frames are all there is.
+    for (size_t i = 0; i < b.frames.size() && i < 8; ++i) {
+      std::string_view fn = d.Str(b.frames[i].function);
+      if (StartsWith(fn, "sync.(*WaitGroup).Wait")) return WaitClass::kWaitGroup;
+      if (StartsWith(fn, "sync.(*Cond).Wait")) return WaitClass::kCond;
+      if (StartsWith(fn, "sync.(*Mutex).Lock") || StartsWith(fn, "sync.(*RWMutex)."))
+        return WaitClass::kLock;
+      if (d.debug1 && state.empty()) {
+        if (fn == "runtime.chanrecv" || fn == "runtime.chanrecv1" || fn == "runtime.chanrecv2")
+          return WaitClass::kChanReceive;
+        if (fn == "runtime.chansend" || fn == "runtime.chansend1") return WaitClass::kChanSend;
+        if (fn == "runtime.selectgo") return WaitClass::kSelect;
+        if (fn == "internal/poll.runtime_pollWait") return WaitClass::kIO;
+      }
+    }
+  }
+  // debug=1 hides runtime frames (gopark): without a state the wait is unknown, not "running".
+  if (stateless) return WaitClass::kOther;
+  return wc;
+}
+
+Json FrameJson(const Dump& d, const Frame& f) {
+  Json j{{"function", std::string(d.Str(f.function))},
+         {"file", std::string(d.Str(f.file))},
+         {"line", f.line}};
+  if (f.inlined) j["inlined"] = true;
+  return j;
+}
+
+Json BucketJson(const Dump& d, const Bucket& b) {
+  Json j = Json::object();
+  j["count"] = b.count;
+  j["state"] = std::string(d.Str(b.state()));
+  j["wait_class"] = std::string(WaitClassName(BucketWaitClass(d, b)));
+  Json states = Json::object();
+  for (const auto& [s, n] : b.states) states[std::string(d.Str(s))] = n;
+  j["states"] = std::move(states);
+  j["wait_minutes"] = Json{{"min", b.min_minutes}, {"max", b.max_minutes}};
+  j["locked"] = b.locked;
+  Json frames = Json::array();
+  for (const auto& f : b.frames) frames.push_back(FrameJson(d, f));
+  j["frames"] = std::move(frames);
+  j["elided"] = b.elided;
+  j["created_by"] = b.created_by.function != 0 ? FrameJson(d, b.created_by) : Json(nullptr);
+  j["goroutine_ids"] = b.ids;
+  if (!b.attributes.empty()) {
+    Json a = Json::object();
+    for (const auto& [s, n] : b.attributes) a[std::string(d.Str(s))] = n;
+    j["attributes"] = std::move(a);
+  }
+  if (!b.wait_objects.empty()) {
+    Json a = Json::object();
+    for (const auto& [s, n] : b.wait_objects) a[std::string(d.Str(s))] = n;
+    j["wait_objects"] = std::move(a);
+  }
+  if (!b.labels.empty()) {
+    Json a = Json::object();
+    for (const auto& [s, n] : b.labels) a[std::string(d.Str(s))] = n;
+    j["labels"] = std::move(a);
+  }
+  return j;
+}
+
+Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptions& view) {
+  Report r;
+  r.kind = "stacks";
+  r.source = d.source;
+  const Crash* crash = d.crashes.empty() ? nullptr : &d.crashes.front();
+
+  std::string what = d.debug1 ? "Goroutine profile (debug=1)" : "Goroutine dump";
+  if (crash != nullptr && crash->kind != CrashKind::kSignal) what = "Crash";
+  if (crash != nullptr && crash->kind == CrashKind::kSignal) what = "Signal dump";
+  if (d.goroutines == 0 && !d.races.empty()) what = "Race report";
+  r.title = fmt::format("{}: {} goroutine{} in {} stack{}", what, FormatCount(d.goroutines),
+                        d.goroutines == 1 ? "" : "s", FormatCount(d.buckets.size()),
+                        d.buckets.size() == 1 ? "" : "s");
+  if (!d.races.empty())
+    r.title += fmt::format(", {} data race{}", d.races.size(), d.races.size() == 1 ? "" : "s");
+
+  // Crash summary first.
+  if (crash != nullptr) {
+    std::string head = crash->kind == CrashKind::kPanic       ? "panic: "
+                       : crash->kind == CrashKind::kFatal     ? "fatal error: "
+                       : crash->kind == CrashKind::kHttpPanic ? "http handler panic: "
+                                                              : "";
+    r.facts.push_back({"Crash", head + FirstLineOf(crash->message).substr(0, 200)});
+    if (crash->chain.size() > 1) r.facts.push_back({"Panic chain", ChainText(*crash)});
+    if (!crash->signal.empty() && crash->kind != CrashKind::kSignal)
+      r.facts.push_back({"Signal", crash->signal});
+    if (crash->goroutine >= 0)
+      r.facts.push_back(
+          {"Crashed goroutine", fmt::format("{} [{}]", crash->goroutine, crash->goroutine_state)});
+    if (crash->culprit >= 0) {
+      const Frame& f = crash->stack[static_cast<size_t>(crash->culprit)];
+      r.facts.push_back({"Culprit", fmt::format("{}  {}", d.Str(f.function), Location(d, f))});
+    }
+    if (d.crashes.size() > 1) r.facts.push_back({"Crashes", FormatCount(d.crashes.size())});
+  }
+  r.facts.push_back(
+      {"Goroutines",
+       FormatCount(d.goroutines) +
+           (d.declared_total ? fmt::format(" (profile says {})", FormatCount(d.declared_total))
+                             : "")});
+  r.facts.push_back({"Distinct stacks", FormatCount(d.buckets.size())});
+
+  // Goroutines by wait class.
+  std::map<WaitClass, uint64_t> classes;
+  uint32_t longest = 0;
+  for (const Bucket& b : d.buckets) {
+    classes[BucketWaitClass(d, b)] += b.count;
+    longest = std::max(longest, b.max_minutes);
+  }
+  std::vector<std::pair<WaitClass, uint64_t>> sorted(classes.begin(), classes.end());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](auto& a, auto& b) { return a.second > b.second; });
+  std::string states;
+  for (const auto& [c, n] : sorted) {
+    if (!states.empty()) states += " · ";
+    states += fmt::format(
+        "{} {}",
+        WaitClassName(c) == std::string_view("not waiting") ? "running/runnable" : WaitClassName(c),
+        FormatCount(n));
+  }
+  if (!states.empty()) r.facts.push_back({"By wait", states});
+  if (longest > 0) r.facts.push_back({"Longest wait", fmt::format("{} minutes", longest)});
+  if (d.version.min_minor > 0 || d.version.max_minor < 99) {
+    std::string v;
+    if (d.version.min_minor > 0 && d.version.max_minor < 99)
+      v = fmt::format("Go 1.{}–1.{}", d.version.min_minor, d.version.max_minor);
+    else if (d.version.min_minor > 0)
+      v = fmt::format("Go 1.{} or later ({})", d.version.min_minor, d.version.min_reason);
+    else
+      v = fmt::format("Go 1.{} or earlier ({})", d.version.max_minor, d.version.max_reason);
+    r.facts.push_back({"Format", v});
+  }
+  if (!d.goroot.empty()) r.facts.push_back({"$GOROOT", d.goroot});
+  if (d.sections > 1) r.facts.push_back({"Dumps in input", FormatCount(d.sections)});
+  if (d.other_lines > 0)
+    r.facts.push_back({"Other lines", FormatCount(d.other_lines) + " (log text around the dumps)"});
+  if (d.truncated) r.facts.push_back({"Truncated", d.truncated_why});
+
+  CrashFindings(d, &r);
+  DeadlockFinding(d, &r);
+  RaceFindings(d, &r);
+  LeakFindings(d, &r);
+  ConvoyFindings(d, &r);
+  SyscallFindings(d, &r);
+  RunawayFindings(d, &r);
+
+  if (crash != nullptr && !crash->stack.empty()) r.tables.push_back(CrashTable(d, *crash, view));
+  if (!d.buckets.empty()) r.tables.push_back(BucketTable(d, view));
+  for (size_t i = 0; i < d.races.size() && i < 3; ++i) {
+    Table t;
+    t.title = fmt::format("Data race {} (input line {})", i + 1, d.races[i].line);
+    t.columns = {"Access", "Function", "Location"};
+    for (const RaceStack& s : d.races[i].stacks) {
+      for (size_t k = 0; k < s.frames.size(); ++k)
+        t.rows.push_back({k == 0 ? s.what : "", std::string(d.Str(s.frames[k].function)),
+                          Location(d, s.frames[k])});
+      if (s.frames.empty()) t.rows.push_back({s.what, "", ""});
+    }
+    r.tables.push_back(std::move(t));
+  }
+
+  if (d.truncated)
+    r.warnings.push_back("the dump is truncated: " + d.truncated_why +
+                         "; what was there was parsed");
+  for (const auto& w : d.warnings) r.warnings.push_back(w);
+
+  r.summary["goroutines"] = d.goroutines;
+  r.summary["buckets"] = d.buckets.size();
+  r.summary["truncated"] = d.truncated;
+  if (d.truncated) r.summary["truncated_reason"] = d.truncated_why;
+  r.summary["sections"] = d.sections;
+  r.summary["debug1"] = d.debug1;
+  if (d.declared_total) r.summary["declared_total"] = d.declared_total;
+  Json by_wait = Json::object();
+  for (const auto& [c, n] : sorted) by_wait[std::string(WaitClassName(c))] = n;
+  r.summary["by_wait_class"] = std::move(by_wait);
+  r.summary["longest_wait_minutes"] = longest;
+  r.summary["races"] = d.races.size();
+  r.summary["goroot"] = d.goroot.empty() ? Json(nullptr) : Json(d.goroot);
+  r.summary["go_version_min"] =
+      d.version.min_minor > 0 ? Json(fmt::format("1.{}", d.version.min_minor)) : Json(nullptr);
+  r.summary["go_version_max"] =
+      d.version.max_minor < 99 ? Json(fmt::format("1.{}", d.version.max_minor)) : Json(nullptr);
+
+  r.extra["crash"] = crash ? CrashJson(d, *crash) : Json(nullptr);
+  if (options.json) {
+    Json crashes = Json::array();
+    for (const Crash& c : d.crashes) crashes.push_back(CrashJson(d, c));
+    r.extra["crashes"] = std::move(crashes);
+    Json buckets = Json::array();
+    for (const Bucket& b : d.buckets) buckets.push_back(BucketJson(d, b));
+    r.extra["buckets"] = std::move(buckets);
+    Json races = Json::array();
+    for (const Race& race : d.races) {
+      Json rj = Json::array();
+      for (const RaceStack& s : race.stacks) {
+        Json frames = Json::array();
+        for (const auto& f : s.frames) frames.push_back(FrameJson(d, f));
+        rj.push_back(Json{{"what", s.what}, {"frames", std::move(frames)}});
+      }
+      races.push_back(Json{{"line", race.line}, {"stacks", std::move(rj)}});
+    }
+    r.extra["races"] = std::move(races);
+  } else {
+    r.extra["buckets"] = Json::array();
+  }
+  return r;
+}
+
+Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options) {
+  GODX_ASSIGN_OR_RETURN(Dump d, ReadDump(input));
+  return AnalyzeDump(d, options);
+}
+
+}  // namespace godx::stacks

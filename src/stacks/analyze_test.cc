@@ -1,0 +1,159 @@
+// Findings and the JSON shape over the real fixtures (testdata/stacks/, made by
+// scripts/gen-stacks-fixtures from the programs in testdata/gen/).
+#include "stacks/analyze.h"
+
+#include <gtest/gtest.h>
+
+#include "testing/testing.h"
+
+namespace godx::stacks {
+namespace {
+
+Dump ReadFixture(const std::string& name) {
+  Input in = godx::testing::InputFromString(
+      name, godx::testing::ReadFile(godx::testing::TestData("stacks/" + name)));
+  auto d = ReadDump(in);
+  EXPECT_TRUE(d.ok()) << d.status().message();
+  return d.ok() ? std::move(d).value() : Dump{};
+}
+
+Report AnalyzeFixture(const std::string& name) {
+  AnalyzeOptions o;
+  o.json = true;
+  return AnalyzeDump(ReadFixture(name), o);
+}
+
+const Finding* FindingById(const Report& r, const std::string& id) {
+  for (const auto& f : r.findings)
+    if (f.id == id) return &f;
+  return nullptr;
+}
+
+TEST(StacksAnalyze, DeadlockNamesBothBlockedGoroutines) {
+  Report r = AnalyzeFixture("go1.19-deadlock.txt");
+  const Finding* crash = FindingById(r, "deadlock");
+  ASSERT_NE(crash, nullptr);
+  EXPECT_EQ(crash->severity, Severity::kCritical);
+  const Finding* shape = FindingById(r, "deadlock-shape");
+  ASSERT_NE(shape, nullptr);
+  // goroutine 1 waits in WaitGroup.Wait (printed "semacquire" by Go 1.19), goroutine 6 in a send.
+  EXPECT_NE(shape->title.find("1 WaitGroup"), std::string::npos) << shape->title;
+  EXPECT_NE(shape->title.find("1 chan send"), std::string::npos) << shape->title;
+  ASSERT_EQ(shape->evidence.size(), 2u);
+}
+
+TEST(StacksAnalyze, ConcurrentMapWritesPointsAtTheWriter) {
+  Report r = AnalyzeFixture("go1.19-mapwrite.txt");
+  const Finding* f = FindingById(r, "concurrent-map-access");
+  ASSERT_NE(f, nullptr);
+  const Json& crash = r.extra["crash"];
+  EXPECT_EQ(crash["kind"], "fatal");
+  EXPECT_EQ(crash["message"], "concurrent map writes");
+  EXPECT_EQ(crash["culprit"]["function"], "main.writeMap");
+  EXPECT_EQ(crash["culprit"]["line"], 53);
+}
+
+TEST(StacksAnalyze, NilDereferenceCulpritSkipsRuntimeFrames) {
+  Report r = AnalyzeFixture("go1.19-nil-system.txt");
+  const Json& crash = r.extra["crash"];
+  EXPECT_EQ(crash["kind"], "panic");
+  EXPECT_EQ(crash["goroutine"], 1);
+  EXPECT_EQ(crash["culprit"]["function"], "main.(*Server).Lookup");
+  EXPECT_EQ(crash["signal"], "SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x6468f2");
+  EXPECT_NE(FindingById(r, "nil-dereference"), nullptr);
+}
+
+TEST(StacksAnalyze, JsonCarriesTheRequiredKeys) {
+  Report r = AnalyzeFixture("go1.19-leak-2.debug2.txt");
+  EXPECT_EQ(r.summary["goroutines"], 136);
+  EXPECT_EQ(r.summary["buckets"], 4);
+  EXPECT_EQ(r.summary["truncated"], false);
+  EXPECT_TRUE(r.extra["crash"].is_null());
+  const Json& buckets = r.extra["buckets"];
+  ASSERT_EQ(buckets.size(), 4u);
+  EXPECT_EQ(buckets[0]["count"], 120);
+  EXPECT_EQ(buckets[0]["state"], "chan receive");
+  EXPECT_EQ(buckets[0]["frames"][0]["function"], "main.handle");
+  for (size_t i = 1; i < buckets.size(); ++i)
+    EXPECT_GE(buckets[i - 1]["count"].get<int>(), buckets[i]["count"].get<int>());
+}
+
+TEST(StacksAnalyze, LeakSuspectAndLockConvoy) {
+  Report r = AnalyzeFixture("go1.19-leak-2.debug2.txt");
+  const Finding* leak = FindingById(r, "leak-suspect");
+  ASSERT_NE(leak, nullptr);
+  EXPECT_NE(leak->title.find("120 goroutines blocked in chan receive at main.handle"),
+            std::string::npos)
+      << leak->title;
+  const Finding* convoy = FindingById(r, "lock-convoy");
+  ASSERT_NE(convoy, nullptr);
+  EXPECT_NE(convoy->title.find("12 goroutines queue for one lock at main.contend.func1"),
+            std::string::npos)
+      << convoy->title;
+  // The mutex's address, as the fixture prints it in every waiter's lockSlow frame.
+  std::string text =
+      godx::testing::ReadFile(godx::testing::TestData("stacks/go1.19-leak-2.debug2.txt"));
+  size_t at = text.find("sync.(*Mutex).lockSlow(");
+  ASSERT_NE(at, std::string::npos);
+  std::string mutex = text.substr(at + 23, text.find(')', at + 23) - at - 23);
+  ASSERT_EQ(convoy->evidence.size(), 2u);
+  EXPECT_EQ(convoy->evidence[1], "all 12 wait for the same mutex " + mutex);
+  // The first dump has 60 leaked goroutines: under the threshold of 100.
+  Report early = AnalyzeFixture("go1.19-leak-1.debug2.txt");
+  EXPECT_EQ(FindingById(early, "leak-suspect"), nullptr);
+}
+
+TEST(StacksAnalyze, RaceReportIsCritical) {
+  Report r = AnalyzeFixture("go1.19-race.txt");
+  const Finding* f = FindingById(r, "data-race");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::kCritical);
+  EXPECT_NE(f->title.find("main.race.func"), std::string::npos) << f->title;
+  EXPECT_EQ(r.summary["races"], 1);
+}
+
+TEST(StacksAnalyze, RunawayCreationFromOneSite) {
+  std::string text;
+  for (int i = 0; i < 1500; ++i) {
+    text += "goroutine " + std::to_string(i + 10) +
+            " [sleep]:\ntime.Sleep(0x3b9aca00)\n\t/usr/local/go/src/runtime/time.go:195 +0x135\n"
+            "main.poll()\n\t/src/app/poll.go:" +
+            std::to_string(10 + i % 3) +
+            " +0x1\ncreated by main.spawn\n\t/src/app/poll.go:40 +0x2\n\n";
+  }
+  Input in = godx::testing::InputFromString("many.txt", text);
+  auto d = ReadDump(in);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->buckets.size(), 3u);
+  Report r = AnalyzeDump(*d);
+  const Finding* f = FindingById(r, "runaway-goroutines");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->title.find("1,500 goroutines"), std::string::npos) << f->title;
+}
+
+TEST(StacksAnalyze, SigquitIsInformationNotACrash) {
+  Report r = AnalyzeFixture("go1.19-sigquit.txt");
+  const Finding* f = FindingById(r, "sigquit-dump");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::kInfo);
+  EXPECT_EQ(r.extra["crash"]["culprit"]["function"], "main.main");
+}
+
+TEST(StacksAnalyze, WaitClassesAgreeAcrossReleases) {
+  // Go ≤1.20 printed every sync wait as "semacquire"; 1.21 names them.
+  Dump old_dump, new_dump;
+  for (auto [d, state] :
+       {std::pair{&old_dump, "semacquire"}, std::pair{&new_dump, "sync.Mutex.Lock"}}) {
+    std::string text =
+        std::string("goroutine 5 [") + state +
+        "]:\nsync.runtime_SemacquireMutex(0x0?, 0x0?, 0x0?)\n\t/go/src/runtime/sema.go:77 +0x25\n"
+        "sync.(*Mutex).lockSlow(0xc000012345)\n\t/go/src/sync/mutex.go:171 +0x165\n";
+    Input in = godx::testing::InputFromString("w.txt", text);
+    *d = std::move(ReadDump(in)).value();
+  }
+  EXPECT_EQ(BucketWaitClass(old_dump, old_dump.buckets[0]), WaitClass::kLock);
+  EXPECT_EQ(BucketWaitClass(new_dump, new_dump.buckets[0]), WaitClass::kLock);
+}
+
+}  // namespace
+}  // namespace godx::stacks

@@ -1,0 +1,165 @@
+// The line grammar of Go tracebacks (src/runtime/traceback.go): goroutine headers, call lines,
+// file lines. Hand-written: these run once per line of dumps that reach hundreds of megabytes.
+#include <algorithm>
+
+#include "core/scanner.h"
+#include "stacks/reader.h"
+
+namespace godx::stacks {
+
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// "12 minutes" / "1 minutes" (the runtime never says "minute").
+bool ParseMinutes(std::string_view s, uint32_t* out) {
+  Scanner sc(s);
+  uint64_t n;
+  if (!sc.Uint(&n) || !sc.Literal(" minutes") || !sc.AtEnd()) return false;
+  *out = static_cast<uint32_t>(std::min<uint64_t>(n, UINT32_MAX - 1));
+  return true;
+}
+
+}  // namespace
+
+bool ParseGoroutineHeader(std::string_view line, GoroutineHeader* out) {
+  Scanner s(line);
+  uint64_t id;
+  if (!s.Literal("goroutine ") || !s.Uint(&id)) return false;
+  if (line.size() < 3 || line.substr(line.size() - 2) != "]:") return false;
+  GoroutineHeader h;
+  h.id = id;
+  // Go 1.22+: " gp=0x... m=N mp=0x..." or " gp=0x... m=nil" before the bracket.
+  std::string_view rest = s.Rest();
+  size_t open = rest.find(" [");
+  if (open == std::string_view::npos) return false;
+  std::string_view between = rest.substr(0, open);
+  if (!between.empty()) {
+    if (between.substr(0, 4) != " gp=") return false;
+    h.gp = true;
+  }
+  std::string_view inner = rest.substr(open + 2, rest.size() - open - 2 - 2);
+  // Attributes are ", "-separated; the first is the status. Unknown ones are kept, so a future
+  // release adding one does not stop the parse (panicparse #90 broke on the 1.22 header).
+  size_t start = 0;
+  bool first = true;
+  while (start <= inner.size()) {
+    size_t comma = inner.find(", ", start);
+    std::string_view item = inner.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    // Go 1.27's "labels:{...}" may hold ", " inside its braces.
+    if (item.substr(0, 7) == "labels:" && item.find('}') == std::string_view::npos) {
+      size_t close = inner.find('}', start);
+      if (close != std::string_view::npos) {
+        comma = inner.find(", ", close);
+        item = inner.substr(
+            start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+      }
+    }
+    if (first) {
+      first = false;
+      constexpr std::string_view kScan = " (scan)";
+      if (item.size() > kScan.size() && item.substr(item.size() - kScan.size()) == kScan) {
+        item.remove_suffix(kScan.size());
+        h.attributes.push_back("(scan)");
+      }
+      h.state = item;
+    } else if (ParseMinutes(item, &h.minutes)) {
+    } else if (item == "locked to thread") {
+      h.locked = true;
+    } else if (!item.empty()) {
+      h.attributes.push_back(item);
+    }
+    if (comma == std::string_view::npos) break;
+    start = comma + 2;
+  }
+  *out = std::move(h);
+  return true;
+}
+
+bool ParseCallLine(std::string_view line, CallLine* out) {
+  if (line.size() < 3 || line.back() != ')' || line.front() == ' ' || line.front() == '\t')
+    return false;
+  // The argument list is the balanced group that ends the line; function names may hold parens
+  // themselves ("main.(*T).M").
+  int depth = 0;
+  size_t i = line.size();
+  while (i > 0) {
+    --i;
+    char c = line[i];
+    if (c == ')') {
+      ++depth;
+    } else if (c == '(') {
+      if (--depth == 0) break;
+    }
+  }
+  if (depth != 0 || i == 0) return false;
+  std::string_view fn = line.substr(0, i);
+  // A function name has no spaces, except inside the type names of generated equality functions
+  // ("type..eq.[2]interface {}") and generic instantiations ("F[go.shape.struct {}]").
+  if (fn.find(' ') != std::string_view::npos && fn.find_first_of("[{") == std::string_view::npos)
+    return false;
+  out->function = fn;
+  out->args = line.substr(i);
+  out->inlined = out->args == "(...)";
+  return true;
+}
+
+bool ParseFileLine(std::string_view line, FileLine* out) {
+  if (line.empty() || line.front() != '\t') return false;
+  return ParseLocation(line.substr(1), out);
+}
+
+bool ParseLocation(std::string_view s, FileLine* out) {
+  // The location ends at " +0x" (pc offset), " fp=" (GOTRACEBACK=system) or the end of the line.
+  size_t end = s.size();
+  for (std::string_view stop :
+       {std::string_view(" +0x"), std::string_view(" fp="), std::string_view(" pc=")}) {
+    size_t at = s.find(stop);
+    if (at != std::string_view::npos) end = std::min(end, at);
+  }
+  std::string_view loc = Trim(s.substr(0, end));
+  size_t colon = loc.rfind(':');
+  if (colon == std::string_view::npos || colon + 1 >= loc.size()) return false;
+  uint64_t n = 0;
+  for (size_t i = colon + 1; i < loc.size(); ++i) {
+    if (!IsDigit(loc[i])) return false;
+    n = n * 10 + static_cast<uint64_t>(loc[i] - '0');
+    if (n > UINT32_MAX) return false;
+  }
+  out->file = loc.substr(0, colon);
+  out->line = static_cast<uint32_t>(n);
+  return true;
+}
+
+bool IsStdlibFunction(std::string_view fn, std::string_view file, std::string_view goroot) {
+  if (fn == "panic" || fn.substr(0, 8) == "runtime." || fn.substr(0, 5) == "sync.") return true;
+  if (!goroot.empty() && !file.empty()) {
+    // GOROOT is known: the file's place decides (a dotless module path stays the user's).
+    return file.size() > goroot.size() + 5 && file.substr(0, goroot.size()) == goroot &&
+           file.substr(goroot.size(), 5) == "/src/";
+  }
+  // The package path ends at the first '.' after the last '/'.
+  size_t slash = fn.rfind('/');
+  size_t dot = fn.find('.', slash == std::string_view::npos ? 0 : slash);
+  std::string_view pkg = fn.substr(0, dot);
+  if (pkg.empty()) return false;
+  if (pkg == "main") return false;
+  std::string_view first = pkg.substr(0, pkg.find('/'));
+  if (first.find('.') != std::string_view::npos) return false;  // github.com/..., golang.org/x
+  // A dotless path is the standard library when its file sits under GOROOT/src/<pkg>/; a module
+  // named "myapp" lives elsewhere.
+  if (file.empty()) return true;
+  std::string dir = "/src/" + std::string(pkg) + "/";
+  if (file.find(dir) != std::string_view::npos) return true;
+  // Vendored copies of std ("vendor/golang.org/x/net/...") and cmd.
+  return pkg.substr(0, 7) == "vendor/" || pkg.substr(0, 9) == "internal/";
+}
+
+}  // namespace godx::stacks

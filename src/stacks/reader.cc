@@ -1,0 +1,1221 @@
+#include "stacks/reader.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+
+#include "core/line_cursor.h"
+#include "core/progress.h"
+#include "core/scanner.h"
+#include "core/text.h"
+
+namespace godx::stacks {
+
+const char* CrashKindName(CrashKind k) {
+  switch (k) {
+    case CrashKind::kPanic:
+      return "panic";
+    case CrashKind::kFatal:
+      return "fatal";
+    case CrashKind::kSignal:
+      return "signal";
+    case CrashKind::kHttpPanic:
+      return "http-panic";
+  }
+  return "panic";
+}
+
+namespace {
+
+constexpr size_t kMaxIdsPerBucket = 8;
+constexpr size_t kMaxAttributesPerBucket = 16;
+constexpr size_t kMaxCrashes = 64;
+constexpr size_t kMaxRaces = 256;
+constexpr size_t kMaxNotes = 16;
+constexpr size_t kMaxPanicContinuation = 16;         // lines of a multi-line panic value
+constexpr uint64_t kDebug2Cap = uint64_t{64} << 20;  // runtime/pprof's debug=2 buffer limit
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+uint64_t Mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h *= 0xbf58476d1ce4e5b9ULL;
+  return h ^ (h >> 31);
+}
+
+// "SIGQUIT: quit", "SIGABRT: abort", "SIGSEGV: segmentation violation": a fatal signal report.
+bool IsSignalLine(std::string_view line) {
+  if (!StartsWith(line, "SIG")) return false;
+  size_t i = 3;
+  while (i < line.size() && line[i] >= 'A' && line[i] <= 'Z') ++i;
+  return i > 3 && i + 1 < line.size() && line[i] == ':' && line[i + 1] == ' ';
+}
+
+// "rax    0x0", "rip    0x46b3c1", "r8     0x1": the register dump after a fatal signal.
+bool IsRegisterLine(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() &&
+         ((line[i] >= 'a' && line[i] <= 'z') || (line[i] >= '0' && line[i] <= '9')))
+    ++i;
+  if (i == 0 || i > 8 || i >= line.size() || line[i] != ' ') return false;
+  while (i < line.size() && line[i] == ' ') ++i;
+  return StartsWith(line.substr(i), "0x");
+}
+
+bool IsElisionLine(std::string_view line, bool* is) {
+  // "...additional frames elided..." (≤1.20, ancestors) and "...N frames elided..." (1.21+)
+  *is = StartsWith(line, "...") && line.size() > 6 && line.substr(line.size() - 3) == "..." &&
+        line.find("elided") != std::string_view::npos;
+  return *is;
+}
+
+enum class State {
+  kText,         // outside any dump
+  kPreamble,     // after "panic:"/"fatal error:"/signal lines, before the first goroutine
+  kGoroutine,    // inside a goroutine's frames
+  kAncestor,     // "[originating from goroutine N]:" frames (GODEBUG=tracebackancestors)
+  kSystemStack,  // "runtime stack:" or goroutine 0 (g0) frames: not a goroutine
+  kBetween,      // inside a dump, between goroutines
+  kRace,         // inside a race report
+  kDebug1,       // inside a ?debug=1 profile
+};
+
+}  // namespace
+
+struct DumpParser::Impl {
+  ReadOptions opt;
+  Dump dump;
+  std::string source;
+  std::function<void(std::string_view)> text_sink;
+  std::function<void()> section_sink;
+
+  State state = State::kText;
+  uint64_t line_no = 0;
+  uint64_t bytes = 0;
+  bool section_open = false;
+  bool saw_created_by = false, saw_created_in = false;
+  std::string pending_rule;  // a "=====" line that may open a race report
+  bool has_pending_rule = false;
+  size_t panic_continuation = 0;
+  bool preamble_blank = false;
+  bool bucket_cap_warned = false, frame_cap_warned = false;
+  std::unordered_map<uint64_t, uint32_t> index;  // stack hash → first bucket
+
+  // The goroutine being read.
+  struct Current {
+    bool active = false;
+    uint64_t id = 0;
+    StringId state = 0;
+    uint32_t minutes = 0;
+    bool locked = false;
+    std::vector<StringId> attributes;
+    std::vector<Frame> frames;
+    Frame created_by;
+    bool elided = false;
+    bool want_file = false;  // last call line still waits for its file line
+    bool capture = false;    // the crashing goroutine: keep arguments
+    size_t crash_index = 0;
+    uint64_t line = 0;
+    uint64_t count = 1;  // debug=1 records carry a count
+    StringId labels = 0;
+    StringId wait_object = 0;
+  } cur;
+
+  // Race report being read.
+  Race race;
+  bool race_want_file = false;
+
+  explicit Impl(std::string src, const ReadOptions& o) : opt(o), source(std::move(src)) {
+    dump.source = source;
+    dump.similarity = opt.similarity;
+  }
+
+  void Text(std::string_view line) {
+    ++dump.other_lines;
+    if (text_sink) text_sink(line);
+  }
+
+  void OpenSection() {
+    if (!section_open) {
+      section_open = true;
+      ++dump.sections;
+      section_first_crash = dump.crashes.size();
+    }
+  }
+  size_t section_first_crash = 0;
+
+  void CloseSection() {
+    CommitGoroutine();
+    CommitRace();
+    state = State::kText;
+    if (section_open && RevertFalseStart()) return;
+    // "runtime: ..." notes never followed by "fatal error:": the first note is the message.
+    for (size_t i = section_first_crash; i < dump.crashes.size(); ++i) {
+      Crash& c = dump.crashes[i];
+      if (c.kind == CrashKind::kFatal && c.message.empty() && !c.notes.empty())
+        c.message = c.notes[0];
+    }
+    if (section_open) {
+      section_open = false;
+      if (section_sink) section_sink();
+    }
+  }
+
+  // A section that is only "fatal error: ..." or "runtime: ..." text, with no stack after it, is
+  // an application's own log line, not the runtime's: give its lines back as text. (The runtime
+  // always follows a fatal error with a goroutine or "runtime stack:", GOTRACEBACK=none aside.)
+  static constexpr size_t kMaxHeldLines = 32;
+  std::vector<std::string> held;  // the current section's lines while it may be a false start
+  bool holding = false;
+
+  bool RevertFalseStart() {
+    if (!holding) return false;
+    holding = false;
+    if (dump.crashes.size() <= section_first_crash) return false;
+    for (size_t i = section_first_crash; i < dump.crashes.size(); ++i) {
+      const Crash& c = dump.crashes[i];
+      if (c.kind != CrashKind::kFatal || c.goroutine >= 0 || !c.stack.empty() || !c.signal.empty())
+        return false;
+    }
+    dump.crashes.resize(section_first_crash);
+    section_open = false;
+    --dump.sections;
+    std::vector<std::string> lines = std::move(held);
+    held.clear();
+    for (const std::string& l : lines) Text(l);
+    return true;
+  }
+
+  // Called after each line: keeps the lines of a section that may still be a false start.
+  void Hold(std::string_view line, uint64_t sections_before) {
+    if (!section_open) {
+      holding = false;
+      return;
+    }
+    if (dump.sections != sections_before) {  // this line opened a section
+      held.clear();
+      holding = true;
+    }
+    if (!holding) return;
+    if (state == State::kGoroutine || state == State::kSystemStack || state == State::kRace ||
+        state == State::kDebug1 || held.size() >= kMaxHeldLines) {
+      holding = false;  // real dump content: no longer a false start
+      held.clear();
+      return;
+    }
+    held.emplace_back(line);
+  }
+
+  void Hint(int min_minor, const char* why) {
+    if (min_minor > dump.version.min_minor) {
+      dump.version.min_minor = min_minor;
+      dump.version.min_reason = why;
+    }
+  }
+
+  std::string Clip(std::string_view s) const {
+    return std::string(s.substr(0, opt.max_message_bytes));
+  }
+
+  // ---- buckets ----
+
+  uint64_t HashStack(const std::vector<Frame>& frames, const Frame& created_by) const {
+    uint64_t h = frames.size();
+    auto add = [&](const Frame& f) {
+      h = Mix(h, f.function);
+      if (opt.similarity != Similarity::kLines) {
+        h = Mix(h, f.file);
+        h = Mix(h, f.line);
+      }
+      if (opt.similarity == Similarity::kExact) h = Mix(h, f.args);
+    };
+    for (const Frame& f : frames) add(f);
+    h = Mix(h, 0x5eed);
+    add(created_by);
+    return h;
+  }
+
+  bool SameFrame(const Frame& a, const Frame& b) const {
+    if (a.function != b.function) return false;
+    if (opt.similarity != Similarity::kLines && (a.file != b.file || a.line != b.line))
+      return false;
+    if (opt.similarity == Similarity::kExact && a.args != b.args) return false;
+    return true;
+  }
+
+  bool SameStack(const Bucket& b, const std::vector<Frame>& frames, const Frame& created_by) const {
+    if (b.frames.size() != frames.size() || !SameFrame(b.created_by, created_by)) return false;
+    for (size_t i = 0; i < frames.size(); ++i)
+      if (!SameFrame(b.frames[i], frames[i])) return false;
+    return true;
+  }
+
+  template <typename V>
+  static void AddCount(std::vector<std::pair<StringId, uint64_t>>* v, StringId id, V n,
+                       size_t cap) {
+    for (auto& [k, c] : *v) {
+      if (k == id) {
+        c += n;
+        return;
+      }
+    }
+    if (v->size() < cap) v->emplace_back(id, n);
+  }
+
+  void CommitGoroutine() {
+    if (!cur.active) return;
+    Current& c = cur;
+    c.active = false;
+    if (c.capture && c.crash_index < dump.crashes.size()) {
+      dump.crashes[c.crash_index].stack = c.frames;  // the culprit is chosen in FinishDump
+    }
+    if (opt.similarity != Similarity::kExact) {
+      for (Frame& f : c.frames) f.args = 0;
+    }
+    dump.goroutines += c.count;
+    uint64_t h = HashStack(c.frames, c.created_by);
+    auto it = index.find(h);
+    uint32_t found = UINT32_MAX;
+    uint32_t last = UINT32_MAX;
+    if (it != index.end()) {
+      for (uint32_t i = it->second; i != UINT32_MAX; i = dump.buckets[i].next_same_hash) {
+        last = i;
+        if (SameStack(dump.buckets[i], c.frames, c.created_by)) {
+          found = i;
+          break;
+        }
+      }
+    }
+    if (found == UINT32_MAX) {
+      if (dump.buckets.size() >= opt.max_buckets) {
+        if (!bucket_cap_warned) {
+          bucket_cap_warned = true;
+          dump.warnings.push_back(fmt::format(
+              "more than {} distinct stacks: further new stacks were counted but not kept",
+              opt.max_buckets));
+        }
+        return;
+      }
+      found = static_cast<uint32_t>(dump.buckets.size());
+      dump.buckets.emplace_back();
+      Bucket& b = dump.buckets.back();
+      b.frames = c.frames;
+      b.created_by = c.created_by;
+      b.first_line = c.line;
+      if (last != UINT32_MAX) {
+        dump.buckets[last].next_same_hash = found;
+      } else {
+        index.emplace(h, found);
+      }
+    }
+    Bucket& b = dump.buckets[found];
+    b.count += c.count;
+    AddCount(&b.states, c.state, c.count, SIZE_MAX);
+    b.min_minutes = std::min(b.min_minutes, c.minutes);
+    b.max_minutes = std::max(b.max_minutes, c.minutes);
+    if (c.locked) b.locked += c.count;
+    if (c.elided) b.elided = true;
+    if (b.ids.size() < kMaxIdsPerBucket && !dump.debug1) b.ids.push_back(c.id);
+    for (StringId a : c.attributes) AddCount(&b.attributes, a, c.count, kMaxAttributesPerBucket);
+    if (c.labels != 0) AddCount(&b.labels, c.labels, c.count, kMaxAttributesPerBucket);
+    if (c.wait_object != 0)
+      AddCount(&b.wait_objects, c.wait_object, c.count, kMaxAttributesPerBucket);
+  }
+
+  void BeginGoroutine(const GoroutineHeader& h) {
+    CommitGoroutine();
+    OpenSection();
+    Current& c = cur;
+    c.active = true;
+    c.id = h.id;
+    c.state = dump.strings.Intern(h.state);
+    c.minutes = h.minutes;
+    c.locked = h.locked;
+    c.attributes.clear();
+    c.labels = 0;
+    for (auto a : h.attributes) {
+      // Go 1.27 (GODEBUG=tracebacklabels=1): pprof labels in the header, kept like debug=1's.
+      if (StartsWith(a, "labels:")) {
+        c.labels = dump.strings.Intern(a.substr(7, opt.max_message_bytes));
+        continue;
+      }
+      c.attributes.push_back(dump.strings.Intern(a));
+    }
+    c.frames.clear();
+    c.created_by = Frame{};
+    c.elided = false;
+    c.want_file = false;
+    c.capture = false;
+    c.line = line_no;
+    c.count = 1;
+    c.wait_object = 0;
+    if (h.gp) Hint(22, "goroutine headers with gp= m= (Go 1.22+)");
+    if (StartsWith(h.state, "sync.Mutex.Lock") || StartsWith(h.state, "sync.RWMutex."))
+      Hint(21, "wait reason sync.Mutex.Lock (Go 1.21+)");
+    if (h.state.find("(durable)") != std::string_view::npos)
+      Hint(25, "wait reason with (durable) (Go 1.25+)");
+    // The first goroutine after a crash line is the one that crashed.
+    if (dump.crashes.size() > section_first_crash) {
+      Crash& crash = dump.crashes.back();
+      if (crash.goroutine < 0 && crash.stack.empty()) {
+        crash.goroutine = static_cast<int64_t>(h.id);
+        crash.goroutine_state = std::string(h.state);
+        c.capture = true;
+        c.crash_index = dump.crashes.size() - 1;
+      }
+    }
+    state = State::kGoroutine;
+  }
+
+  void AddFrame(const CallLine& call) {
+    if (cur.frames.size() >= opt.max_frames) {
+      if (!frame_cap_warned) {
+        frame_cap_warned = true;
+        dump.warnings.push_back(fmt::format("a stack deeper than {} frames was cut there (line {})",
+                                            opt.max_frames, line_no));
+      }
+      cur.elided = true;
+      cur.want_file = false;  // its file line is consumed without a frame to hold it
+      return;
+    }
+    Frame f;
+    f.function = dump.strings.Intern(call.function);
+    f.inlined = call.inlined;
+    if (cur.capture || opt.similarity == Similarity::kExact)
+      f.args = dump.strings.Intern(call.args.substr(0, opt.max_message_bytes));
+    if (call.args.find('?') != std::string_view::npos)
+      Hint(18, "arguments marked '?' (Go 1.18+)");
+    else if (call.args.find('{') != std::string_view::npos)
+      Hint(17, "arguments in {...} (Go 1.17+)");
+    if (cur.wait_object == 0) cur.wait_object = WaitObject(call);
+    cur.frames.push_back(f);
+    cur.want_file = true;
+  }
+
+  // The object a blocking call waits on: its first argument, when it is a plain pointer.
+  StringId WaitObject(const CallLine& call) {
+    static constexpr std::string_view kWaits[] = {
+        "sync.(*Mutex).lockSlow", "sync.(*Mutex).Lock",     "sync.(*RWMutex).RLock",
+        "sync.(*RWMutex).Lock",   "sync.(*WaitGroup).Wait", "sync.(*Cond).Wait",
+        "runtime.chanrecv",       "runtime.chanrecv1",      "runtime.chanrecv2",
+        "runtime.chansend",       "runtime.chansend1"};
+    if (std::find(std::begin(kWaits), std::end(kWaits), call.function) == std::end(kWaits))
+      return 0;
+    std::string_view a = call.args.substr(1);
+    a = a.substr(0, a.find_first_of(",)"));
+    if (a.size() < 4 || a.substr(0, 2) != "0x" || a == "0x0" || a.back() == '?') return 0;
+    for (char c : a.substr(2))
+      if (!std::isxdigit(static_cast<unsigned char>(c))) return 0;
+    return dump.strings.Intern(a);
+  }
+
+  // ---- crashes ----
+
+  Crash& NewCrash(CrashKind kind) {
+    if (dump.crashes.size() >= kMaxCrashes) {
+      // Keep reading; the last slot is reused so memory stays bounded.
+      dump.crashes.pop_back();
+      if (dump.warnings.empty() || dump.warnings.back().find("crashes") == std::string::npos)
+        dump.warnings.push_back(
+            fmt::format("more than {} crashes: only the first were kept", kMaxCrashes));
+    }
+    dump.crashes.emplace_back();
+    Crash& c = dump.crashes.back();
+    c.kind = kind;
+    c.line = line_no;
+    return c;
+  }
+
+  // Crash text that has not yet met its goroutine (notes printed before "fatal error:").
+  Crash* OpenCrash() {
+    if (dump.crashes.size() <= section_first_crash) return nullptr;
+    Crash& c = dump.crashes.back();
+    return c.goroutine < 0 ? &c : nullptr;
+  }
+
+  void PanicLine(std::string_view value, bool nested) {
+    PanicValue pv;
+    for (std::string_view suffix :
+         {std::string_view(" [recovered, repanicked]"), std::string_view(" [recovered]")}) {
+      if (value.size() >= suffix.size() && value.substr(value.size() - suffix.size()) == suffix) {
+        value.remove_suffix(suffix.size());
+        pv.recovered = true;
+        pv.repanicked = suffix.size() > 12;
+        if (pv.repanicked) Hint(25, "[recovered, repanicked] (Go 1.25+)");
+      }
+    }
+    pv.value = Clip(value);
+    Crash* open = OpenCrash();
+    if (!nested || open == nullptr || open->kind != CrashKind::kPanic) {
+      // A new panic, unless the previous one is still waiting for its goroutine and this is the
+      // next link of its chain (Go prints "panic: A [recovered]" then "\tpanic: B").
+      if (open != nullptr && open->kind == CrashKind::kPanic && open->chain.size() > 0 &&
+          open->chain.back().recovered) {
+        open->chain.push_back(pv);
+        open->message = pv.value;
+        return;
+      }
+      Crash& c = NewCrash(CrashKind::kPanic);
+      c.chain.push_back(pv);
+      c.message = pv.value;
+      return;
+    }
+    open->chain.push_back(pv);
+    open->message = pv.value;
+  }
+
+  // Lines that start (or continue) crash text. Returns false when `line` is none of them.
+  bool CrashLine(std::string_view line) {
+    size_t at;
+    if (StartsWith(line, "panic: ")) {
+      OpenSection();
+      CommitGoroutine();
+      PanicLine(line.substr(7), false);
+      EnterPreamble();
+      return true;
+    }
+    if (StartsWith(line, "\tpanic: ") && OpenCrash() != nullptr) {
+      PanicLine(line.substr(8), true);
+      EnterPreamble();
+      return true;
+    }
+    if (StartsWith(line, "fatal error: ")) {
+      OpenSection();
+      CommitGoroutine();
+      Crash* open = OpenCrash();
+      // "panic: X" then "fatal error: panic on system stack": one crash.
+      if (open != nullptr && open->kind == CrashKind::kPanic) {
+        open->notes.push_back(Clip(line));
+      } else {
+        std::vector<std::string> notes;
+        if (open != nullptr && open->kind == CrashKind::kFatal && open->message.empty()) {
+          notes = std::move(open->notes);
+          dump.crashes.pop_back();
+        }
+        Crash& c = NewCrash(CrashKind::kFatal);
+        c.message = Clip(line.substr(13));
+        c.notes = std::move(notes);
+      }
+      EnterPreamble();
+      return true;
+    }
+    if (IsSignalLine(line)) {
+      OpenSection();
+      CommitGoroutine();
+      // GOTRACEBACK=crash repeats the signal line for every M after "-----": one crash.
+      bool repeat = false;
+      for (const Crash& c : dump.crashes)
+        if (c.kind == CrashKind::kSignal && c.message == line) repeat = true;
+      Crash* open = OpenCrash();
+      Crash* earlier = dump.crashes.size() > section_first_crash ? &dump.crashes.back() : nullptr;
+      if (open != nullptr && open->kind != CrashKind::kSignal && open->signal.empty()) {
+        open->signal = Clip(line);  // "panic: ..." / "fatal error: fault" then the signal
+      } else if (earlier != nullptr && earlier->kind != CrashKind::kSignal &&
+                 StartsWith(line, "SIGABRT")) {
+        // GOTRACEBACK=crash: the runtime aborts after printing the panic; same crash (and the
+        // same line again for every other M).
+        if (earlier->notes.size() < kMaxNotes &&
+            std::find(earlier->notes.begin(), earlier->notes.end(), line) == earlier->notes.end())
+          earlier->notes.push_back(Clip(line));
+      } else if (!repeat) {
+        Crash& c = NewCrash(CrashKind::kSignal);
+        c.message = Clip(line);
+        c.signal = Clip(line);
+      }
+      EnterPreamble();
+      return true;
+    }
+    if (StartsWith(line, "[signal ") && line.back() == ']') {
+      OpenSection();
+      if (Crash* open = OpenCrash()) open->signal = Clip(line.substr(8, line.size() - 9));
+      EnterPreamble();
+      return true;
+    }
+    if ((at = FindMarker(line, "http: panic serving ")) != std::string_view::npos) {
+      OpenSection();
+      CommitGoroutine();
+      std::string_view rest = line.substr(at + 20);
+      // "ADDR: VALUE"; the address itself holds ':' (host:port, [::1]:port).
+      size_t sep = rest.find(": ");
+      Crash& c = NewCrash(CrashKind::kHttpPanic);
+      c.message = Clip(sep == std::string_view::npos ? rest : rest.substr(sep + 2));
+      c.notes.push_back(Clip(line.substr(at)));
+      EnterPreamble();
+      return true;
+    }
+    if (StartsWith(line, "runtime: ") || StartsWith(line, "unexpected fault address ")) {
+      OpenSection();
+      CommitGoroutine();
+      Crash* open = OpenCrash();
+      if (open == nullptr) {
+        open = &NewCrash(CrashKind::kFatal);  // the message comes with "fatal error:"
+      }
+      if (open->notes.size() < kMaxNotes) open->notes.push_back(Clip(line));
+      EnterPreamble();
+      return true;
+    }
+    return false;
+  }
+
+  void EnterPreamble() {
+    state = State::kPreamble;
+    panic_continuation = 0;
+    preamble_blank = false;
+  }
+
+  // Lines that may stand anywhere inside a dump.
+  bool DumpLine(std::string_view line) {
+    GoroutineHeader h;
+    if (StartsWith(line, "goroutine ") && ParseGoroutineHeader(line, &h)) {
+      if (h.id == 0) {
+        // g0, the system stack of an M (SIGQUIT and GOTRACEBACK=crash): not a goroutine.
+        CommitGoroutine();
+        OpenSection();
+        if (h.gp) Hint(22, "goroutine headers with gp= m= (Go 1.22+)");
+        state = State::kSystemStack;
+        return true;
+      }
+      BeginGoroutine(h);
+      return true;
+    }
+    if (CrashLine(line)) return true;
+    if (line == "runtime stack:") {
+      CommitGoroutine();
+      OpenSection();
+      state = State::kSystemStack;
+      return true;
+    }
+    if (StartsWith(line, "PC=0x") || line == "signal arrived during cgo execution" ||
+        StartsWith(line, "instruction bytes:") || line == "-----" ||
+        StartsWith(line, "goroutine running on other thread")) {
+      CommitGoroutine();
+      OpenSection();
+      state = State::kBetween;
+      return true;
+    }
+    if (StartsWith(line, "goroutine profile: total ")) {
+      StartDebug1(line);
+      return true;
+    }
+    return false;
+  }
+
+  // ---- races ----
+
+  void CommitRace() {
+    if (race.stacks.empty()) return;
+    if (dump.races.size() < kMaxRaces) dump.races.push_back(std::move(race));
+    race = Race{};
+  }
+
+  void RaceLine(std::string_view line) {
+    if (line == "==================") {
+      CommitRace();
+      state = State::kBetween;
+      return;
+    }
+    if (line.empty()) return;
+    if (StartsWith(line, "      ") && !race.stacks.empty() && !race.stacks.back().frames.empty()) {
+      FileLine fl;
+      if (ParseLocation(line, &fl)) {
+        Frame& f = race.stacks.back().frames.back();
+        f.file = dump.strings.Intern(fl.file);
+        f.line = fl.line;
+      }
+      return;
+    }
+    if (StartsWith(line, "  ") && !race.stacks.empty()) {
+      CallLine call;
+      if (ParseCallLine(line.substr(2), &call) &&
+          race.stacks.back().frames.size() < opt.max_frames) {
+        Frame f;
+        f.function = dump.strings.Intern(call.function);
+        f.inlined = call.inlined;
+        race.stacks.back().frames.push_back(f);
+      }
+      return;
+    }
+    if (line.back() == ':' && race.stacks.size() < 64) {
+      race.stacks.push_back(RaceStack{Clip(line.substr(0, line.size() - 1)), {}});
+    }
+  }
+
+  // ---- debug=1 ----
+
+  void StartDebug1(std::string_view line) {
+    CommitGoroutine();
+    OpenSection();
+    Scanner s(line);
+    s.Literal("goroutine profile: total ");
+    uint64_t total = 0;
+    if (s.Uint(&total)) dump.declared_total += total;
+    dump.debug1 = true;
+    state = State::kDebug1;
+  }
+
+  void Debug1Line(std::string_view line) {
+    if (line.empty()) {
+      CommitGoroutine();
+      return;
+    }
+    Scanner s(line);
+    uint64_t n;
+    if (s.Uint(&n) && s.Literal(" @")) {
+      CommitGoroutine();
+      Current& c = cur;
+      c.active = true;
+      c.id = 0;
+      c.state = 0;
+      c.minutes = 0;
+      c.locked = false;
+      c.attributes.clear();
+      c.frames.clear();
+      c.created_by = Frame{};
+      c.elided = false;
+      c.want_file = false;
+      c.capture = false;
+      c.line = line_no;
+      c.count = n;
+      c.labels = 0;
+      c.wait_object = 0;
+      return;
+    }
+    if (StartsWith(line, "# labels: ") && cur.active) {
+      cur.labels = dump.strings.Intern(line.substr(10, opt.max_message_bytes));
+      return;
+    }
+    // "#\t0x4390c5\tsync.runtime_Semacquire+0x25\t/usr/lib/go/src/runtime/sema.go:62"
+    if (StartsWith(line, "#\t0x") && cur.active) {
+      std::string_view rest = line.substr(2);
+      size_t t1 = rest.find('\t');
+      if (t1 == std::string_view::npos) return;
+      rest = rest.substr(t1 + 1);
+      size_t t2 = rest.find('\t');
+      std::string_view fn = rest.substr(0, t2);
+      size_t plus = fn.rfind("+0x");
+      if (plus != std::string_view::npos) fn = fn.substr(0, plus);
+      Frame f;
+      f.function = dump.strings.Intern(fn);
+      if (t2 != std::string_view::npos) {
+        FileLine fl;
+        if (ParseLocation(rest.substr(t2 + 1), &fl)) {
+          f.file = dump.strings.Intern(fl.file);
+          f.line = fl.line;
+        }
+      }
+      if (cur.frames.size() < opt.max_frames) cur.frames.push_back(f);
+      return;
+    }
+    // Anything else ends the profile (the caller handles the line).
+    CloseSection();
+    Line(line);
+  }
+
+  // ---- the line dispatcher ----
+
+  void FlushPendingRule() {
+    if (!has_pending_rule) return;
+    has_pending_rule = false;
+    std::string rule = std::move(pending_rule);
+    if (section_open) CloseSection();
+    Text(rule);
+  }
+
+  void Line(std::string_view line) {
+    if (has_pending_rule) {
+      if (line == "WARNING: DATA RACE") {
+        has_pending_rule = false;
+        CommitGoroutine();
+        OpenSection();
+        race = Race{};
+        race.line = line_no;
+        state = State::kRace;
+        return;
+      }
+      FlushPendingRule();
+    }
+    switch (state) {
+      case State::kText:
+        if (line == "==================") {
+          pending_rule = std::string(line);
+          has_pending_rule = true;
+          return;
+        }
+        if (!DumpLine(line)) Text(line);
+        return;
+      case State::kRace:
+        RaceLine(line);
+        return;
+      case State::kDebug1:
+        Debug1Line(line);
+        return;
+      case State::kPreamble:
+        if (line.empty()) {
+          preamble_blank = true;
+          return;
+        }
+        if (DumpLine(line)) return;
+        if (line == "==================") {
+          pending_rule = std::string(line);
+          has_pending_rule = true;
+          return;
+        }
+        if (StartsWith(line, "[") && line.back() == ']') return;  // e.g. "[recovered]" variants
+        // A panic value spanning several lines (errors with "\n" inside).
+        if (!preamble_blank && panic_continuation < kMaxPanicContinuation &&
+            !StartsWith(line, "exit status ") && !StartsWith(line, "FAIL") &&
+            !StartsWith(line, "--- ") && !StartsWith(line, "=== ") && !StartsWith(line, "ok ")) {
+          Crash* open = OpenCrash();
+          if (open != nullptr && open->kind == CrashKind::kPanic) {
+            ++panic_continuation;
+            if (open->message.size() < opt.max_message_bytes) {
+              open->message += "\n";
+              open->message += line.substr(0, opt.max_message_bytes);
+              if (!open->chain.empty()) open->chain.back().value = open->message;
+            }
+            return;
+          }
+        }
+        CloseSection();
+        Text(line);
+        return;
+      case State::kGoroutine:
+      case State::kAncestor:
+      case State::kSystemStack:
+        if (FrameLine(line)) return;
+        [[fallthrough]];
+      case State::kBetween:
+        if (line.empty()) {
+          CommitGoroutine();
+          state = State::kBetween;
+          return;
+        }
+        if (DumpLine(line)) return;
+        if (line == "==================") {
+          CommitGoroutine();
+          pending_rule = std::string(line);
+          has_pending_rule = true;
+          return;
+        }
+        // Register dumps follow the stack of the M that took a fatal signal, without a blank line.
+        if (IsRegisterLine(line) || StartsWith(line, "\tpc=") ||
+            (state == State::kBetween && StartsWith(line, "Found "))) {
+          CommitGoroutine();
+          state = State::kBetween;
+          return;
+        }
+        CloseSection();
+        Text(line);
+        return;
+    }
+  }
+
+  // Frame lines of a goroutine, an ancestor section or a system stack. False when `line` is not
+  // one (blank lines, headers and crash lines are handled by the caller).
+  bool FrameLine(std::string_view line) {
+    if (line.empty()) return false;
+    const bool mine = state == State::kGoroutine;
+    // Log collectors and web pages often turn the tab before a file line into spaces.
+    const bool spaced = line.front() == ' ' && line.size() > 4 && line.substr(0, 4) == "    ";
+    if (line.front() == '\t' || spaced) {
+      FileLine fl;
+      if (!ParseLocation(line, &fl)) return false;
+      if (mine) {
+        Frame* f = created_by_pending                     ? &cur.created_by
+                   : cur.want_file && !cur.frames.empty() ? &cur.frames.back()
+                                                          : nullptr;
+        if (f != nullptr) {
+          f->file = dump.strings.Intern(fl.file);
+          f->line = fl.line;
+          if (dump.goroot.empty()) LearnGoroot(*f, fl.file);
+        }
+        cur.want_file = false;
+      }
+      created_by_pending = false;
+      return true;
+    }
+    if (StartsWith(line, "created by ")) {
+      std::string_view fn = line.substr(11);
+      size_t in = fn.find(" in goroutine ");
+      if (in != std::string_view::npos) {
+        fn = fn.substr(0, in);
+        saw_created_in = true;
+        Hint(21, "created by F in goroutine N (Go 1.21+)");
+      }
+      saw_created_by = true;
+      if (mine) {
+        cur.created_by = Frame{};
+        cur.created_by.function = dump.strings.Intern(fn);
+        cur.want_file = false;
+        created_by_pending = true;
+      }
+      return true;
+    }
+    bool elision;
+    if (IsElisionLine(line, &elision)) {
+      if (mine) cur.elided = true;
+      if (line.find("additional") == std::string_view::npos)
+        Hint(21, "...N frames elided... (Go 1.21+)");
+      return true;
+    }
+    if (StartsWith(line, "[originating from goroutine ")) {
+      state = State::kAncestor;
+      created_by_pending = false;
+      return true;
+    }
+    if (StartsWith(line, "goroutine running on other thread") ||
+        StartsWith(line, "non-Go function")) {
+      return true;
+    }
+    CallLine call;
+    if (ParseCallLine(line, &call)) {
+      created_by_pending = false;
+      if (mine) AddFrame(call);
+      return true;
+    }
+    return false;
+  }
+  bool created_by_pending = false;
+
+  void LearnGoroot(const Frame& f, std::string_view file) {
+    // A standard-library-looking function (dotless package path, not main) whose file lies in
+    // .../src/runtime/: runtime.*, panic, and runtime-implemented functions of other packages
+    // (sync.runtime_Semacquire).
+    std::string_view fn = dump.Str(f.function);
+    size_t slash = fn.rfind('/');
+    std::string_view pkg = fn.substr(0, fn.find('.', slash == std::string_view::npos ? 0 : slash));
+    std::string_view first = pkg.substr(0, pkg.find('/'));
+    if (fn != "panic" &&
+        (pkg.empty() || pkg == "main" || first.find('.') != std::string_view::npos))
+      return;
+    size_t at = file.find("/src/runtime/");
+    if (at != std::string_view::npos && at > 0) dump.goroot = std::string(file.substr(0, at));
+  }
+
+  void Finish(bool ended_with_newline, uint64_t total_bytes) {
+    if (has_pending_rule) FlushPendingRule();
+    bool mid_goroutine = cur.active && state != State::kDebug1;
+    bool cut_frame = mid_goroutine && cur.want_file;
+    if (section_open || cur.active) {
+      if (!ended_with_newline &&
+          (mid_goroutine || state == State::kDebug1 || state == State::kRace)) {
+        dump.truncated = true;
+        dump.truncated_why = fmt::format("the input ends in the middle of line {}", line_no);
+      } else if (cut_frame) {
+        dump.truncated = true;
+        dump.truncated_why =
+            fmt::format("the last goroutine's last frame has no file line (line {})", line_no);
+      }
+      if (total_bytes == kDebug2Cap) {
+        dump.truncated = true;
+        dump.truncated_why =
+            "the input is exactly 64 MiB, the size at which /debug/pprof/goroutine?debug=2 and "
+            "runtime.Stack stop writing";
+      }
+      if (state == State::kRace && !race.stacks.empty() && !dump.truncated) {
+        dump.truncated = true;
+        dump.truncated_why = "a race report is not closed by its '==================' line";
+      }
+    }
+    if (dump.debug1 && dump.declared_total > dump.goroutines && !dump.truncated) {
+      dump.truncated = true;
+      dump.truncated_why = fmt::format("the profile declares {} goroutines but lists {}",
+                                       dump.declared_total, dump.goroutines);
+    }
+    if (section_open || cur.active) CloseSection();
+    dump.lines = line_no;
+  }
+};
+
+DumpParser::DumpParser(std::string source, const ReadOptions& options)
+    : impl_(std::make_unique<Impl>(std::move(source), options)) {}
+DumpParser::~DumpParser() = default;
+
+void DumpParser::set_text_sink(std::function<void(std::string_view)> sink) {
+  impl_->text_sink = std::move(sink);
+}
+void DumpParser::set_section_sink(std::function<void()> sink) {
+  impl_->section_sink = std::move(sink);
+}
+
+void DumpParser::Line(std::string_view line) {
+  ++impl_->line_no;
+  impl_->bytes += line.size() + 1;
+  uint64_t sections = impl_->dump.sections;
+  impl_->Line(line);
+  impl_->Hold(line, sections);
+}
+
+void DumpParser::CutLine(std::string_view line) {
+  Impl& p = *impl_;
+  ++p.line_no;
+  p.bytes += line.size();
+  // Outside a dump, or after what may be an application's own "fatal error:" line: text.
+  if ((!p.section_open && !p.has_pending_rule) || p.holding) {
+    uint64_t sections = p.dump.sections;
+    p.Line(line);
+    p.Hold(line, sections);
+    return;
+  }
+  if (p.state == State::kGoroutine) {
+    CallLine call;
+    if (ParseCallLine(line, &call)) p.FrameLine(line);
+  }
+  p.dump.truncated = true;
+  p.dump.truncated_why = fmt::format("the input ends in the middle of line {}", p.line_no);
+  p.CloseSection();
+}
+
+void DumpParser::Finish(bool ended_with_newline, uint64_t total_bytes) {
+  impl_->Finish(ended_with_newline, total_bytes);
+}
+
+const Dump& DumpParser::dump() const { return impl_->dump; }
+bool DumpParser::in_dump() const { return impl_->section_open; }
+
+Dump DumpParser::Take() {
+  Impl& p = *impl_;
+  if (p.saw_created_by && !p.saw_created_in && p.dump.version.min_minor < 21) {
+    p.dump.version.max_minor = 20;
+    p.dump.version.max_reason = "created by F without 'in goroutine N' (before Go 1.21)";
+  }
+  Dump out = std::move(p.dump);
+  out.lines = p.line_no;
+  FinishDump(&out);
+  p.dump = Dump{};
+  p.dump.source = p.source;
+  p.dump.similarity = p.opt.similarity;
+  p.index.clear();
+  p.saw_created_by = p.saw_created_in = false;
+  return out;
+}
+
+void FinishDump(Dump* d) {
+  for (Crash& crash : d->crashes) {
+    crash.culprit = -1;
+    for (size_t i = 0; i < crash.stack.size(); ++i) {
+      if (!IsStdlibFunction(d->Str(crash.stack[i].function), d->Str(crash.stack[i].file),
+                            d->goroot)) {
+        crash.culprit = static_cast<int>(i);
+        break;
+      }
+    }
+  }
+  for (Bucket& b : d->buckets) {
+    std::stable_sort(b.states.begin(), b.states.end(),
+                     [](const auto& a, const auto& c) { return a.second > c.second; });
+    b.next_same_hash = UINT32_MAX;
+    if (b.min_minutes == UINT32_MAX) b.min_minutes = 0;
+  }
+  std::stable_sort(d->buckets.begin(), d->buckets.end(), [](const Bucket& a, const Bucket& b) {
+    if (a.count != b.count) return a.count > b.count;
+    return a.first_line < b.first_line;
+  });
+}
+
+namespace {
+
+Status CheckText(std::string_view head, const std::string& name) {
+  if (head.empty())
+    return Status::Error(fmt::format("{}: empty input, expected a goroutine dump", name));
+  if (LooksBinary(head))
+    return Status::Error(fmt::format(
+        "{}: byte 0: binary data, expected a goroutine dump as text (a pprof goroutine profile "
+        "in protobuf form is read by 'godx pprof')",
+        name));
+  return Status::Ok();
+}
+
+// Feeds a whole buffer; its last line, when it has no "\n", was cut.
+void FeedAll(DumpParser& parser, std::string_view data) {
+  LineCursor lines(data);
+  std::string_view line;
+  const bool cut = !data.empty() && data.back() != '\n';
+  while (lines.Next(&line)) {
+    if (cut && lines.offset() >= data.size()) {
+      parser.CutLine(line);
+    } else {
+      parser.Line(line);
+    }
+  }
+  parser.Finish(!cut, data.size());
+}
+
+Status NothingFound(const Dump& d, const std::string& name, std::string_view first) {
+  if (d.sections > 0 || d.goroutines > 0 || !d.crashes.empty() || !d.races.empty())
+    return Status::Ok();
+  return Status::Error(fmt::format(
+      "{}: line 1: expected a goroutine dump ('goroutine N [state]:'), a panic, a race report "
+      "or 'goroutine profile: total N'; found none in {} lines starting '{}'",
+      name, d.lines, FirstLine(first)));
+}
+
+}  // namespace
+
+Result<Dump> ReadDump(const Input& input, const ReadOptions& options) {
+  std::string_view data = input.data();
+  GODX_RETURN_IF_ERROR(CheckText(data.substr(0, 4096), input.name()));
+  DumpParser parser(input.name(), options);
+  FeedAll(parser, data);
+  Dump d = parser.Take();
+  GODX_RETURN_IF_ERROR(NothingFound(d, input.name(), data));
+  return d;
+}
+
+Result<Dump> ReadDebug1(std::string_view text, const std::string& name,
+                        const ReadOptions& options) {
+  GODX_RETURN_IF_ERROR(CheckText(text.substr(0, 4096), name));
+  DumpParser parser(name, options);
+  FeedAll(parser, text);
+  Dump d = parser.Take();
+  if (!d.debug1) {
+    return Status::Error(fmt::format(
+        "{}: line 1: expected 'goroutine profile: total N' (/debug/pprof/goroutine?debug=1), "
+        "found '{}'",
+        name, FirstLine(text)));
+  }
+  return d;
+}
+
+Result<Dump> ReadDumpStream(const std::string& path, const ReadOptions& options, uint64_t max_bytes,
+                            const StreamSinks& sinks) {
+  const bool is_stdin = path == "-";
+  std::string name = is_stdin ? "<stdin>" : path;
+  int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Error(fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
+  struct Closer {
+    int fd;
+    bool own;
+    ~Closer() {
+      if (own) ::close(fd);
+    }
+  } closer{fd, !is_stdin};
+
+  // Read a first block to sniff compression; compressed input goes through Input in memory.
+  std::string buf;
+  constexpr size_t kBlock = 1 << 20;
+  buf.resize(kBlock);
+  size_t have = 0;
+  auto fill = [&]() -> ssize_t {
+    if (buf.size() - have < kBlock / 2) buf.resize(std::max(buf.size() * 2, have + kBlock));
+    for (;;) {
+      ssize_t n = ::read(fd, buf.data() + have, buf.size() - have);
+      if (n < 0 && errno == EINTR) continue;
+      return n;
+    }
+  };
+  ssize_t n = fill();
+  if (n < 0) return Status::Error(fmt::format("{}: cannot read: {}", name, std::strerror(errno)));
+  have = static_cast<size_t>(n);
+  if (have >= 2 && SniffCompression(std::string_view(buf.data(), have)) != Compression::kNone) {
+    // Read the rest and decompress in memory (bounded by max_bytes).
+    for (;;) {
+      ssize_t m = fill();
+      if (m < 0)
+        return Status::Error(fmt::format("{}: cannot read: {}", name, std::strerror(errno)));
+      if (m == 0) break;
+      have += static_cast<size_t>(m);
+      if (have > max_bytes)
+        return Status::Error(fmt::format("{}: compressed input larger than --max-input", name));
+    }
+    buf.resize(have);
+    InputOptions io;
+    io.max_bytes = max_bytes;
+    GODX_ASSIGN_OR_RETURN(Input input, Input::FromBytes(name, std::move(buf), io));
+    DumpParser parser(name, options);
+    if (sinks.on_text) parser.set_text_sink(sinks.on_text);
+    if (sinks.on_section) parser.set_section_sink([&] { sinks.on_section(parser); });
+    GODX_RETURN_IF_ERROR(CheckText(input.data().substr(0, 4096), name));
+    FeedAll(parser, input.data());
+    Dump d = parser.Take();
+    if (!input.cut_note().empty()) {
+      d.truncated = true;
+      d.truncated_why = input.cut_note();
+    }
+    return d;
+  }
+  GODX_RETURN_IF_ERROR(CheckText(std::string_view(buf.data(), std::min<size_t>(have, 4096)), name));
+  std::string first(FirstLine(std::string_view(buf.data(), have)));
+
+  DumpParser parser(name, options);
+  if (sinks.on_text) parser.set_text_sink(sinks.on_text);
+  if (sinks.on_section) parser.set_section_sink([&] { sinks.on_section(parser); });
+  struct stat st;
+  uint64_t file_size = !is_stdin && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+                           ? static_cast<uint64_t>(st.st_size)
+                           : 0;
+  // Progress only for files: a pipe in streaming mode prints to the same terminal.
+  std::unique_ptr<Progress> progress;
+  if (file_size > (64u << 20)) progress = std::make_unique<Progress>("reading " + name, file_size);
+  constexpr size_t kMaxLine = 16 << 20;  // a longer "line" is cut: no input grows memory forever
+  uint64_t total = 0;
+  bool last_newline = true;
+  size_t start = 0;  // first unconsumed byte in buf
+  for (;;) {
+    // Hand every complete line in buf[start, have) to the parser.
+    const char* base = buf.data();
+    for (;;) {
+      const void* nl = std::memchr(base + start, '\n', have - start);
+      if (nl == nullptr) break;
+      size_t end = static_cast<size_t>(static_cast<const char*>(nl) - base);
+      size_t len = end - start;
+      if (len > 0 && base[end - 1] == '\r') --len;
+      parser.Line(std::string_view(base + start, len));
+      start = end + 1;
+    }
+    if (have - start > kMaxLine) {
+      parser.Line(std::string_view(base + start, have - start));
+      start = have;
+    }
+    if (sinks.on_block) sinks.on_block();
+    // Keep the partial line, then read more.
+    if (start > 0) {
+      std::memmove(buf.data(), buf.data() + start, have - start);
+      have -= start;
+      start = 0;
+    }
+    ssize_t m = fill();
+    if (m < 0) return Status::Error(fmt::format("{}: cannot read: {}", name, std::strerror(errno)));
+    if (m == 0) break;
+    total += static_cast<uint64_t>(m);
+    have += static_cast<size_t>(m);
+    if (progress) progress->Update(total);
+  }
+  progress.reset();
+  total += static_cast<uint64_t>(n);
+  if (have > 0) {
+    last_newline = false;
+    parser.CutLine(std::string_view(buf.data(), have));
+  }
+  parser.Finish(last_newline, total);
+  if (sinks.on_block) sinks.on_block();
+  Dump d = parser.Take();
+  if (!sinks.on_section) GODX_RETURN_IF_ERROR(NothingFound(d, name, first));
+  return d;
+}
+
+int SniffStacks(std::string_view head) {
+  LineCursor lines(head.substr(0, 256 << 10));
+  std::string_view line;
+  int score = 0;
+  GoroutineHeader h;
+  int n = 0;
+  while (lines.Next(&line) && ++n < 4000) {
+    if (StartsWith(line, "goroutine ") && ParseGoroutineHeader(line, &h)) return 95;
+    if (StartsWith(line, "goroutine profile: total ")) return 95;
+    if (line == "WARNING: DATA RACE") return 90;
+    if (StartsWith(line, "panic: ") || StartsWith(line, "fatal error: ") || IsSignalLine(line))
+      score = std::max(score, 60);
+    if (FindMarker(line, "http: panic serving ") != std::string_view::npos)
+      score = std::max(score, 60);
+  }
+  return score;
+}
+
+}  // namespace godx::stacks
