@@ -7,6 +7,8 @@ std::span<const AddCommandFn> Commands() {
       AddAnalyzeCommand,
       AddGcCommand,
       AddSchedCommand,
+      AddEscapeCommand,
+      AddAsmCommand,
   };
   return kCommands;
 }

@@ -10,6 +10,8 @@ namespace godx::cli {
 void AddGcCommand(CLI::App& root, CommandContext& ctx);
 void AddSchedCommand(CLI::App& root, CommandContext& ctx);
 void AddAnalyzeCommand(CLI::App& root, CommandContext& ctx);
+void AddEscapeCommand(CLI::App& root, CommandContext& ctx);
+void AddAsmCommand(CLI::App& root, CommandContext& ctx);
 
 std::span<const AddCommandFn> Commands();
 

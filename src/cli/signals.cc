@@ -4,6 +4,10 @@
 #include "gclog/reader.h"
 #include "schedlog/analyze.h"
 #include "schedlog/reader.h"
+#include "compiler/analyze.h"
+#include "compiler/asm_analyze.h"
+#include "compiler/asm_reader.h"
+#include "compiler/reader.h"
 
 namespace godx::cli {
 
@@ -13,6 +17,12 @@ std::span<const Signal> Signals() {
        [](const Input& in, const AnalyzeOptions& o) { return gclog::AnalyzeInput(in, o); }},
       {"sched", "GODEBUG=schedtrace=N scheduler trace", schedlog::SniffSchedTrace,
        [](const Input& in, const AnalyzeOptions& o) { return schedlog::AnalyzeInput(in, o); }},
+      {"escape", "go build -gcflags=-m / -m=2 escape analysis and inlining diagnostics",
+       compiler::SniffEscapeText,
+       [](const Input& in, const AnalyzeOptions& o) { return compiler::AnalyzeInput(in, o); }},
+      {"asm", "-gcflags=-S listings, go tool objdump, check_bce lines: panic sites",
+       compiler::SniffListing,
+       [](const Input& in, const AnalyzeOptions& o) { return compiler::AnalyzeListingInput(in, o); }},
   };
   return kSignals;
 }

@@ -1,0 +1,267 @@
+// `godx escape diff BASE NEW`. Lines move between builds, so a value is identified by its file's
+// base name, its enclosing function and its expression; a function by its package and name.
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "compiler/analyze.h"
+#include "compiler/messages.h"
+#include "core/units.h"
+
+namespace godx::compiler {
+
+namespace {
+
+constexpr int kDefaultBudget = 80;
+constexpr size_t kEvidenceLines = 8;
+
+std::string Base(std::string_view path) {
+  size_t slash = path.find_last_of("/\\");
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+// What identifies an escape across builds.
+struct EscapeKey {
+  std::string package, file, function, kind, subject, sink;
+  auto operator<=>(const EscapeKey&) const = default;
+};
+
+struct Side {
+  std::map<EscapeKey, std::vector<const Diagnostic*>> escapes;
+  std::map<std::pair<std::string, std::string>, const Diagnostic*> functions;  // can/cannot
+};
+
+Side Collect(const EscapeBuild& b) {
+  Side s;
+  for (const auto& d : b.diagnostics) {
+    std::string pkg(b.pool.Get(d.package));
+    if (d.kind == DiagKind::kMovedToHeap || d.kind == DiagKind::kEscapesToHeap ||
+        (d.kind == DiagKind::kLeakParam && b.pool.Get(d.detail) == "{heap}")) {
+      // Moved-to-heap and escapes-to-heap are one class: a variable that becomes an expression
+      // after a refactoring is still the same allocation.
+      EscapeKey k{pkg, Base(b.pool.Get(d.file)), std::string(b.pool.Get(d.function)),
+                  d.kind == DiagKind::kLeakParam ? "leak" : "heap",
+                  std::string(b.pool.Get(d.subject)),
+                  d.kind == DiagKind::kLeakParam ? std::to_string(d.level > 0) : ""};
+      s.escapes[k].push_back(&d);
+    }
+    if (d.kind == DiagKind::kCanInline || d.kind == DiagKind::kCannotInline) {
+      s.functions.emplace(std::make_pair(pkg, std::string(b.pool.Get(d.subject))), &d);
+    }
+  }
+  return s;
+}
+
+std::string Describe(const EscapeBuild& b, const Diagnostic& d) {
+  std::string_view subj = b.pool.Get(d.subject);
+  std::string what;
+  switch (d.kind) {
+    case DiagKind::kMovedToHeap:
+      what = fmt::format("moved to heap: {}", subj);
+      break;
+    case DiagKind::kEscapesToHeap:
+      what = fmt::format("{} escapes to heap", subj);
+      break;
+    case DiagKind::kLeakParam:
+      what = d.level > 0 ? fmt::format("leaking param content: {}", subj)
+                         : fmt::format("leaking param: {}", subj);
+      break;
+    default:
+      what = std::string(subj);
+  }
+  std::string fn = d.function ? std::string(b.pool.Get(d.function)) : "(package level)";
+  EscapeWhy w = ExplainDiagnostic(b, d);
+  return fmt::format("{} in {}: {}{}", PositionText(b, d), fn, what,
+                     w.chain.empty() ? "" : " (" + w.chain + ")");
+}
+
+void Cap(std::vector<std::string>* ev, size_t total) {
+  if (total > kEvidenceLines) {
+    ev->resize(kEvidenceLines);
+    ev->push_back(fmt::format("... and {} more", total - kEvidenceLines));
+  }
+}
+
+}  // namespace
+
+Report DiffBuilds(const EscapeBuild& base, const EscapeBuild& next, const std::string& base_name,
+                  const std::string& next_name, const DiffOptions& o) {
+  Report r;
+  r.kind = "escape-diff";
+  r.source = next_name;
+  Side a = Collect(base), b = Collect(next);
+
+  std::vector<std::string> new_heap, new_leak, gone;
+  size_t new_heap_n = 0, new_leak_n = 0, gone_n = 0;
+  for (const auto& [k, v] : b.escapes) {
+    auto it = a.escapes.find(k);
+    size_t before = it == a.escapes.end() ? 0 : it->second.size();
+    for (size_t i = before; i < v.size(); ++i) {
+      if (k.kind == "leak") {
+        ++new_leak_n;
+        new_leak.push_back(Describe(next, *v[i]));
+      } else {
+        ++new_heap_n;
+        new_heap.push_back(Describe(next, *v[i]));
+      }
+    }
+  }
+  for (const auto& [k, v] : a.escapes) {
+    auto it = b.escapes.find(k);
+    size_t after = it == b.escapes.end() ? 0 : it->second.size();
+    for (size_t i = after; i < v.size(); ++i) {
+      ++gone_n;
+      gone.push_back(Describe(base, *v[i]));
+    }
+  }
+
+  struct Change {
+    std::string function;
+    const Diagnostic *before, *after;
+  };
+  std::vector<Change> lost, gained, grew, shrank;
+  for (const auto& [k, d] : b.functions) {
+    auto it = a.functions.find(k);
+    if (it == a.functions.end()) continue;
+    const Diagnostic* was = it->second;
+    if (was->kind == DiagKind::kCanInline && d->kind == DiagKind::kCannotInline)
+      lost.push_back({k.second, was, d});
+    else if (was->kind == DiagKind::kCannotInline && d->kind == DiagKind::kCanInline)
+      gained.push_back({k.second, was, d});
+    else if (was->kind == DiagKind::kCanInline && was->cost >= 0 && d->cost >= 0) {
+      if (d->cost - was->cost >= o.cost_growth) grew.push_back({k.second, was, d});
+      else if (d->cost < was->cost) shrank.push_back({k.second, was, d});
+    }
+  }
+  auto pos = [](const EscapeBuild& bb, const Diagnostic* d) { return PositionText(bb, *d); };
+
+  if (new_heap_n > 0) {
+    Finding f;
+    f.id = "new-heap-escape";
+    f.severity = Severity::kWarning;
+    f.title = fmt::format("{} new heap allocation{} in {}", new_heap_n, new_heap_n == 1 ? "" : "s",
+                          next_name);
+    f.evidence = new_heap;
+    Cap(&f.evidence, new_heap_n);
+    f.advice = "Each line is a value that stayed on the stack in the base build. Run "
+               "`godx escape --explain FILE:LINE` on the new build's -m=2 output to see why.";
+    r.findings.push_back(std::move(f));
+  }
+  if (new_leak_n > 0) {
+    Finding f;
+    f.id = "new-param-leak";
+    f.severity = Severity::kWarning;
+    f.title = fmt::format("{} parameter{} now leak to the heap", new_leak_n, new_leak_n == 1 ? "" : "s");
+    f.evidence = new_leak;
+    Cap(&f.evidence, new_leak_n);
+    f.advice = "A leaking parameter makes every caller allocate what it passes. Check whether the "
+               "function now stores its argument (a field, a global, a channel, a goroutine).";
+    r.findings.push_back(std::move(f));
+  }
+  if (!lost.empty()) {
+    Finding f;
+    f.id = "lost-inlining";
+    f.severity = Severity::kWarning;
+    f.title = fmt::format("{} function{} can no longer be inlined", lost.size(), lost.size() == 1 ? "" : "s");
+    for (const auto& c : lost)
+      f.evidence.push_back(fmt::format("{} {}: was cost {}, now {}", pos(next, c.after), c.function,
+                                       c.before->cost >= 0 ? std::to_string(c.before->cost) : "?",
+                                       next.pool.Get(c.after->detail)));
+    Cap(&f.evidence, lost.size());
+    f.advice = "Every call site now pays a call and loses the optimisations inlining enabled "
+               "(constant folding, escape analysis in the caller). Move the new code into a "
+               "separate function or trim the function back under the budget.";
+    r.findings.push_back(std::move(f));
+  }
+  if (!grew.empty()) {
+    Finding f;
+    f.id = "inline-cost-growth";
+    bool close = false;
+    for (const auto& c : grew) close |= c.after->cost >= kDefaultBudget - o.near_budget;
+    f.severity = close ? Severity::kWarning : Severity::kInfo;
+    f.title = fmt::format("{} inlinable function{} grew in inlining cost{}", grew.size(),
+                          grew.size() == 1 ? "" : "s",
+                          close ? fmt::format(", some within {} of the budget", o.near_budget) : "");
+    std::stable_sort(grew.begin(), grew.end(), [](const Change& x, const Change& y) {
+      return x.after->cost - x.before->cost > y.after->cost - y.before->cost;
+    });
+    for (const auto& c : grew)
+      f.evidence.push_back(fmt::format("{} {}: cost {} → {} (budget {})", pos(next, c.after),
+                                       c.function, c.before->cost, c.after->cost, kDefaultBudget));
+    Cap(&f.evidence, grew.size());
+    f.advice = "Still inlined, but with less headroom: the next change may cross the budget.";
+    r.findings.push_back(std::move(f));
+  }
+  if (gone_n > 0 || !gained.empty()) {
+    Finding f;
+    f.id = "improvements";
+    f.severity = Severity::kInfo;
+    f.title = fmt::format("{} heap escape{} removed, {} function{} newly inlinable", gone_n,
+                          gone_n == 1 ? "" : "s", gained.size(), gained.size() == 1 ? "" : "s");
+    f.evidence = gone;
+    for (const auto& c : gained)
+      f.evidence.push_back(fmt::format("{} {}: now inlinable{}", pos(next, c.after), c.function,
+                                       c.after->cost >= 0 ? fmt::format(" (cost {})", c.after->cost) : ""));
+    Cap(&f.evidence, gone_n + gained.size());
+    r.findings.push_back(std::move(f));
+  }
+
+  Table t;
+  t.title = "Inlining changes";
+  t.columns = {"function", "position", "before", "after"};
+  t.right = {false, false, true, true};
+  auto state = [](const EscapeBuild& bb, const Diagnostic* d) {
+    if (d->kind == DiagKind::kCannotInline) {
+      return d->cost >= 0 ? fmt::format("no (cost {})", d->cost) : std::string("no");
+    }
+    return d->cost >= 0 ? fmt::format("cost {}", d->cost) : std::string("yes");
+    (void)bb;
+  };
+  for (const auto* v : {&lost, &gained, &grew, &shrank})
+    for (const auto& c : *v)
+      t.rows.push_back({c.function, pos(next, c.after), state(base, c.before), state(next, c.after)});
+  if (!t.rows.empty()) r.tables.push_back(std::move(t));
+
+  auto count = [](const Side& s, const char* kind) {
+    size_t n = 0;
+    for (const auto& [k, v] : s.escapes)
+      if (k.kind == kind) n += v.size();
+    return n;
+  };
+  r.title = fmt::format("Escape diff {} → {}: {} new heap escapes, {} removed, {} lost inlining",
+                        base_name, next_name, new_heap_n, gone_n, lost.size());
+  r.facts.push_back({"Heap escapes", fmt::format("{} → {}", count(a, "heap"), count(b, "heap"))});
+  r.facts.push_back({"Leaking params", fmt::format("{} → {}", count(a, "leak"), count(b, "leak"))});
+  r.facts.push_back({"Inlining", fmt::format("{} lost · {} gained · {} grew · {} shrank",
+                                             lost.size(), gained.size(), grew.size(), shrank.size())});
+  Json& s = r.summary;
+  s["base"] = base_name;
+  s["new"] = next_name;
+  s["new_heap_escapes"] = new_heap_n;
+  s["new_param_leaks"] = new_leak_n;
+  s["removed_heap_escapes"] = gone_n;
+  s["lost_inlining"] = lost.size();
+  s["gained_inlining"] = gained.size();
+  s["cost_growth"] = grew.size();
+  s["cost_shrink"] = shrank.size();
+  Json changes = Json::array();
+  auto add = [&](const std::vector<Change>& v, const char* what) {
+    for (const auto& c : v)
+      changes.push_back(Json{{"change", what}, {"function", c.function},
+                             {"position", pos(next, c.after)},
+                             {"cost_before", c.before->cost >= 0 ? Json(c.before->cost) : Json(nullptr)},
+                             {"cost_after", c.after->cost >= 0 ? Json(c.after->cost) : Json(nullptr)}});
+  };
+  add(lost, "lost");
+  add(gained, "gained");
+  add(grew, "grew");
+  add(shrank, "shrank");
+  r.extra["inlining_changes"] = std::move(changes);
+  Json esc = Json::array();
+  for (const auto& e : new_heap) esc.push_back(e);
+  r.extra["new_heap_escapes"] = std::move(esc);
+  return r;
+}
+
+}  // namespace godx::compiler

@@ -1,0 +1,333 @@
+// The -gcflags=-json=0,DIR form: DIR/<PathEscape(import path)>/<file>.json, each a header line
+// then one LSP diagnostic per line. Not a hot path (a package's files are small), so lines are
+// parsed with nlohmann::json.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "compiler/messages.h"
+#include "compiler/reader.h"
+#include "core/line_cursor.h"
+#include "core/text.h"
+
+namespace godx::compiler {
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kFuncLiteral = "func literal";
+constexpr size_t kMaxSourceBytes = 16 << 20;
+constexpr size_t kMaxJsonFiles = 100000;
+
+std::string PathUnescape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 &&
+        hex(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+// -json names no function in canInlineFunction/cannotInlineFunction: read it from the source
+// when the file is on this machine ("func Name", "func (r *T) Name" → "(*T).Name"), else name
+// the position.
+class SourceNames {
+ public:
+  std::string At(const std::string& path, uint32_t line, uint32_t col) {
+    auto it = files_.find(path);
+    if (it == files_.end()) {
+      std::string text;
+      std::error_code ec;
+      // Only regular files: a header naming /dev/zero must not read forever.
+      bool regular = std::filesystem::is_regular_file(path, ec);
+      auto size = regular ? std::filesystem::file_size(path, ec) : 0;
+      if (regular && !ec && size <= kMaxSourceBytes) {
+        std::ifstream f(path, std::ios::binary);
+        text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+      }
+      it = files_.emplace(path, std::move(text)).first;
+    }
+    std::string fallback =
+        fmt::format("func@{}:{}", std::filesystem::path(path).filename().string(), line);
+    if (it->second.empty()) return fallback;
+    LineCursor cur(it->second);
+    std::string_view l;
+    while (cur.Next(&l) && cur.line_number() < line) {
+    }
+    if (cur.line_number() != line || col == 0 || col > l.size()) return fallback;
+    std::string_view s = l.substr(col - 1);
+    auto ident = [](std::string_view t) {
+      size_t n = 0;
+      while (n < t.size() && (std::isalnum(static_cast<unsigned char>(t[n])) || t[n] == '_' ||
+                              static_cast<unsigned char>(t[n]) >= 0x80))
+        ++n;
+      return t.substr(0, n);
+    };
+    // A function literal: FinishBuild attributes its body to the enclosing function.
+    if (StartsWith(s, "func")) return std::string(kFuncLiteral);
+    if (!s.empty() && s[0] == '(') {
+      size_t close = s.find(')');
+      if (close == std::string_view::npos) return fallback;
+      std::string_view recv = s.substr(1, close - 1);
+      size_t sp = recv.rfind(' ');
+      std::string_view type = sp == std::string_view::npos ? recv : recv.substr(sp + 1);
+      bool ptr = !type.empty() && type[0] == '*';
+      if (ptr) type.remove_prefix(1);
+      type = type.substr(0, type.find('['));
+      std::string_view rest = s.substr(close + 1);
+      while (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
+      std::string_view name = ident(rest);
+      if (name.empty() || type.empty()) return fallback;
+      return ptr ? fmt::format("(*{}).{}", type, name) : fmt::format("{}.{}", type, name);
+    }
+    std::string_view name = ident(s);
+    return name.empty() ? fallback : std::string(name);
+  }
+
+ private:
+  std::unordered_map<std::string, std::string> files_;
+};
+
+std::string UriPath(std::string_view uri) {
+  if (StartsWith(uri, "file://")) uri.remove_prefix(7);
+  return PathUnescape(uri);
+}
+
+struct PendingEscape {
+  uint32_t line, col;
+  uint32_t explanation;  // kNoExplanation for the "" result entries
+  uint64_t input_line;
+};
+
+}  // namespace
+
+Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBuild* b) {
+  static thread_local SourceNames names;
+  std::string_view data = input.data();
+  LineCursor cur(data);
+  std::string_view line;
+  if (!cur.Next(&line)) return Status::Error(fmt::format("{}: empty -json file", input.name()));
+  Json header = Json::parse(line, nullptr, false);
+  if (header.is_discarded() || !header.is_object() || !header.contains("version")) {
+    return Status::Error(fmt::format(
+        "{}: line 1: expected the -json=0 header {{\"version\":0,...}}, found '{}'", input.name(),
+        FirstLine(line)));
+  }
+  if (!header["version"].is_number() || header["version"].get<double>() != 0) {
+    b->warnings.push_back(fmt::format("{}: -json version {} (godx reads version 0)", input.name(),
+                                      header["version"].dump()));
+  }
+  std::string file = header.value("file", std::string(input.name()));
+  if (b->go_version.empty()) b->go_version = header.value("gc_version", "");
+  StringId pkg = b->pool.Intern(package);
+  StringId fid = b->pool.Intern(file);
+  std::vector<PendingEscape> escapes;
+  uint64_t bad = 0, first_bad = 0;
+  while (cur.Next(&line)) {
+    ++b->lines;
+    if (line.empty()) continue;
+    Json d = Json::parse(line, nullptr, false);
+    const Json* start = nullptr;
+    if (!d.is_discarded() && d.is_object() && d.contains("range") && d["range"].is_object() &&
+        d["range"].contains("start"))
+      start = &d["range"]["start"];
+    if (start == nullptr || !start->is_object() || !d.contains("code") || !d["code"].is_string()) {
+      if (bad++ == 0) first_bad = cur.line_number();
+      continue;
+    }
+    auto num = [](const Json& j, const char* k) -> uint32_t {
+      if (!j.contains(k) || !j[k].is_number_integer()) return 0;
+      int64_t v = j[k].get<int64_t>();
+      return v < 0 || v > INT32_MAX ? 0 : static_cast<uint32_t>(v);
+    };
+    uint32_t ln = num(*start, "line"), col = num(*start, "character");
+    std::string code = d["code"].get<std::string>();
+    std::string msg = d.contains("message") && d["message"].is_string() ? d["message"].get<std::string>() : "";
+    Diagnostic diag;
+    diag.package = pkg;
+    diag.file = fid;
+    diag.line = ln;
+    diag.col = col;
+    diag.input_line = cur.line_number();
+
+    // Explanations come as relatedInformation "escflow:" entries; synthesise the text form.
+    uint32_t expl = kNoExplanation;
+    if (d.contains("relatedInformation") && d["relatedInformation"].is_array() &&
+        (code == "escape" || code == "escapes" || code == "leak")) {
+      Explanation e;
+      ExplanationHeader h;
+      std::string header_msg = msg + ":";
+      if (ParseExplanationHeader(header_msg, &h)) {
+        e.package = pkg;
+        e.file = fid;
+        e.line = ln;
+        e.col = col;
+        e.subject = b->pool.Intern(h.subject);
+        e.sink = b->pool.Intern(h.sink);
+        e.derefs = h.derefs;
+        e.owned = true;
+        e.begin = b->owned_text.size();
+        for (const Json& r : d["relatedInformation"]) {
+          if (!r.is_object() || !r.contains("message") || !r["message"].is_string()) continue;
+          std::string rm = r["message"].get<std::string>();
+          if (!StartsWith(rm, "escflow:")) continue;
+          std::string_view body = std::string_view(rm).substr(8);
+          b->owned_text.append(body);
+          if (body.find("from ") != std::string_view::npos && r.contains("location") &&
+              r["location"].is_object()) {
+            const Json& loc = r["location"];
+            std::string path = loc.contains("uri") && loc["uri"].is_string()
+                                   ? UriPath(loc["uri"].get<std::string>())
+                                   : file;
+            uint32_t rl = 0, rc = 0;
+            if (loc.contains("range") && loc["range"].is_object() &&
+                loc["range"].contains("start") && loc["range"]["start"].is_object()) {
+              rl = num(loc["range"]["start"], "line");
+              rc = num(loc["range"]["start"], "character");
+            }
+            b->owned_text.append(fmt::format(" at {}:{}:{}", path, rl, rc));
+          }
+          b->owned_text.push_back('\n');
+        }
+        e.end = b->owned_text.size();
+        expl = static_cast<uint32_t>(b->explanations.size());
+        b->explanations.push_back(e);
+      }
+    }
+
+    if (code == "canInlineFunction" || code == "cannotInlineFunction") {
+      diag.subject = b->pool.Intern(names.At(file, ln, col));
+      if (code == "canInlineFunction") {
+        diag.kind = DiagKind::kCanInline;
+        ParseCostReason(msg, &diag.cost, &diag.budget);
+      } else {
+        diag.kind = DiagKind::kCannotInline;
+        diag.detail = b->pool.Intern(msg);
+        ParseCostReason(msg, &diag.cost, &diag.budget);
+      }
+    } else if (code == "cannotInlineCall") {
+      diag.kind = DiagKind::kCannotInlineCall;
+      diag.detail = b->pool.Intern(msg);
+      std::string_view m = msg;
+      size_t sp = m.find(" cannot be inlined");
+      size_t of = m.find(" of ");
+      if (sp != std::string_view::npos) diag.subject = b->pool.Intern(m.substr(0, sp));
+      else if (of != std::string_view::npos)
+        diag.subject = b->pool.Intern(m.substr(of + 4, m.find(' ', of + 4) - of - 4));
+    } else if (code == "escape" || code == "escapes") {
+      escapes.push_back(PendingEscape{ln, col, msg.empty() ? kNoExplanation : expl, cur.line_number()});
+      continue;
+    } else if (code == "leak") {
+      ExplanationHeader h;
+      std::string header_msg = msg + ":";
+      if (!ParseExplanationHeader(header_msg, &h)) {
+        diag.kind = DiagKind::kOther;
+        diag.detail = b->pool.Intern("leak: " + msg);
+      } else {
+        diag.kind = DiagKind::kLeakParam;
+        diag.subject = b->pool.Intern(h.subject);
+        diag.detail = b->pool.Intern(h.sink);
+        diag.level = h.derefs;
+        diag.explanation = expl;
+      }
+    } else if (code == "isInBounds") {
+      diag.kind = DiagKind::kBoundsCheck;
+    } else if (code == "isSliceInBounds") {
+      diag.kind = DiagKind::kSliceBoundsCheck;
+    } else if (code == "nilcheck") {
+      diag.kind = DiagKind::kNilCheck;
+    } else {
+      diag.kind = DiagKind::kOther;
+      diag.detail = b->pool.Intern(msg.empty() ? code : code + ": " + msg);
+    }
+    b->diagnostics.push_back(diag);
+  }
+
+  // "escape" with an explanation names the value; a bare "escape" at the same position is the
+  // "escapes to heap" result for an expression. An explained name with no bare entry is a
+  // variable: "moved to heap".
+  std::map<std::pair<uint32_t, uint32_t>, std::pair<std::vector<uint32_t>, std::vector<uint64_t>>> at;
+  for (const auto& e : escapes) {
+    auto& slot = at[{e.line, e.col}];
+    if (e.explanation != kNoExplanation) slot.first.push_back(e.explanation);
+    else slot.second.push_back(e.input_line);
+  }
+  const StringId heap = b->pool.Intern("{heap}");
+  (void)heap;
+  for (const auto& [pos, slot] : at) {
+    const auto& [explained, bare] = slot;
+    size_t n = std::max(explained.size(), bare.size());
+    for (size_t k = 0; k < n; ++k) {
+      Diagnostic diag;
+      diag.package = pkg;
+      diag.file = fid;
+      diag.line = pos.first;
+      diag.col = pos.second;
+      if (k < explained.size()) {
+        diag.explanation = explained[k];
+        diag.subject = b->explanations[explained[k]].subject;
+      }
+      diag.kind = k < bare.size() ? DiagKind::kEscapesToHeap : DiagKind::kMovedToHeap;
+      diag.input_line = k < bare.size() ? bare[k] : 0;
+      b->diagnostics.push_back(diag);
+    }
+  }
+  if (bad > 0) {
+    b->warnings.push_back(fmt::format("{}: {} lines skipped, first at line {}: expected an LSP "
+                                      "diagnostic object with range.start and code",
+                                      input.name(), bad, first_bad));
+  }
+  return Status::Ok();
+}
+
+Result<EscapeBuild> ReadEscapeJsonDir(const std::string& dir, const InputOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return Status::Error(fmt::format("{}: not a directory", dir));
+  std::vector<fs::path> files;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->path().extension() == ".json") files.push_back(it->path());
+    if (files.size() > kMaxJsonFiles) {
+      return Status::Error(fmt::format("{}: more than {} .json files; pass a -json=0,DIR of one build",
+                                       dir, kMaxJsonFiles));
+    }
+  }
+  if (ec) return Status::Error(fmt::format("{}: {}", dir, ec.message()));
+  if (files.empty()) {
+    return Status::Error(fmt::format(
+        "{}: no .json files: expected the DIR of go build -gcflags=-json=0,DIR", dir));
+  }
+  std::sort(files.begin(), files.end());
+  EscapeBuild b;
+  b.format = "-json";
+  for (const auto& f : files) {
+    auto input = Input::Open(f.string(), options);
+    if (!input.ok()) return input.status();
+    std::string pkg = PathUnescape(f.parent_path().lexically_relative(dir).generic_string());
+    if (pkg == ".") pkg.clear();
+    GODX_RETURN_IF_ERROR(ReadEscapeJsonFile(*input, pkg, &b));
+  }
+  FinishBuild(&b);
+  return b;
+}
+
+}  // namespace godx::compiler
