@@ -226,6 +226,7 @@ Json SiteJson(const PanicSite& p) {
               {"return_offset", p.return_offset},
               {"instruction", p.instruction},
               {"callee", p.callee.empty() ? Json(nullptr) : Json(p.callee)},
+              {"source", p.source.empty() ? Json(nullptr) : Json(p.source)},
               {"check", CheckName(p.check)}};
 }
 
@@ -234,11 +235,13 @@ Report SiteReport(const PanicSite& p, const std::string& source, const std::stri
   r.kind = "asm";
   r.source = source;
   bool panic = p.check != CheckKind::kNone;
-  r.title = fmt::format("{}: {} at {}:{}", spec,
+  r.title = fmt::format("{}: {} at {}{}", spec,
                         panic ? fmt::format("{} check", CheckName(p.check)) : "a call", p.file,
-                        p.line);
+                        p.line > 0 ? fmt::format(":{}", p.line) : "");
   r.facts.push_back({"Function", p.function});
-  r.facts.push_back({"Source", fmt::format("{}:{}", p.file, p.line)});
+  r.facts.push_back({"Source", p.line > 0 ? fmt::format("{}:{}", p.file, p.line)
+                                          : fmt::format("{} (objdump -S prints no line)", p.file)});
+  if (!p.source.empty()) r.facts.push_back({"Code", p.source});
   r.facts.push_back({"Instruction", fmt::format("{:#x}  {}", p.offset, p.instruction)});
   r.facts.push_back({"Check", CheckName(p.check)});
   if (p.return_offset != p.offset)

@@ -38,6 +38,8 @@ struct Instruction {
   CheckKind check = CheckKind::kNone;
   StringId target = 0;  // call target ("runtime.panicIndex")
   std::string_view text;  // "CALL runtime.panicIndex(SB)" (opcode and operands)
+  // objdump -S: the source line printed above the instruction (its file:line is not printed).
+  std::string_view source;
 };
 
 struct AsmFunction {
@@ -77,6 +79,7 @@ struct PanicSite {
   uint64_t return_offset = 0; // the offset that was asked about
   std::string instruction;    // "CALL runtime.panicIndex(SB)"
   std::string callee;         // "runtime.panicIndex" (empty for a faulting instruction)
+  std::string source;         // objdump -S only: the source text above the instruction
   CheckKind check = CheckKind::kNone;
 };
 

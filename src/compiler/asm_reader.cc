@@ -98,6 +98,10 @@ class ListingReader {
     }
     if (in_func_ && line[0] == '\t' && Compile(line)) return;
     if (in_func_ && line[0] == ' ' && Objdump(line)) return;
+    if (in_func_ && objdump_func_) {  // an indented source line of objdump -S
+      source_ = line;
+      return;
+    }
     ++l_->other_lines;
   }
 
@@ -126,10 +130,16 @@ class ListingReader {
   }
 
   void Header(std::string_view line, uint64_t number) {
+    // objdump -S interleaves source lines, which start at column 0 like headers do.
+    if (in_func_ && objdump_func_ && !StartsWith(line, "TEXT ")) {
+      source_ = line;
+      return;
+    }
     size_t stext = line.find(" STEXT");
     if (stext != std::string_view::npos && stext > 0) {
       saw_s = true;
       Open(line.substr(0, stext), {});
+      objdump_func_ = false;
       return;
     }
     if (StartsWith(line, "TEXT ")) {
@@ -140,6 +150,7 @@ class ListingReader {
         std::string_view file = rest.substr(sb + 4);
         while (!file.empty() && file[0] == ' ') file.remove_prefix(1);
         Open(rest.substr(0, sb), file);
+        objdump_func_ = true;
         return;
       }
     }
@@ -233,6 +244,8 @@ class ListingReader {
       ins.file = File(pos.substr(0, colon));
       ins.line = static_cast<uint32_t>(ln);
       f = 1;
+    } else {
+      ins.source = source_;
     }
     if (n < f + 3) return false;
     Scanner as(fields[f]);
@@ -258,6 +271,8 @@ class ListingReader {
 
   Listing* l_;
   bool in_func_ = false;
+  bool objdump_func_ = false;
+  std::string_view source_;
   bool have_start_ = false;
   uint64_t start_ = 0;
   std::string_view last_file_;
@@ -374,6 +389,9 @@ Result<PanicSite> ResolveReturnAddress(const Listing& l, std::string_view spec) 
   p.instruction = text;
   p.callee = site->target ? std::string(l.pool.Get(site->target)) : "";
   p.check = site->check;
+  std::string_view src = site->source;
+  while (!src.empty() && (src[0] == ' ' || src[0] == '\t')) src.remove_prefix(1);
+  p.source = std::string(src);
   // A fault at a non-call instruction is how nil dereferences surface (sigpanic).
   if (!site->call && p.check == CheckKind::kNone) p.check = CheckKind::kNil;
   return p;

@@ -21,6 +21,17 @@ std::string Base(std::string_view path) {
   return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
+// The result of a call is named "~R0" when the call is inlined and "F(x)" when it is not, so a
+// function that gains or loses inlining renames the values its result flows into: both forms
+// are one key, and only a change in their number is reported.
+std::string SubjectKey(std::string_view s) {
+  if (StartsWith(s, "~R") || StartsWith(s, "~r")) return "(call result)";
+  if (!s.empty() && s.back() == ')' && s[0] != '(' && s[0] != '&' && s[0] != '*' &&
+      s.find('(') != std::string_view::npos)
+    return "(call result)";
+  return std::string(s);
+}
+
 // What identifies an escape across builds.
 struct EscapeKey {
   std::string package, file, function, kind, subject, sink;
@@ -42,7 +53,7 @@ Side Collect(const EscapeBuild& b) {
       // after a refactoring is still the same allocation.
       EscapeKey k{pkg, Base(b.pool.Get(d.file)), std::string(b.pool.Get(d.function)),
                   d.kind == DiagKind::kLeakParam ? "leak" : "heap",
-                  std::string(b.pool.Get(d.subject)),
+                  SubjectKey(b.pool.Get(d.subject)),
                   d.kind == DiagKind::kLeakParam ? std::to_string(d.level > 0) : ""};
       s.escapes[k].push_back(&d);
     }
@@ -92,28 +103,35 @@ Report DiffBuilds(const EscapeBuild& base, const EscapeBuild& next, const std::s
   r.source = next_name;
   Side a = Collect(base), b = Collect(next);
 
-  std::vector<std::string> new_heap, new_leak, gone;
-  size_t new_heap_n = 0, new_leak_n = 0, gone_n = 0;
+  struct Unmatched {
+    const EscapeKey* key;
+    const Diagnostic* d;
+  };
+  std::vector<Unmatched> added, removed;
   for (const auto& [k, v] : b.escapes) {
     auto it = a.escapes.find(k);
     size_t before = it == a.escapes.end() ? 0 : it->second.size();
-    for (size_t i = before; i < v.size(); ++i) {
-      if (k.kind == "leak") {
-        ++new_leak_n;
-        new_leak.push_back(Describe(next, *v[i]));
-      } else {
-        ++new_heap_n;
-        new_heap.push_back(Describe(next, *v[i]));
-      }
-    }
+    for (size_t i = before; i < v.size(); ++i) added.push_back({&k, v[i]});
   }
   for (const auto& [k, v] : a.escapes) {
     auto it = b.escapes.find(k);
     size_t after = it == b.escapes.end() ? 0 : it->second.size();
-    for (size_t i = after; i < v.size(); ++i) {
-      ++gone_n;
-      gone.push_back(Describe(base, *v[i]));
+    for (size_t i = after; i < v.size(); ++i) removed.push_back({&k, v[i]});
+  }
+  std::vector<std::string> new_heap, new_leak, gone;
+  size_t new_heap_n = 0, new_leak_n = 0, gone_n = 0;
+  for (const auto& x : added) {
+    if (x.key->kind == "leak") {
+      ++new_leak_n;
+      new_leak.push_back(Describe(next, *x.d));
+    } else {
+      ++new_heap_n;
+      new_heap.push_back(Describe(next, *x.d));
     }
+  }
+  for (const auto& y : removed) {
+    ++gone_n;
+    gone.push_back(Describe(base, *y.d));
   }
 
   struct Change {
@@ -152,7 +170,8 @@ Report DiffBuilds(const EscapeBuild& base, const EscapeBuild& next, const std::s
     Finding f;
     f.id = "new-param-leak";
     f.severity = Severity::kWarning;
-    f.title = fmt::format("{} parameter{} now leak to the heap", new_leak_n, new_leak_n == 1 ? "" : "s");
+    f.title = fmt::format("{} parameter{} now leak{} to the heap", new_leak_n,
+                          new_leak_n == 1 ? "" : "s", new_leak_n == 1 ? "s" : "");
     f.evidence = new_leak;
     Cap(&f.evidence, new_leak_n);
     f.advice = "A leaking parameter makes every caller allocate what it passes. Check whether the "
