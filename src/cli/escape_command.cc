@@ -56,6 +56,7 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
     // run
     std::vector<std::string> packages;
     std::string gcflags_scope;
+    std::string dir;
     bool keep = false;
     OutputOptions run_out;
   };
@@ -105,6 +106,7 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
   run->add_option("packages", args->packages, "Package patterns (default: .)");
   run->add_option("--scope", args->gcflags_scope,
                   "-gcflags package pattern: '' = the named packages, 'all' = dependencies too");
+  run->add_option("--dir", args->dir, "Run the build in this directory (the module to build)");
   run->add_flag("--keep", args->keep, "Keep the -json directory and print its path");
   AddOutputOptions(run, &args->run_out);
 
@@ -148,7 +150,8 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
     std::vector<std::string> pkgs = args->packages;
     if (pkgs.empty()) pkgs.push_back(".");
     // -o DIR/ keeps binaries of main packages out of the working directory.
-    std::string command = fmt::format("{} build -o {} -gcflags={} ", ShellQuote(go),
+    std::string command = args->dir.empty() ? "" : "cd " + ShellQuote(args->dir) + " && ";
+    command += fmt::format("{} build -o {} -gcflags={} ", ShellQuote(go),
                                       ShellQuote(dir + "/bin/"),
                                       ShellQuote(scope + "-json=0,file://" + json_dir));
     for (const auto& p : pkgs) command += ShellQuote(p) + " ";

@@ -101,6 +101,8 @@ const char* EscapeCauseName(EscapeCause c) {
       return "stored";
     case EscapeCause::kCallParameter:
       return "call-parameter";
+    case EscapeCause::kInterfaceConversion:
+      return "interface-conversion";
   }
   return "unexplained";
 }
@@ -141,6 +143,7 @@ EscapeWhy ExplainDiagnostic(const EscapeBuild& b, const Diagnostic& d) {
   else if (closure) w.cause = EscapeCause::kClosure;
   else if (call) w.cause = EscapeCause::kCallParameter;
   else if (returned) w.cause = EscapeCause::kReturned;
+  else if (iface) w.cause = EscapeCause::kInterfaceConversion;
   else w.cause = EscapeCause::kStored;
   return w;
 }
@@ -348,11 +351,27 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
     Finding f;
     f.id = "escape-returned";
     f.severity = Severity::kInfo;
-    f.title = fmt::format("{} values escape because their address is returned", it->second.size());
+    f.title = fmt::format("{} values escape because they are returned to the caller (as pointers or "
+                          "inside interfaces)",
+                          it->second.size());
     f.evidence = evidence_for(it->second);
-    f.advice = "Returning a pointer to a local allocates it unless the function is inlined into a "
-               "caller that keeps it local. Return the value itself when it is small, or keep the "
-               "constructor inlinable.";
+    f.advice = "Returning a pointer to a local, or a value boxed in an interface such as error, "
+               "allocates unless the function is inlined into a caller that keeps it local. Return "
+               "small values by value, keep constructors inlinable, and use preallocated error "
+               "values for common failures.";
+    r.findings.push_back(std::move(f));
+  }
+  if (auto it = by_cause.find(EscapeCause::kInterfaceConversion); it != by_cause.end()) {
+    Finding f;
+    f.id = "escape-interface-conversion";
+    f.severity = Severity::kInfo;
+    f.title = fmt::format("{} values escape because they are converted to an interface that is "
+                          "stored",
+                          it->second.size());
+    f.evidence = evidence_for(it->second);
+    f.advice = "Putting a non-pointer value (a string, a struct, an error type) into an interface "
+               "copies it to the heap. On hot paths return concrete types, keep preallocated "
+               "error values (var errX = ...), or store pointers that already live on the heap.";
     r.findings.push_back(std::move(f));
   }
   if (!near.empty()) {

@@ -28,6 +28,7 @@ enum class EscapeCause : uint8_t {
   kTooLarge,        // too large for the stack
   kStored,          // stored where the heap can reach it (field, global, slice, map, channel)
   kCallParameter,   // passed to a function whose parameter leaks
+  kInterfaceConversion,  // boxed into an interface that is returned or stored (error values)
 };
 const char* EscapeCauseName(EscapeCause c);
 

@@ -94,6 +94,22 @@ TEST(CompilerGolden, BadInputIsOneLineAndExitTwo) {
   EXPECT_NE(asm_help.out.find("godx asm --at"), std::string::npos);
 }
 
+// Needs the go command (Debian's golang-go); skipped visibly without it.
+TEST(CompilerGolden, EscapeRunBuildsWithAFreshJsonDir) {
+  if (std::system("go version >/dev/null 2>&1") != 0) GTEST_SKIP() << "no go command on PATH";
+  auto r = RunGodx("escape run --json --dir " + TestData("gen/escapes") + " .");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The same program as go1.19-escapes-json; the counts do not depend on the Go release's
+  // naming of functions, only on what escapes.
+  EXPECT_NE(r.out.find("\"format\": \"-json\""), std::string::npos) << r.out.substr(0, 400);
+  EXPECT_NE(r.out.find("\"moved_to_heap\": 1,"), std::string::npos) << r.out.substr(0, 800);
+  // The binary went to the temporary directory, not into the source tree.
+  EXPECT_FALSE(std::ifstream(TestData("gen/escapes/escapes")).good());
+  auto bad = RunGodx("escape run --dir " + TestData("gen/escapes") + " ./does-not-exist");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("go build failed"), std::string::npos) << bad.err;
+}
+
 TEST(CompilerGolden, StdinWorks) {
   auto r = RunGodx("escape --json -", ReadFile(Fixture("go1.19-escapes-m1.txt")));
   EXPECT_EQ(r.exit_code, 0) << r.err;
