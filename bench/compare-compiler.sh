@@ -32,9 +32,10 @@ if [ ! -x "$bin" ]; then
 fi
 objdump=$out/nethttp-objdump.txt
 if [ ! -s "$objdump" ]; then
-  go tool objdump "$bin" >"$objdump"
+  go tool objdump -s '^net/http\.' "$bin" >"$objdump"
 fi
 ls -la "$m2" "$big" "$objdump"
+# The comparisons below send output to /dev/null through hyperfine.
 
 echo "== escape summary of net/http -m=2 (2.7 MB): godx vs the go command replaying it from cache"
 hyperfine -w 3 -N \
@@ -45,6 +46,7 @@ hyperfine -w 3 -N \
 echo "== escape summary of 40x net/http -m=2 (~110 MB)"
 hyperfine -w 1 -r 5 -N \
   "$godx escape --json $big" \
+  "$godx escape $big" \
   "sh -c 'grep -e \"escapes to heap\$\" -e \"moved to heap\" $big | sort -u | wc -l'"
 
 echo "== -json=0 directory of net/http"
@@ -53,6 +55,6 @@ hyperfine -w 3 -N "$godx escape --json $json"
 echo "== panic site of a traceback offset: godx asm --at vs go tool objdump -s on the binary"
 fn='net/http.(*conn).serve'
 hyperfine -w 2 -r 10 -N \
-  "$godx asm --json --at $fn+0x100 $objdump" \
-  "go tool objdump -s ^net/http\\.\\(\\*conn\\)\\.serve\$ $bin" \
-  "$godx asm --json --include-runtime $objdump"
+  "$godx asm --json --at "$fn"+0x100 $objdump" \
+  "go tool objdump -s '^net/http\\.\\(\\*conn\\)\\.serve\$' $bin" \
+  "$godx asm --json $objdump"
