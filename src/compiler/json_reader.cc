@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "compiler/lsp_line.h"
 #include "compiler/messages.h"
 #include "compiler/reader.h"
 #include "core/line_cursor.h"
@@ -54,25 +55,27 @@ class SourceNames {
   std::string At(const std::string& path, uint32_t line, uint32_t col) {
     auto it = files_.find(path);
     if (it == files_.end()) {
-      std::string text;
+      // Filled in place: map nodes do not move, so the line views stay valid.
+      it = files_.emplace(path, File{}).first;
+      File& f = it->second;
       std::error_code ec;
       // Only regular files: a header naming /dev/zero must not read forever.
       bool regular = std::filesystem::is_regular_file(path, ec);
       auto size = regular ? std::filesystem::file_size(path, ec) : 0;
       if (regular && !ec && size <= kMaxSourceBytes) {
-        std::ifstream f(path, std::ios::binary);
-        text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+        std::ifstream in(path, std::ios::binary);
+        f.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        LineCursor cur(f.text);
+        std::string_view l;
+        while (cur.Next(&l)) f.lines.push_back(l);
       }
-      it = files_.emplace(path, std::move(text)).first;
     }
     std::string fallback =
         fmt::format("func@{}:{}", std::filesystem::path(path).filename().string(), line);
-    if (it->second.empty()) return fallback;
-    LineCursor cur(it->second);
-    std::string_view l;
-    while (cur.Next(&l) && cur.line_number() < line) {
-    }
-    if (cur.line_number() != line || col == 0 || col > l.size()) return fallback;
+    const File& f = it->second;
+    if (line == 0 || line > f.lines.size()) return fallback;
+    std::string_view l = f.lines[line - 1];
+    if (col == 0 || col > l.size()) return fallback;
     std::string_view s = l.substr(col - 1);
     auto ident = [](std::string_view t) {
       size_t n = 0;
@@ -103,12 +106,60 @@ class SourceNames {
   }
 
  private:
-  std::unordered_map<std::string, std::string> files_;
+  struct File {
+    std::string text;
+    std::vector<std::string_view> lines;  // views into text
+  };
+  std::unordered_map<std::string, File> files_;
 };
 
 std::string UriPath(std::string_view uri) {
   if (StartsWith(uri, "file://")) uri.remove_prefix(7);
   return PathUnescape(uri);
+}
+
+// The slow path for lines the scanner rejects (it is strict): the same fields through a DOM.
+bool FromDom(std::string_view line, LspDiagnostic* out) {
+  Json d = Json::parse(line, nullptr, false);
+  if (d.is_discarded() || !d.is_object()) return false;
+  auto num = [](const Json& j, const char* k) -> uint32_t {
+    if (!j.is_object() || !j.contains(k) || !j[k].is_number_integer()) return 0;
+    int64_t v = j[k].get<int64_t>();
+    return v < 0 || v > INT32_MAX ? 0 : static_cast<uint32_t>(v);
+  };
+  auto start_of = [](const Json& j) -> const Json* {
+    if (!j.is_object() || !j.contains("range") || !j["range"].is_object()) return nullptr;
+    const Json& r = j["range"];
+    if (!r.contains("start") || !r["start"].is_object()) return nullptr;
+    return &r["start"];
+  };
+  if (const Json* st = start_of(d)) {
+    out->has_start = true;
+    out->line = num(*st, "line");
+    out->col = num(*st, "character");
+  }
+  if (d.contains("code") && d["code"].is_string()) {
+    out->has_code = true;
+    out->code = d["code"].get<std::string>();
+  }
+  if (d.contains("message") && d["message"].is_string()) out->message = d["message"].get<std::string>();
+  if (d.contains("relatedInformation") && d["relatedInformation"].is_array()) {
+    for (const Json& r : d["relatedInformation"]) {
+      LspRelated rel;
+      if (r.is_object() && r.contains("message") && r["message"].is_string())
+        rel.message = r["message"].get<std::string>();
+      if (r.is_object() && r.contains("location") && r["location"].is_object()) {
+        const Json& loc = r["location"];
+        if (loc.contains("uri") && loc["uri"].is_string()) rel.uri = loc["uri"].get<std::string>();
+        if (const Json* st = start_of(loc)) {
+          rel.line = num(*st, "line");
+          rel.col = num(*st, "character");
+        }
+      }
+      out->related.push_back(std::move(rel));
+    }
+  }
+  return true;
 }
 
 struct PendingEscape {
@@ -135,8 +186,13 @@ Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBu
     b->warnings.push_back(fmt::format("{}: -json version {} (godx reads version 0)", input.name(),
                                       header["version"].dump()));
   }
-  std::string file = header.value("file", std::string(input.name()));
-  if (b->go_version.empty()) b->go_version = header.value("gc_version", "");
+  // value() throws on a type mismatch: check the types first.
+  auto text_field = [&](const char* key, std::string fallback) {
+    if (header.contains(key) && header[key].is_string()) return header[key].get<std::string>();
+    return fallback;
+  };
+  std::string file = text_field("file", input.name());
+  if (b->go_version.empty()) b->go_version = text_field("gc_version", "");
   StringId pkg = b->pool.Intern(package);
   StringId fid = b->pool.Intern(file);
   std::vector<PendingEscape> escapes;
@@ -144,23 +200,15 @@ Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBu
   while (cur.Next(&line)) {
     ++b->lines;
     if (line.empty()) continue;
-    Json d = Json::parse(line, nullptr, false);
-    const Json* start = nullptr;
-    if (!d.is_discarded() && d.is_object() && d.contains("range") && d["range"].is_object() &&
-        d["range"].contains("start"))
-      start = &d["range"]["start"];
-    if (start == nullptr || !start->is_object() || !d.contains("code") || !d["code"].is_string()) {
+    LspDiagnostic d;
+    if (!ScanLspDiagnostic(line, &d) && !FromDom(line, &d)) d = LspDiagnostic();
+    if (!d.has_start || !d.has_code) {
       if (bad++ == 0) first_bad = cur.line_number();
       continue;
     }
-    auto num = [](const Json& j, const char* k) -> uint32_t {
-      if (!j.contains(k) || !j[k].is_number_integer()) return 0;
-      int64_t v = j[k].get<int64_t>();
-      return v < 0 || v > INT32_MAX ? 0 : static_cast<uint32_t>(v);
-    };
-    uint32_t ln = num(*start, "line"), col = num(*start, "character");
-    std::string code = d["code"].get<std::string>();
-    std::string msg = d.contains("message") && d["message"].is_string() ? d["message"].get<std::string>() : "";
+    uint32_t ln = d.line, col = d.col;
+    const std::string& code = d.code;
+    const std::string& msg = d.message;
     Diagnostic diag;
     diag.package = pkg;
     diag.file = fid;
@@ -170,8 +218,7 @@ Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBu
 
     // Explanations come as relatedInformation "escflow:" entries; synthesise the text form.
     uint32_t expl = kNoExplanation;
-    if (d.contains("relatedInformation") && d["relatedInformation"].is_array() &&
-        (code == "escape" || code == "escapes" || code == "leak")) {
+    if (!d.related.empty() && (code == "escape" || code == "escapes" || code == "leak")) {
       Explanation e;
       ExplanationHeader h;
       std::string header_msg = msg + ":";
@@ -185,25 +232,13 @@ Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBu
         e.derefs = h.derefs;
         e.owned = true;
         e.begin = b->owned_text.size();
-        for (const Json& r : d["relatedInformation"]) {
-          if (!r.is_object() || !r.contains("message") || !r["message"].is_string()) continue;
-          std::string rm = r["message"].get<std::string>();
-          if (!StartsWith(rm, "escflow:")) continue;
-          std::string_view body = std::string_view(rm).substr(8);
+        for (const LspRelated& r : d.related) {
+          if (!StartsWith(r.message, "escflow:")) continue;
+          std::string_view body = std::string_view(r.message).substr(8);
           b->owned_text.append(body);
-          if (body.find("from ") != std::string_view::npos && r.contains("location") &&
-              r["location"].is_object()) {
-            const Json& loc = r["location"];
-            std::string path = loc.contains("uri") && loc["uri"].is_string()
-                                   ? UriPath(loc["uri"].get<std::string>())
-                                   : file;
-            uint32_t rl = 0, rc = 0;
-            if (loc.contains("range") && loc["range"].is_object() &&
-                loc["range"].contains("start") && loc["range"]["start"].is_object()) {
-              rl = num(loc["range"]["start"], "line");
-              rc = num(loc["range"]["start"], "character");
-            }
-            b->owned_text.append(fmt::format(" at {}:{}:{}", path, rl, rc));
+          if (body.find("from ") != std::string_view::npos) {
+            std::string path = r.uri.empty() ? file : UriPath(r.uri);
+            b->owned_text.append(fmt::format(" at {}:{}:{}", path, r.line, r.col));
           }
           b->owned_text.push_back('\n');
         }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "compiler/analyze.h"
+#include "compiler/lsp_line.h"
 #include "compiler/messages.h"
 #include "compiler/reader.h"
 #include "testing/testing.h"
@@ -131,6 +132,50 @@ TEST(EscapeJsonReader, RejectsDirectoriesWithoutJson) {
   EXPECT_NE(r.status().message().find("no .json files"), std::string::npos);
   auto missing = ReadEscapeJsonDir(TestData("compiler/does-not-exist"));
   ASSERT_FALSE(missing.ok());
+}
+
+}  // namespace
+}  // namespace godx::compiler
+
+namespace godx::compiler {
+namespace {
+
+TEST(LspScanner, ExtractsTheFieldsGodxUses) {
+  LspDiagnostic d;
+  ASSERT_TRUE(ScanLspDiagnostic(
+      R"j({"range":{"start":{"line":12,"character":11},"end":{"line":12,"character":11}},"severity":3,"code":"escape","source":"go compiler","message":"\u0026T{...} escapes to heap","relatedInformation":[{"location":{"uri":"file:///tmp/cx/main.go","range":{"start":{"line":7,"character":25},"end":{"line":7,"character":25}}},"message":"inlineLoc"},{"location":{"uri":"file:///tmp/cx/main.go","range":{"start":{"line":12,"character":11},"end":{"line":12,"character":11}}},"message":"escflow:    flow: ~R0 = \u0026{storage for \u0026T{...}}:"}]})j",
+      &d));
+  EXPECT_TRUE(d.has_start);
+  EXPECT_EQ(d.line, 12u);
+  EXPECT_EQ(d.col, 11u);
+  EXPECT_EQ(d.code, "escape");
+  EXPECT_EQ(d.message, "&T{...} escapes to heap");
+  ASSERT_EQ(d.related.size(), 2u);
+  EXPECT_EQ(d.related[0].message, "inlineLoc");
+  EXPECT_EQ(d.related[0].line, 7u);
+  EXPECT_EQ(d.related[0].col, 25u);
+  EXPECT_EQ(d.related[1].uri, "file:///tmp/cx/main.go");
+  EXPECT_EQ(d.related[1].message, "escflow:    flow: ~R0 = &{storage for &T{...}}:");
+}
+
+TEST(LspScanner, DecodesEscapesAndRejectsBrokenJson) {
+  LspDiagnostic d;
+  ASSERT_TRUE(ScanLspDiagnostic(R"j({"code":"x","message":"a\"b\\c\u00e9\ud83d\ude00","extra":[1,2.5e3,true,null,{"k":[]}]})j", &d));
+  EXPECT_EQ(d.message, "a\"b\\c\xC3\xA9\xF0\x9F\x98\x80");
+  EXPECT_FALSE(d.has_start);
+  EXPECT_FALSE(ScanLspDiagnostic(R"j({"code":"x")j", &d));
+  EXPECT_FALSE(ScanLspDiagnostic(R"j({"code":"x"} trailing)j", &d));
+  EXPECT_FALSE(ScanLspDiagnostic("[1,2]", &d));
+  EXPECT_FALSE(ScanLspDiagnostic(std::string(100, '[') + std::string(100, ']'), &d));
+  std::string deep = R"j({"a":)j" + std::string(40, '[') + std::string(40, ']') + "}";
+  EXPECT_FALSE(ScanLspDiagnostic(deep, &d));  // deeper than the nesting limit
+}
+
+TEST(EscapeJsonReader, HeaderFieldsOfTheWrongTypeAreIgnored) {
+  EscapeBuild b;
+  std::string text = R"j({"version":0,"file":7,"gc_version":[1]})j" "\n";
+  EXPECT_TRUE(ReadEscapeJsonFile(InputFromString("h.json", text), "m", &b).ok());
+  EXPECT_EQ(b.go_version, "");
 }
 
 }  // namespace
