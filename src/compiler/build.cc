@@ -1,6 +1,7 @@
 // FinishBuild (deduplicate, attach explanations and enclosing functions) and the on-demand
 // parsing of explanation flow lines.
 #include <algorithm>
+#include <map>
 #include <tuple>
 #include <unordered_map>
 
@@ -37,6 +38,8 @@ struct ExplKeyHash {
   }
 };
 
+using PosKey = std::tuple<StringId, StringId, uint32_t, uint32_t, StringId>;
+
 }  // namespace
 
 void FinishBuild(EscapeBuild* b) {
@@ -58,10 +61,12 @@ void FinishBuild(EscapeBuild* b) {
 
   // Explanations: the first of identical ones wins (closures and inlined copies repeat them).
   std::unordered_map<ExplKey, uint32_t, ExplKeyHash> expl;
+  std::multimap<PosKey, uint32_t> by_pos;
   expl.reserve(b->explanations.size());
   for (uint32_t i = 0; i < b->explanations.size(); ++i) {
     const Explanation& e = b->explanations[i];
-    expl.emplace(ExplKey{e.package, e.file, e.line, e.col, e.subject, e.sink}, i);
+    if (expl.emplace(ExplKey{e.package, e.file, e.line, e.col, e.subject, e.sink}, i).second)
+      by_pos.emplace(PosKey{e.package, e.file, e.line, e.col, e.sink}, i);
   }
   const StringId heap = b->pool.Intern("{heap}");
   for (Diagnostic& d : ds) {
@@ -71,7 +76,29 @@ void FinishBuild(EscapeBuild* b) {
     else if (d.kind == DiagKind::kLeakParam) sink = d.detail;
     else continue;
     auto it = expl.find(ExplKey{d.package, d.file, d.line, d.col, d.subject, sink});
-    if (it != expl.end()) d.explanation = it->second;
+    if (it != expl.end()) {
+      d.explanation = it->second;
+      continue;
+    }
+    // The compiler can print an expression differently in the header and in the result
+    // ("fmt.Sprintf(\"%v\", code) escapes to heap:" then "fmt.Sprintf(\"%v\", ... argument...)
+    // escapes to heap"): fall back to the explanation at the same position whose subject starts
+    // the same way up to its first '(', or the only one there.
+    auto range = by_pos.equal_range(PosKey{d.package, d.file, d.line, d.col, sink});
+    std::string_view subj = b->pool.Get(d.subject);
+    std::string_view head = subj.substr(0, subj.find('('));
+    uint32_t only = kNoExplanation;
+    size_t n = 0;
+    for (auto p = range.first; p != range.second; ++p) {
+      ++n;
+      only = p->second;
+      std::string_view other = b->pool.Get(b->explanations[p->second].subject);
+      if (other.substr(0, other.find('(')) == head) {
+        d.explanation = p->second;
+        break;
+      }
+    }
+    if (d.explanation == kNoExplanation && n == 1) d.explanation = only;
   }
 
   // Enclosing functions: the nearest can/cannot-inline declaration above, in the same file. -m=2

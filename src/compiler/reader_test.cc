@@ -118,6 +118,26 @@ TEST(EscapeTextReader, ReadsWindowsPathsAndOldBodyForms) {
   EXPECT_EQ(add->cost, kUnknown);
 }
 
+TEST(EscapeTextReader, AttachesExplanationsWhoseSubjectIsPrintedDifferently) {
+  // Quoted from Go 1.19's net/http -m=2 output (server.go:1116, lines shortened to the parts
+  // that matter): the header names the call with its argument, the result with "... argument".
+  std::string text =
+      "# net/http\n"
+      "s.go:1116:20: fmt.Sprintf(\"invalid WriteHeader code %v\", code) escapes to heap:\n"
+      "s.go:1116:20:   flow: {heap} = &{storage for fmt.Sprintf(\"invalid WriteHeader code %v\", "
+      "code)}:\n"
+      "s.go:1116:20:     from panic(fmt.Sprintf(\"invalid WriteHeader code %v\", code)) (call "
+      "parameter) at s.go:1116:8\n"
+      "s.go:1116:20: fmt.Sprintf(\"invalid WriteHeader code %v\", ... argument...) escapes to heap\n";
+  auto b = ReadEscapeText(InputFromString("t", text));
+  ASSERT_TRUE(b.ok());
+  ASSERT_EQ(b->diagnostics.size(), 1u);
+  ASSERT_NE(b->diagnostics[0].explanation, kNoExplanation);
+  EscapeWhy w = ExplainDiagnostic(*b, b->diagnostics[0]);
+  EXPECT_EQ(w.cause, EscapeCause::kCallParameter);
+  EXPECT_EQ(w.callee, "panic");
+}
+
 TEST(EscapeTextReader, RejectsEmptyBinaryAndForeignInput) {
   auto empty = ReadEscapeText(InputFromString("e.txt", ""));
   ASSERT_FALSE(empty.ok());
