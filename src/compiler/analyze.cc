@@ -276,7 +276,7 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
                                              "bounds checks · {} nil checks",
                                              devirt, bounds, slice_bounds, nil)});
   }
-  if (b.format == "-m text") {
+  if (b.format.rfind("-m text", 0) == 0) {
     r.warnings.push_back(
         "-m output has no explanations and names only inlinable functions: use -gcflags=-m=2 "
         "(or godx escape run) to learn why values escape");

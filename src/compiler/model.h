@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,6 +83,9 @@ struct EscapeBuild {
   // -json files, which Explanation ranges point into.
   std::string_view text;
   std::string owned_text;
+  // The compiler text decoded from `go build -json` events (Go 1.24+), which `text` then views.
+  // Held by pointer so that moving the build does not move the characters.
+  std::shared_ptr<const std::string> decoded;
   std::string format;      // "-m text", "-m=2 text", "-json"
   std::string go_version;  // from -json headers ("go1.19.8"), empty for text
   uint64_t lines = 0;          // lines read

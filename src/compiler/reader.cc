@@ -1,6 +1,7 @@
 #include "compiler/reader.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "compiler/messages.h"
 #include "core/line_cursor.h"
@@ -159,8 +160,57 @@ class TextReader {
 
 }  // namespace
 
+namespace {
+
+// `go build -json` (Go 1.24+) wraps the compiler's output in events:
+// {"ImportPath":"example.com/m","Action":"build-output","Output":"./m.go:3:6: can inline f\n"}.
+bool LooksLikeBuildJson(std::string_view data) {
+  size_t i = 0;
+  while (i < data.size() && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r')) ++i;
+  if (i >= data.size() || data[i] != '{') return false;
+  std::string_view first = data.substr(i, data.find('\n', i) - i);
+  return first.find("\"Action\"") != std::string_view::npos;
+}
+
+// The text of every build-output event, with a "# import/path" line whenever the package
+// changes. Lines that are not events are counted in `bad`.
+std::string DecodeBuildJson(std::string_view data, uint64_t* bad, uint64_t* first_bad) {
+  std::string out;
+  std::string last_path;
+  LineCursor cur(data);
+  std::string_view line;
+  while (cur.Next(&line)) {
+    if (line.empty()) continue;
+    auto ev = nlohmann::json::parse(line, nullptr, false);
+    if (ev.is_discarded() || !ev.is_object() || !ev.contains("Action")) {
+      if ((*bad)++ == 0) *first_bad = cur.line_number();
+      continue;
+    }
+    if (!ev["Action"].is_string() || ev["Action"].get<std::string>() != "build-output") continue;
+    if (!ev.contains("Output") || !ev["Output"].is_string()) continue;
+    std::string path = ev.contains("ImportPath") && ev["ImportPath"].is_string()
+                           ? ev["ImportPath"].get<std::string>()
+                           : "";
+    if (!path.empty() && path != last_path) {
+      out += "# " + path + "\n";
+      last_path = path;
+    }
+    out += ev["Output"].get<std::string>();
+    if (!out.empty() && out.back() != '\n') out.push_back('\n');
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<EscapeBuild> ReadEscapeText(const Input& input) {
   std::string_view data = input.data();
+  std::shared_ptr<const std::string> decoded;
+  uint64_t bad_events = 0, first_bad_event = 0;
+  if (LooksLikeBuildJson(data)) {
+    decoded = std::make_shared<const std::string>(DecodeBuildJson(data, &bad_events, &first_bad_event));
+    data = *decoded;
+  }
   if (data.empty()) return Status::Error(fmt::format("{}: empty input, expected -gcflags=-m output", input.name()));
   if (LooksBinary(data.substr(0, 4096))) {
     return Status::Error(fmt::format(
@@ -168,6 +218,11 @@ Result<EscapeBuild> ReadEscapeText(const Input& input) {
   }
   EscapeBuild b;
   b.text = data;
+  b.decoded = decoded;
+  if (bad_events > 0) {
+    b.warnings.push_back(fmt::format("{}: {} lines are not go build -json events, first at line {}",
+                                     input.name(), bad_events, first_bad_event));
+  }
   TextReader r(&b);
   LineCursor cur(data);
   std::string_view line;
@@ -180,11 +235,19 @@ Result<EscapeBuild> ReadEscapeText(const Input& input) {
         input.name(), FirstLine(data)));
   }
   b.format = r.saw_m2_ || r.saw_flow_ ? "-m=2 text" : "-m text";
+  if (decoded) b.format += " (go build -json)";
   FinishBuild(&b);
   return b;
 }
 
 int SniffEscapeText(std::string_view head) {
+  if (LooksLikeBuildJson(head)) {
+    bool output = head.find("\"Action\":\"build-output\"") != std::string_view::npos;
+    bool diag = head.find("can inline ") != std::string_view::npos ||
+                head.find("escapes to heap") != std::string_view::npos ||
+                head.find("moved to heap: ") != std::string_view::npos;
+    return output && diag ? 85 : 0;
+  }
   LineCursor cur(head);
   std::string_view line;
   int seen = 0, lines = 0;

@@ -138,6 +138,36 @@ TEST(EscapeTextReader, AttachesExplanationsWhoseSubjectIsPrintedDifferently) {
   EXPECT_EQ(w.callee, "panic");
 }
 
+TEST(EscapeTextReader, ReadsGoBuildJsonEvents) {
+  // Go 1.24+ `go build -json` (golang/go#62067): cmd/go's BuildEvent {ImportPath, Action,
+  // Output} objects, one per line, carrying the compiler text. Written here in that shape (no
+  // Go 1.24 toolchain on the build machine to record it).
+  std::string text =
+      R"j({"ImportPath":"example.com/m","Action":"build-output","Output":"# example.com/m\n"})j"
+      "\n"
+      R"j({"ImportPath":"example.com/m","Action":"build-output","Output":"./m.go:3:6: can inline f with cost 4 as: func() *int { return new(int) }\n./m.go:3:30: new(int) escapes to heap\n"})j"
+      "\n"
+      R"j({"ImportPath":"example.com/m/sub","Action":"build-output","Output":"sub/s.go:5:2: moved to heap: x\n"})j"
+      "\n"
+      R"j({"ImportPath":"example.com/m/sub","Action":"build-fail"})j"
+      "\n";
+  EXPECT_GE(SniffEscapeText(text), 50);
+  auto b = ReadEscapeText(InputFromString("events.json", text));
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  EXPECT_EQ(b->format, "-m text (go build -json)");
+  ASSERT_EQ(b->diagnostics.size(), 3u);
+  const Diagnostic* x = Find(*b, DiagKind::kMovedToHeap, "x");
+  ASSERT_NE(x, nullptr);
+  EXPECT_EQ(b->pool.Get(x->package), "example.com/m/sub");
+  const Diagnostic* n = Find(*b, DiagKind::kEscapesToHeap, "new(int)");
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(b->pool.Get(n->function), "f");
+  // The build owns the decoded text: moving it keeps the views valid.
+  EscapeBuild moved = std::move(b).value();
+  EXPECT_EQ(moved.pool.Get(moved.diagnostics[0].subject).size() > 0, true);
+  EXPECT_NE(moved.text.find("moved to heap: x"), std::string_view::npos);
+}
+
 TEST(EscapeTextReader, RejectsEmptyBinaryAndForeignInput) {
   auto empty = ReadEscapeText(InputFromString("e.txt", ""));
   ASSERT_FALSE(empty.ok());
