@@ -121,14 +121,16 @@ EscapeWhy ExplainDiagnostic(const EscapeBuild& b, const Diagnostic& d) {
   bool iface = false, closure = false, returned = false, nonconst = false, large = false,
        call = false;
   for (const auto& s : steps) {
-    w.chain += " → ";
-    w.chain += Location(s.dst);
+    if (!s.dst.empty()) {
+      w.chain += " → ";
+      w.chain += Location(s.dst);
+    }
     for (const auto& h : s.hops) {
       if (h.why == "interface-converted" ||
           (h.why == "slice-literal-element" && h.expr == "... argument"))
         iface = true;
       else if (h.why == "captured by a closure") closure = true;
-      else if (h.why == "return") returned = true;
+      else if (h.why == "return" || h.why == "returned") returned = true;
       else if (h.why == "non-constant size") nonconst = true;
       else if (h.why == "too large for stack") large = true;
       else if (h.why == "call parameter") {

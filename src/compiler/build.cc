@@ -147,7 +147,8 @@ std::vector<FlowStep> ParseExplanation(const EscapeBuild& b, const Explanation& 
       s.dst = msg.substr(0, eq);
       if (eq != std::string_view::npos) s.src = msg.substr(eq + 3);
       steps.push_back(std::move(s));
-    } else if (StartsWith(msg, "from ") && !steps.empty()) {
+    } else if (StartsWith(msg, "from ")) {
+      if (steps.empty()) steps.emplace_back();  // pre-1.13: "from" lines without "flow:"
       msg.remove_prefix(5);
       FlowHop h;
       size_t at = msg.rfind(") at ");

@@ -97,10 +97,32 @@ class TextReader {
       if (open_ && file == open_file_ && p.line == open_line_ && p.col == open_col_) {
         b_->explanations.back().end = end;
         saw_flow_ = true;
+        return;
+      }
+      // Before Go 1.13 the explanation followed the result line, as tab-indented
+      // "from EXPR (WHY) at POS" lines with no header and no flow: lines.
+      if (last_result_ != kNone && file == open_file_ && p.line == open_line_ &&
+          p.col == open_col_) {
+        Diagnostic& d = b_->diagnostics[last_result_];
+        Explanation e;
+        e.package = d.package;
+        e.file = d.file;
+        e.line = d.line;
+        e.col = d.col;
+        e.subject = d.subject;
+        e.sink = b_->pool.Intern("{heap}");
+        e.begin = offset;
+        e.end = end;
+        d.explanation = static_cast<uint32_t>(b_->explanations.size());
+        b_->explanations.push_back(e);
+        open_ = true;
+        last_result_ = kNone;
+        saw_flow_ = true;
       }
       return;
     }
     open_ = false;
+    last_result_ = kNone;
     ExplanationHeader h;
     if (ParseExplanationHeader(p.msg, &h)) {
       Explanation e;
@@ -119,7 +141,6 @@ class TextReader {
       open_col_ = p.col;
       return;
     }
-    (void)offset;
     Message m = ClassifyMessage(p.msg);
     Diagnostic d;
     d.package = package_;
@@ -134,6 +155,13 @@ class TextReader {
     d.level = m.level;
     d.input_line = number;
     if (m.kind == DiagKind::kCannotInline) saw_m2_ = true;
+    if (m.kind == DiagKind::kMovedToHeap || m.kind == DiagKind::kEscapesToHeap ||
+        m.kind == DiagKind::kLeakParam) {
+      last_result_ = b_->diagnostics.size();
+      open_file_ = file;
+      open_line_ = p.line;
+      open_col_ = p.col;
+    }
     b_->diagnostics.push_back(d);
   }
 
@@ -153,6 +181,8 @@ class TextReader {
   StringId package_ = 0;
   std::string_view last_file_;
   StringId last_file_id_ = 0;
+  static constexpr size_t kNone = SIZE_MAX;
+  size_t last_result_ = kNone;  // a result that pre-1.13 explanation lines may follow
   bool open_ = false;
   StringId open_file_ = 0;
   uint32_t open_line_ = 0, open_col_ = 0;

@@ -168,6 +168,33 @@ TEST(EscapeTextReader, ReadsGoBuildJsonEvents) {
   EXPECT_NE(moved.text.find("moved to heap: x"), std::string_view::npos);
 }
 
+TEST(EscapeTextReader, ReadsPreGo113ExplanationsAfterTheResult) {
+  // The -m -m form before the 1.13 rewrite (golang/go test/escape_because.go): the result line,
+  // then tab-indented "from" lines at the same position, no column on some lines.
+  std::string text =
+      "# example.com/m\n"
+      "./x.go:5:9: &T literal escapes to heap\n"
+      "./x.go:5:9: \tfrom ~r0 (return) at ./x.go:5:2\n"
+      "./x.go:9: leaking param: p\n"
+      "./x.go:9: \tfrom *q (indirection) at ./x.go:10\n";
+  auto b = ReadEscapeText(InputFromString("old", text));
+  ASSERT_TRUE(b.ok());
+  const Diagnostic* lit = Find(*b, DiagKind::kEscapesToHeap, "&T literal");
+  ASSERT_NE(lit, nullptr);
+  ASSERT_NE(lit->explanation, kNoExplanation);
+  EscapeWhy w = ExplainDiagnostic(*b, *lit);
+  EXPECT_EQ(w.cause, EscapeCause::kReturned);
+  auto steps = ParseExplanation(*b, b->explanations[lit->explanation]);
+  ASSERT_EQ(steps.size(), 1u);
+  ASSERT_EQ(steps[0].hops.size(), 1u);
+  EXPECT_EQ(steps[0].hops[0].expr, "~r0");
+  EXPECT_EQ(steps[0].hops[0].at, "./x.go:5:2");
+  const Diagnostic* p = Find(*b, DiagKind::kLeakParam, "p");
+  ASSERT_NE(p, nullptr);
+  ASSERT_NE(p->explanation, kNoExplanation);
+  EXPECT_EQ(ParseExplanation(*b, b->explanations[p->explanation])[0].hops[0].why, "indirection");
+}
+
 TEST(EscapeTextReader, RejectsEmptyBinaryAndForeignInput) {
   auto empty = ReadEscapeText(InputFromString("e.txt", ""));
   ASSERT_FALSE(empty.ok());
