@@ -11,8 +11,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto input =
       godx::Input::FromBytes("fuzz", std::string(reinterpret_cast<const char*>(data), size));
   if (!input.ok()) return 0;
+  auto frames = godx::compiler::ParseTracebackFrames(input->data());
   auto listing = godx::compiler::ReadListing(*input);
   if (!listing.ok()) return 0;
+  if (!frames.empty()) (void)godx::compiler::TracebackReport(*listing, frames, "fuzz", "fuzz");
   godx::AnalyzeOptions json;
   json.json = true;
   (void)godx::compiler::AnalyzeListing(*listing, "fuzz", {}, json);

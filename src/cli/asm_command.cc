@@ -13,6 +13,7 @@ void AddAsmCommand(CLI::App& root, CommandContext& ctx) {
   struct Args {
     std::vector<std::string> inputs;
     std::string at;
+    std::string traceback;
     compiler::AsmOptions options;
     OutputOptions out;
   };
@@ -27,19 +28,42 @@ void AddAsmCommand(CLI::App& root, CommandContext& ctx) {
       "Examples:\n"
       "  go build -gcflags=-S . 2> listing.txt; godx asm listing.txt\n"
       "  go tool objdump -s '^main\\.' ./server > objdump.txt\n"
-      "  godx asm --at 'main.main+0x3f6' objdump.txt");
+      "  godx asm --at 'main.main+0x3f6' objdump.txt\n"
+      "  ./server 2> crash.txt; godx asm --traceback crash.txt objdump.txt");
   cmd->add_option("inputs", args->inputs, "Listings ('-' for stdin)")->required();
   cmd->add_option("--at", args->at,
                   "FUNCTION+0xOFFSET from a traceback ('main.(*T).get+0x33'): show that site");
+  cmd->add_option("--traceback", args->traceback,
+                  "A panic traceback or goroutine dump of the same binary: resolve every frame");
   cmd->add_option("--top", args->options.top, "Rows per table")->capture_default_str();
   cmd->add_flag("--include-runtime", args->options.include_runtime,
                 "Count sites inside runtime functions too");
   AddOutputOptions(cmd, &args->out);
   cmd->callback([args, &ctx] {
+    std::vector<compiler::TracebackFrame> frames;
+    std::unique_ptr<Input> trace;
+    if (!args->traceback.empty()) {
+      auto t = Input::Open(args->traceback, ToInputOptions(args->out));
+      if (!t.ok()) {
+        PrintError(t.status().message());
+        ctx.exit_code = kExitError;
+        return;
+      }
+      frames = compiler::ParseTracebackFrames(t->data());
+      if (frames.empty()) {
+        PrintError(args->traceback +
+                   ": no traceback frames (a function line, then '\tFILE:LINE +0xOFFSET')");
+        ctx.exit_code = kExitError;
+        return;
+      }
+    }
     ctx.exit_code = RunPerInput(args->inputs, args->out,
-                                [args](const Input& in, const AnalyzeOptions& o) -> Result<Report> {
+                                [args, &frames](const Input& in, const AnalyzeOptions& o) -> Result<Report> {
                                   GODX_ASSIGN_OR_RETURN(compiler::Listing l,
                                                         compiler::ReadListing(in));
+                                  if (!frames.empty())
+                                    return compiler::TracebackReport(l, frames, in.name(),
+                                                                     args->traceback);
                                   if (args->at.empty())
                                     return compiler::AnalyzeListing(l, in.name(), args->options, o);
                                   auto site = compiler::ResolveReturnAddress(l, args->at);

@@ -243,14 +243,95 @@ Report SiteReport(const PanicSite& p, const std::string& source, const std::stri
                                           : fmt::format("{} (objdump -S prints no line)", p.file)});
   if (!p.source.empty()) r.facts.push_back({"Code", p.source});
   r.facts.push_back({"Instruction", fmt::format("{:#x}  {}", p.offset, p.instruction)});
-  r.facts.push_back({"Check", CheckName(p.check)});
+  r.facts.push_back({"Check", p.note.empty() ? CheckName(p.check) : "unknown (see warnings)"});
   if (p.return_offset != p.offset)
     r.facts.push_back({"Return address", fmt::format("{:#x} (the traceback's offset; the call is the "
                                                      "instruction before it)",
                                                      p.return_offset)});
+  if (!p.note.empty()) r.warnings.push_back(p.note);
   r.summary["check"] = CheckName(p.check);
   r.summary["panic_sites"] = panic ? 1 : 0;
   r.extra["site"] = SiteJson(p);
+  return r;
+}
+
+Result<Report> TracebackReport(const Listing& l, const std::vector<TracebackFrame>& frames,
+                               const std::string& source, const std::string& traceback_name) {
+  Report r;
+  r.kind = "asm";
+  r.source = source;
+  Table t;
+  t.title = "Traceback frames resolved against the listing";
+  t.columns = {"#", "function", "traceback", "instruction", "check"};
+  t.right = {true, false, false, false, false};
+  Json fj = Json::array();
+  const PanicSite* first_check = nullptr;
+  const TracebackFrame* first_frame = nullptr;
+  std::vector<PanicSite> sites;
+  sites.reserve(frames.size());
+  size_t resolved = 0, mismatched = 0;
+  std::string first_mismatch;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const TracebackFrame& f = frames[i];
+    auto site = ResolveOffset(l, f.function, f.offset);
+    std::string where = fmt::format("{}:{} +{:#x}", BaseName(f.file), f.line, f.offset);
+    if (!site.ok()) {
+      t.rows.push_back({std::to_string(i), f.function, where, "(not in the listing)", ""});
+      fj.push_back(Json{{"function", f.function}, {"file", f.file}, {"line", f.line},
+                        {"offset", f.offset}, {"site", nullptr}});
+      continue;
+    }
+    ++resolved;
+    sites.push_back(*site);
+    const PanicSite& s = sites.back();
+    // The listing's line for the site must be the traceback's line: otherwise the listing was
+    // taken from another build.
+    if (!s.note.empty() && mismatched++ == 0) first_mismatch = f.function + ": " + s.note;
+    else if (s.line != 0 && f.line != 0 && s.line != f.line) {
+      if (mismatched++ == 0)
+        first_mismatch = fmt::format("{}: traceback line {} but the listing says {}", f.function,
+                                     f.line, s.line);
+    }
+    if (first_check == nullptr && s.check != CheckKind::kNone) {
+      first_check = &s;
+      first_frame = &f;
+    }
+    t.rows.push_back({std::to_string(i), f.function, where,
+                      fmt::format("{:#x} {}", s.offset, s.instruction), CheckName(s.check)});
+    fj.push_back(Json{{"function", f.function}, {"file", f.file}, {"line", f.line},
+                      {"offset", f.offset}, {"site", SiteJson(s)}});
+  }
+  if (resolved == 0) {
+    return Status::Error(fmt::format(
+        "{}: none of the {} frames of {} is a function of this listing; was it taken from the "
+        "same binary (go tool objdump BINARY)?",
+        source, frames.size(), traceback_name));
+  }
+  if (mismatched > 0) {
+    r.warnings.push_back(fmt::format("{} frames do not fit the listing (first: {}): it may come "
+                                     "from another build",
+                                     mismatched, first_mismatch));
+  }
+  if (first_check != nullptr) {
+    r.title = fmt::format("{}: {} check in {} at {}:{}", traceback_name, CheckName(first_check->check),
+                          first_frame->function, BaseName(first_frame->file), first_frame->line);
+    r.facts.push_back({"Instruction", fmt::format("{:#x}  {}", first_check->offset,
+                                                  first_check->instruction)});
+    r.facts.push_back({"Check", CheckName(first_check->check)});
+    r.extra["site"] = SiteJson(*first_check);
+  } else {
+    r.title = fmt::format("{}: {} frames resolved, none stopped at a runtime check", traceback_name,
+                          resolved);
+    r.extra["site"] = nullptr;
+  }
+  r.facts.push_back({"Frames", fmt::format("{} in the traceback, {} in the listing", frames.size(),
+                                           resolved)});
+  r.tables.push_back(std::move(t));
+  r.summary["frames"] = frames.size();
+  r.summary["resolved_frames"] = resolved;
+  r.summary["check"] = first_check ? Json(CheckName(first_check->check)) : Json(nullptr);
+  r.summary["panic_sites"] = first_check ? 1 : 0;
+  r.extra["frames"] = std::move(fj);
   return r;
 }
 

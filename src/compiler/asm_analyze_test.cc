@@ -71,3 +71,40 @@ TEST(AsmAnalyze, LeavesRuntimeOutUnlessAsked) {
 
 }  // namespace
 }  // namespace godx::compiler
+
+namespace godx::compiler {
+namespace {
+
+TEST(AsmTraceback, ResolvesEveryFrameOfTheRealCrash) {
+  Input in = InputFromString("od", ReadFile(TestData("compiler/go1.19-boundspanic-objdump.txt")));
+  auto l = ReadListing(in);
+  ASSERT_TRUE(l.ok());
+  auto frames = ParseTracebackFrames(ReadFile(TestData("compiler/go1.19-boundspanic-panic.txt")));
+  auto r = TracebackReport(*l, frames, "od", "panic.txt");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->summary["resolved_frames"], 2);
+  EXPECT_EQ(r->summary["check"], "bounds");
+  EXPECT_EQ(r->extra["site"]["function"], "main.(*table).lookup");
+  EXPECT_EQ(r->extra["frames"][1]["site"]["callee"], "main.(*table).lookup");
+  EXPECT_TRUE(r->warnings.empty());
+}
+
+TEST(AsmTraceback, WarnsWhenTheListingIsFromAnotherBuild) {
+  // The crash of boundspanic against the -S listing of a different program: main.main exists
+  // there, but +0x7a follows no call and touches no memory.
+  Input in = InputFromString("S", ReadFile(TestData("compiler/go1.19-escapes-S.txt")));
+  auto l = ReadListing(in);
+  ASSERT_TRUE(l.ok());
+  auto frames = ParseTracebackFrames(ReadFile(TestData("compiler/go1.19-boundspanic-panic.txt")));
+  auto r = TracebackReport(*l, frames, "S", "panic.txt");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->summary["check"].is_null());
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_NE(r->warnings[0].find("another build"), std::string::npos);
+  // No frame at all in the listing is an error.
+  std::vector<TracebackFrame> none = {TracebackFrame{"main.absent", "x.go", 1, 0x10, 1}};
+  EXPECT_FALSE(TracebackReport(*l, none, "S", "t").ok());
+}
+
+}  // namespace
+}  // namespace godx::compiler

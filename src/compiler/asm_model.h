@@ -81,6 +81,9 @@ struct PanicSite {
   std::string callee;         // "runtime.panicIndex" (empty for a faulting instruction)
   std::string source;         // objdump -S only: the source text above the instruction
   CheckKind check = CheckKind::kNone;
+  // Set when the offset fits the listing badly (no call before it, no memory access at it):
+  // the listing is probably from another build.
+  std::string note;
 };
 
 }  // namespace godx::compiler

@@ -334,6 +334,55 @@ bool SameFunction(std::string_view listed, std::string_view asked) {
 
 }  // namespace
 
+std::vector<TracebackFrame> ParseTracebackFrames(std::string_view text) {
+  std::vector<TracebackFrame> frames;
+  LineCursor cur(text);
+  std::string_view line, prev;
+  uint64_t prev_number = 0;
+  while (cur.Next(&line)) {
+    // "\t/src/main.go:14 +0x33" (newer releases may append " fp=... sp=... pc=...").
+    if (!line.empty() && line[0] == '\t' && !prev.empty() && prev[0] != '\t') {
+      std::string_view loc = line.substr(1);
+      size_t plus = loc.find(" +0x");
+      std::string_view fn = prev;
+      if (StartsWith(fn, "created by ")) fn = {};
+      // "main.f(0x1, 0x2)" / "main.f(...)" / "main.(*T).m()": drop the final argument list.
+      if (!fn.empty() && fn.back() == ')') {
+        int depth = 0;
+        for (size_t k = fn.size(); k-- > 0;) {
+          if (fn[k] == ')') ++depth;
+          if (fn[k] == '(' && --depth == 0) {
+            fn = fn.substr(0, k);
+            break;
+          }
+        }
+      } else {
+        fn = {};
+      }
+      if (!fn.empty() && plus != std::string_view::npos) {
+        TracebackFrame f;
+        f.function = std::string(fn);
+        std::string_view pos = loc.substr(0, plus);
+        size_t colon = pos.rfind(':');
+        Scanner ls(colon == std::string_view::npos ? std::string_view() : pos.substr(colon + 1));
+        uint64_t ln = 0;
+        if (colon != std::string_view::npos && ls.Uint(&ln) && ln <= UINT32_MAX) {
+          f.file = std::string(pos.substr(0, colon));
+          f.line = static_cast<uint32_t>(ln);
+        }
+        Scanner os(loc.substr(plus + 2));
+        if (os.Hex(&f.offset)) {
+          f.input_line = prev_number;
+          frames.push_back(std::move(f));
+        }
+      }
+    }
+    prev = line;
+    prev_number = cur.line_number();
+  }
+  return frames;
+}
+
 Result<PanicSite> ResolveReturnAddress(const Listing& l, std::string_view spec) {
   // Accept "main.main+0x3f6" and "main.main()+0x3f6" (pasted from a traceback).
   size_t plus = spec.rfind('+');
@@ -348,6 +397,11 @@ Result<PanicSite> ResolveReturnAddress(const Listing& l, std::string_view spec) 
     return Status::Error(fmt::format("--at '{}': the offset '{}' is not a number (0x3f6 or 1014)",
                                      spec, spec.substr(plus + 1)));
   }
+  return ResolveOffset(l, name, off);
+}
+
+Result<PanicSite> ResolveOffset(const Listing& l, std::string_view name, uint64_t off) {
+  std::string spec = fmt::format("{}+{:#x}", name, off);
   const AsmFunction* fn = nullptr;
   for (const auto& f : l.functions) {
     if (SameFunction(l.pool.Get(f.name), name)) {
@@ -392,8 +446,18 @@ Result<PanicSite> ResolveReturnAddress(const Listing& l, std::string_view spec) 
   std::string_view src = site->source;
   while (!src.empty() && (src[0] == ' ' || src[0] == '\t')) src.remove_prefix(1);
   p.source = std::string(src);
-  // A fault at a non-call instruction is how nil dereferences surface (sigpanic).
-  if (!site->call && p.check == CheckKind::kNone) p.check = CheckKind::kNil;
+  // A fault at a non-call instruction is how nil dereferences surface (sigpanic); only an
+  // instruction that touches memory can fault.
+  if (!site->call && p.check == CheckKind::kNone) {
+    if (site->text.find('(') != std::string_view::npos) {
+      p.check = CheckKind::kNil;
+    } else {
+      p.note = fmt::format("no call ends just before {:#x} and the instruction there does not "
+                           "touch memory: the listing is probably not from the binary that "
+                           "printed this traceback",
+                           off);
+    }
+  }
   return p;
 }
 

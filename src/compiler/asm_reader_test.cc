@@ -185,3 +185,37 @@ TEST(AsmReader, Sniffs) {
 
 }  // namespace
 }  // namespace godx::compiler
+
+namespace godx::compiler {
+namespace {
+
+TEST(TracebackFrames, ParsesTheGo119PanicFixture) {
+  auto frames = ParseTracebackFrames(ReadFile(TestData("compiler/go1.19-boundspanic-panic.txt")));
+  // main.(*table).lookup(0x7f...?, 0x0?) / main.go:14 +0x33, then main.main() / main.go:21 +0x7a.
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0].function, "main.(*table).lookup");
+  EXPECT_EQ(frames[0].file, "/tmp/godx-gen/boundspanic/main.go");
+  EXPECT_EQ(frames[0].line, 14u);
+  EXPECT_EQ(frames[0].offset, 0x33u);
+  EXPECT_EQ(frames[1].function, "main.main");
+  EXPECT_EQ(frames[1].offset, 0x7au);
+}
+
+TEST(TracebackFrames, SkipsCreatedByAndInlinedFrames) {
+  std::string text =
+      "goroutine 7 [running]:\n"
+      "internal/poll.(*pollDesc).waitRead(...)\n"
+      "\t/usr/lib/go/src/internal/poll/fd_poll_runtime.go:89\n"  // inlined: no offset
+      "main.worker(0xc000010000, {0x4b2f60, 0x3})\n"
+      "\t/src/main.go:30 +0x2c fp=0xc000050f80 sp=0xc000050f50 pc=0x48f2ac\n"
+      "created by main.main\n"
+      "\t/src/main.go:12 +0x45\n";
+  auto frames = ParseTracebackFrames(text);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].function, "main.worker");
+  EXPECT_EQ(frames[0].offset, 0x2cu);
+  EXPECT_EQ(frames[0].line, 30u);
+}
+
+}  // namespace
+}  // namespace godx::compiler

@@ -117,5 +117,30 @@ TEST(CompilerCorpus, SharedCapturesAreNotClaimedAndFailCleanly) {
   EXPECT_GT(files, 0u);
 }
 
+// Goroutine dumps in the shared corpus: every "\tFILE:LINE +0xOFF" line that follows a
+// function call line (not "created by") is one frame.
+TEST(CompilerCorpus, TracebackFramesMatchAnIndependentCount) {
+  GODX_REQUIRE_SHARED(shared);
+  size_t dumps = 0;
+  for (const auto& e : std::filesystem::directory_iterator(shared + "/corpus/dumps")) {
+    if (!e.is_regular_file() || e.path().filename() == "MANIFEST.txt") continue;
+    std::string text = ReadFile(e.path().string());
+    std::istringstream in(text);
+    std::string line, prev;
+    size_t want = 0;
+    while (std::getline(in, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.rfind("\t", 0) == 0 && line.find(" +0x") != std::string::npos && !prev.empty() &&
+          prev[0] != '\t' && prev.rfind("created by ", 0) != 0 && prev.back() == ')')
+        ++want;
+      prev = line;
+    }
+    auto frames = ParseTracebackFrames(text);
+    EXPECT_EQ(frames.size(), want) << e.path();
+    if (want > 0) ++dumps;
+  }
+  EXPECT_GT(dumps, 0u);
+}
+
 }  // namespace
 }  // namespace godx::compiler

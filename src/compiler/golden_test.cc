@@ -60,6 +60,19 @@ TEST(CompilerGolden, AsmAtJson) {
   ExpectGolden("asm-at.json", Relative(r.out));
 }
 
+TEST(CompilerGolden, AsmTracebackText) {
+  auto r = RunGodx("asm --no-color --traceback " + Fixture("go1.19-boundspanic-panic.txt") + " " +
+                   Fixture("go1.19-boundspanic-objdump.txt"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("bounds check in main.(*table).lookup at main.go:14"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("0x75 CALL main.(*table).lookup(SB)"), std::string::npos) << r.out;
+  auto none = RunGodx("asm --traceback " + Fixture("go1.19-escapes-m1.txt") + " " +
+                      Fixture("go1.19-boundspanic-objdump.txt"));
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("no traceback frames"), std::string::npos) << none.err;
+}
+
 TEST(CompilerGolden, EscapeJsonSummaryFromDirectory) {
   auto r = RunGodx("escape --json " + Fixture("go1.19-escapes-json"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
