@@ -57,20 +57,19 @@ void AddAsmCommand(CLI::App& root, CommandContext& ctx) {
         return;
       }
     }
-    ctx.exit_code = RunPerInput(args->inputs, args->out,
-                                [args, &frames](const Input& in, const AnalyzeOptions& o) -> Result<Report> {
-                                  GODX_ASSIGN_OR_RETURN(compiler::Listing l,
-                                                        compiler::ReadListing(in));
-                                  if (!frames.empty())
-                                    return compiler::TracebackReport(l, frames, in.name(),
-                                                                     args->traceback);
-                                  if (args->at.empty())
-                                    return compiler::AnalyzeListing(l, in.name(), args->options, o);
-                                  auto site = compiler::ResolveReturnAddress(l, args->at);
-                                  if (!site.ok())
-                                    return Status::Error(in.name() + ": " + site.status().message());
-                                  return compiler::SiteReport(*site, in.name(), args->at);
-                                });
+    ctx.exit_code =
+        RunPerInput(args->inputs, args->out,
+                    [args, &frames](const Input& in, const AnalyzeOptions& o) -> Result<Report> {
+                      GODX_ASSIGN_OR_RETURN(compiler::Listing l, compiler::ReadListing(in));
+                      if (!frames.empty())
+                        return compiler::TracebackReport(l, frames, in.name(), args->traceback);
+                      if (args->at.empty())
+                        return compiler::AnalyzeListing(l, in.name(), args->options, o);
+                      auto site = compiler::ResolveReturnAddress(l, args->at);
+                      if (!site.ok())
+                        return Status::Error(in.name() + ": " + site.status().message());
+                      return compiler::SiteReport(*site, in.name(), args->at);
+                    });
   });
 }
 

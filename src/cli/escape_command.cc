@@ -1,12 +1,11 @@
 // `godx escape`: escape analysis and inlining decisions from -gcflags=-m / -m=2 / -json=0,DIR;
 // `godx escape diff BASE NEW` for CI; `godx escape run [PACKAGES]` builds with a fresh -json dir.
+#include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "compiler/analyze.h"
@@ -35,8 +34,10 @@ std::string FindGo() {
 std::string ShellQuote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -133,8 +134,9 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
   run->callback([args, &ctx] {
     std::string go = FindGo();
     if (go.empty()) {
-      PrintError("escape run: no 'go' command on PATH; build with -gcflags=-json=0,DIR yourself "
-                 "and pass DIR to 'godx escape'");
+      PrintError(
+          "escape run: no 'go' command on PATH; build with -gcflags=-json=0,DIR yourself "
+          "and pass DIR to 'godx escape'");
       ctx.exit_code = kExitError;
       return;
     }
@@ -151,9 +153,8 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
     if (pkgs.empty()) pkgs.push_back(".");
     // -o DIR/ keeps binaries of main packages out of the working directory.
     std::string command = args->dir.empty() ? "" : "cd " + ShellQuote(args->dir) + " && ";
-    command += fmt::format("{} build -o {} -gcflags={} ", ShellQuote(go),
-                                      ShellQuote(dir + "/bin/"),
-                                      ShellQuote(scope + "-json=0,file://" + json_dir));
+    command += fmt::format("{} build -o {} -gcflags={} ", ShellQuote(go), ShellQuote(dir + "/bin/"),
+                           ShellQuote(scope + "-json=0,file://" + json_dir));
     for (const auto& p : pkgs) command += ShellQuote(p) + " ";
     command += "2>" + ShellQuote(dir + "/stderr");
     int status = std::system(command.c_str());

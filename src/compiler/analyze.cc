@@ -1,11 +1,11 @@
 #include "compiler/analyze.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "compiler/messages.h"
 #include "compiler/reader.h"
@@ -129,24 +129,36 @@ EscapeWhy ExplainDiagnostic(const EscapeBuild& b, const Diagnostic& d) {
       if (h.why == "interface-converted" ||
           (h.why == "slice-literal-element" && h.expr == "... argument"))
         iface = true;
-      else if (h.why == "captured by a closure") closure = true;
-      else if (h.why == "return" || h.why == "returned") returned = true;
-      else if (h.why == "non-constant size") nonconst = true;
-      else if (h.why == "too large for stack") large = true;
+      else if (h.why == "captured by a closure")
+        closure = true;
+      else if (h.why == "return" || h.why == "returned")
+        returned = true;
+      else if (h.why == "non-constant size")
+        nonconst = true;
+      else if (h.why == "too large for stack")
+        large = true;
       else if (h.why == "call parameter") {
         call = true;
         w.callee = Callee(h.expr);
       }
     }
   }
-  if (nonconst) w.cause = EscapeCause::kNonConstantSize;
-  else if (large) w.cause = EscapeCause::kTooLarge;
-  else if (iface && call) w.cause = EscapeCause::kInterfaceCall;
-  else if (closure) w.cause = EscapeCause::kClosure;
-  else if (call) w.cause = EscapeCause::kCallParameter;
-  else if (returned) w.cause = EscapeCause::kReturned;
-  else if (iface) w.cause = EscapeCause::kInterfaceConversion;
-  else w.cause = EscapeCause::kStored;
+  if (nonconst)
+    w.cause = EscapeCause::kNonConstantSize;
+  else if (large)
+    w.cause = EscapeCause::kTooLarge;
+  else if (iface && call)
+    w.cause = EscapeCause::kInterfaceCall;
+  else if (closure)
+    w.cause = EscapeCause::kClosure;
+  else if (call)
+    w.cause = EscapeCause::kCallParameter;
+  else if (returned)
+    w.cause = EscapeCause::kReturned;
+  else if (iface)
+    w.cause = EscapeCause::kInterfaceConversion;
+  else
+    w.cause = EscapeCause::kStored;
   return w;
 }
 
@@ -215,7 +227,7 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
     uint64_t moved = 0, escapes = 0, leaks = 0, can = 0, cannot = 0;
     const Diagnostic* decl = nullptr;  // the function's can/cannot inline line
   };
-  std::map<std::pair<StringId, StringId>, Tally> by_file;   // (package, file)
+  std::map<std::pair<StringId, StringId>, Tally> by_file;             // (package, file)
   std::map<std::tuple<StringId, StringId, StringId>, Tally> by_func;  // (package, file, function)
   std::map<EscapeCause, std::vector<std::pair<const Diagnostic*, EscapeWhy>>> by_cause;
   std::map<std::string, std::vector<const Diagnostic*>> by_callee;
@@ -257,22 +269,22 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
   std::stable_sort(near.begin(), near.end(), by_cost_desc);
   std::stable_sort(just_over.begin(), just_over.end(), by_cost_asc);
 
-  r.title = fmt::format("Escape analysis: {} moved to heap, {} escaping expressions, {} "
-                        "non-inlinable functions ({}{})",
-                        FormatCount(moved.size()), FormatCount(escapes.size()),
-                        FormatCount(cannot.size()), b.format,
-                        b.go_version.empty() ? "" : ", " + b.go_version);
+  r.title = fmt::format(
+      "Escape analysis: {} moved to heap, {} escaping expressions, {} "
+      "non-inlinable functions ({}{})",
+      FormatCount(moved.size()), FormatCount(escapes.size()), FormatCount(cannot.size()), b.format,
+      b.go_version.empty() ? "" : ", " + b.go_version);
   r.facts.push_back({"Packages", fmt::format("{} ({} files)", FormatCount(packages.size()),
                                              FormatCount(files.size()))});
   r.facts.push_back({"Heap", fmt::format("{} variables moved to heap · {} expressions escape · "
                                          "{} parameters leak to the heap",
                                          FormatCount(moved.size()), FormatCount(escapes.size()),
                                          FormatCount(leaks.size()))});
-  r.facts.push_back({"Inlining",
-                     fmt::format("{} functions inlinable · {} not · {} calls inlined · {} "
-                                 "near the budget",
-                                 FormatCount(can.size()), FormatCount(cannot.size()),
-                                 FormatCount(inlined_calls), FormatCount(near.size()))});
+  r.facts.push_back(
+      {"Inlining", fmt::format("{} functions inlinable · {} not · {} calls inlined · {} "
+                               "near the budget",
+                               FormatCount(can.size()), FormatCount(cannot.size()),
+                               FormatCount(inlined_calls), FormatCount(near.size()))});
   if (devirt + bounds + slice_bounds + nil > 0) {
     r.facts.push_back({"Checks", fmt::format("{} devirtualized calls · {} bounds checks · {} slice "
                                              "bounds checks · {} nil checks",
@@ -288,9 +300,10 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
                                      other, first_other));
   }
   if (b.other_lines > 0) {
-    r.warnings.push_back(fmt::format("{} lines that are not compiler diagnostics were skipped, "
-                                     "first at line {}",
-                                     b.other_lines, b.first_other_line));
+    r.warnings.push_back(
+        fmt::format("{} lines that are not compiler diagnostics were skipped, "
+                    "first at line {}",
+                    b.other_lines, b.first_other_line));
   }
 
   // Findings.
@@ -302,7 +315,8 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
                                DiagMessage(b, d),
                                v[i].second.chain.empty() ? "" : " (" + v[i].second.chain + ")"));
     }
-    if (v.size() > kEvidenceLines) ev.push_back(fmt::format("... and {} more", v.size() - kEvidenceLines));
+    if (v.size() > kEvidenceLines)
+      ev.push_back(fmt::format("... and {} more", v.size() - kEvidenceLines));
     return ev;
   };
   if (auto it = by_cause.find(EscapeCause::kInterfaceCall); it != by_cause.end()) {
@@ -319,61 +333,70 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
     f.title = fmt::format("{} values escape because they are passed through ...interface{{}} to {}",
                           it->second.size(), names);
     f.evidence = evidence_for(it->second);
-    f.advice = "A value converted to interface{} for a call the compiler cannot see through (fmt, "
-               "log, errors.Errorf) is allocated on the heap. In hot paths use typed APIs "
-               "(strconv.AppendInt, bytes.Buffer, a strings.Builder with WriteString) or format "
-               "only when the result is needed.";
+    f.advice =
+        "A value converted to interface{} for a call the compiler cannot see through (fmt, "
+        "log, errors.Errorf) is allocated on the heap. In hot paths use typed APIs "
+        "(strconv.AppendInt, bytes.Buffer, a strings.Builder with WriteString) or format "
+        "only when the result is needed.";
     r.findings.push_back(std::move(f));
   }
   if (auto it = by_cause.find(EscapeCause::kClosure); it != by_cause.end()) {
     Finding f;
     f.id = "escape-via-closure";
     f.severity = Severity::kInfo;
-    f.title = fmt::format("{} variables are moved to the heap because an escaping closure captures "
-                          "them",
-                          it->second.size());
+    f.title = fmt::format(
+        "{} variables are moved to the heap because an escaping closure captures "
+        "them",
+        it->second.size());
     f.evidence = evidence_for(it->second);
-    f.advice = "A closure that outlives its function (returned, stored, run by go) takes its "
-               "captured variables with it. Pass them as arguments, or capture a copy when the "
-               "closure does not need to write them.";
+    f.advice =
+        "A closure that outlives its function (returned, stored, run by go) takes its "
+        "captured variables with it. Pass them as arguments, or capture a copy when the "
+        "closure does not need to write them.";
     r.findings.push_back(std::move(f));
   }
   if (auto it = by_cause.find(EscapeCause::kNonConstantSize); it != by_cause.end()) {
     Finding f;
     f.id = "escape-non-constant-size";
     f.severity = Severity::kInfo;
-    f.title = fmt::format("{} make() calls allocate on the heap because their size is not a constant",
-                          it->second.size());
+    f.title =
+        fmt::format("{} make() calls allocate on the heap because their size is not a constant",
+                    it->second.size());
     f.evidence = evidence_for(it->second);
-    f.advice = "When the size has a small upper bound, make a constant-sized buffer and slice it "
-               "(var buf [64]byte; b := buf[:n]), or reuse buffers with sync.Pool.";
+    f.advice =
+        "When the size has a small upper bound, make a constant-sized buffer and slice it "
+        "(var buf [64]byte; b := buf[:n]), or reuse buffers with sync.Pool.";
     r.findings.push_back(std::move(f));
   }
   if (auto it = by_cause.find(EscapeCause::kReturned); it != by_cause.end()) {
     Finding f;
     f.id = "escape-returned";
     f.severity = Severity::kInfo;
-    f.title = fmt::format("{} values escape because they are returned to the caller (as pointers or "
-                          "inside interfaces)",
-                          it->second.size());
+    f.title = fmt::format(
+        "{} values escape because they are returned to the caller (as pointers or "
+        "inside interfaces)",
+        it->second.size());
     f.evidence = evidence_for(it->second);
-    f.advice = "Returning a pointer to a local, or a value boxed in an interface such as error, "
-               "allocates unless the function is inlined into a caller that keeps it local. Return "
-               "small values by value, keep constructors inlinable, and use preallocated error "
-               "values for common failures.";
+    f.advice =
+        "Returning a pointer to a local, or a value boxed in an interface such as error, "
+        "allocates unless the function is inlined into a caller that keeps it local. Return "
+        "small values by value, keep constructors inlinable, and use preallocated error "
+        "values for common failures.";
     r.findings.push_back(std::move(f));
   }
   if (auto it = by_cause.find(EscapeCause::kInterfaceConversion); it != by_cause.end()) {
     Finding f;
     f.id = "escape-interface-conversion";
     f.severity = Severity::kInfo;
-    f.title = fmt::format("{} values escape because they are converted to an interface that is "
-                          "stored",
-                          it->second.size());
+    f.title = fmt::format(
+        "{} values escape because they are converted to an interface that is "
+        "stored",
+        it->second.size());
     f.evidence = evidence_for(it->second);
-    f.advice = "Putting a non-pointer value (a string, a struct, an error type) into an interface "
-               "copies it to the heap. On hot paths return concrete types, keep preallocated "
-               "error values (var errX = ...), or store pointers that already live on the heap.";
+    f.advice =
+        "Putting a non-pointer value (a string, a struct, an error type) into an interface "
+        "copies it to the heap. On hot paths return concrete types, keep preallocated "
+        "error values (var errX = ...), or store pointers that already live on the heap.";
     r.findings.push_back(std::move(f));
   }
   if (!near.empty()) {
@@ -384,10 +407,12 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
                           near.size(), o.near_budget, kDefaultBudget);
     for (size_t i = 0; i < near.size() && i < kEvidenceLines; ++i)
       f.evidence.push_back(fmt::format("{} {}: cost {} of {}", PositionText(b, *near[i].d),
-                                       Str(b, near[i].d->subject), near[i].d->cost, near[i].budget));
-    f.advice = "A small edit will push these over the budget and every call site will pay a "
-               "function call. Guard them with `godx escape diff --fail-on warning` in CI, or move "
-               "rare paths into separate functions to keep headroom.";
+                                       Str(b, near[i].d->subject), near[i].d->cost,
+                                       near[i].budget));
+    f.advice =
+        "A small edit will push these over the budget and every call site will pay a "
+        "function call. Guard them with `godx escape diff --fail-on warning` in CI, or move "
+        "rare paths into separate functions to keep headroom.";
     r.findings.push_back(std::move(f));
   }
   if (!just_over.empty()) {
@@ -397,12 +422,12 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
     f.title = fmt::format("{} functions miss the inlining budget by at most {:.0f}%",
                           just_over.size(), kJustOverShare * 100);
     for (size_t i = 0; i < just_over.size() && i < kEvidenceLines; ++i)
-      f.evidence.push_back(fmt::format("{} {}: cost {} exceeds budget {}",
-                                       PositionText(b, *just_over[i].d),
-                                       Str(b, just_over[i].d->subject), just_over[i].d->cost,
-                                       just_over[i].budget));
-    f.advice = "If these are hot, splitting out the cold part (error handling, rare branches) "
-               "into its own function often makes the hot part inlinable.";
+      f.evidence.push_back(
+          fmt::format("{} {}: cost {} exceeds budget {}", PositionText(b, *just_over[i].d),
+                      Str(b, just_over[i].d->subject), just_over[i].d->cost, just_over[i].budget));
+    f.advice =
+        "If these are hot, splitting out the cold part (error handling, rare branches) "
+        "into its own function often makes the hot part inlinable.";
     r.findings.push_back(std::move(f));
   }
 
@@ -410,10 +435,11 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
   {
     Table t;
     t.title = "Files by heap allocations";
-    t.columns = {"package", "file", "moved", "escapes", "leaking params", "inlinable",
-                 "not inlinable"};
+    t.columns = {"package",        "file",      "moved",        "escapes",
+                 "leaking params", "inlinable", "not inlinable"};
     t.right = {false, false, true, true, true, true, true};
-    std::vector<std::pair<std::pair<StringId, StringId>, Tally>> rows(by_file.begin(), by_file.end());
+    std::vector<std::pair<std::pair<StringId, StringId>, Tally>> rows(by_file.begin(),
+                                                                      by_file.end());
     std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
       return x.second.moved + x.second.escapes > y.second.moved + y.second.escapes;
     });
@@ -447,7 +473,8 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
       std::string inl = "?";
       if (v.decl && v.decl->kind == DiagKind::kCanInline)
         inl = v.decl->cost >= 0 ? fmt::format("yes, cost {}", v.decl->cost) : "yes";
-      if (v.decl && v.decl->kind == DiagKind::kCannotInline) inl = "no: " + std::string(Str(b, v.decl->detail));
+      if (v.decl && v.decl->kind == DiagKind::kCannotInline)
+        inl = "no: " + std::string(Str(b, v.decl->detail));
       t.rows.push_back({FuncLabel(b, std::get<2>(k)), std::string(Str(b, std::get<1>(k))),
                         FormatCount(v.moved), FormatCount(v.escapes), inl});
     }
@@ -499,16 +526,21 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
   if (!analyze.json) return r;
   Json fl = Json::array();
   for (const auto& [k, v] : by_file)
-    fl.push_back(Json{{"package", Str(b, k.first)}, {"file", Str(b, k.second)},
-                      {"moved_to_heap", v.moved}, {"escapes_to_heap", v.escapes},
-                      {"leaking_params", v.leaks}, {"inlinable_functions", v.can},
+    fl.push_back(Json{{"package", Str(b, k.first)},
+                      {"file", Str(b, k.second)},
+                      {"moved_to_heap", v.moved},
+                      {"escapes_to_heap", v.escapes},
+                      {"leaking_params", v.leaks},
+                      {"inlinable_functions", v.can},
                       {"not_inlinable_functions", v.cannot}});
   r.extra["files"] = std::move(fl);
   Json esc = Json::array();
   for (const auto& [c, v] : by_cause) {
     for (const auto& [d, w] : v) {
-      esc.push_back(Json{{"kind", DiagKindName(d->kind)}, {"subject", Str(b, d->subject)},
-                         {"position", PositionText(b, *d)}, {"function", FuncLabel(b, d->function)},
+      esc.push_back(Json{{"kind", DiagKindName(d->kind)},
+                         {"subject", Str(b, d->subject)},
+                         {"position", PositionText(b, *d)},
+                         {"function", FuncLabel(b, d->function)},
                          {"cause", EscapeCauseName(c)},
                          {"callee", w.callee.empty() ? Json(nullptr) : Json(w.callee)},
                          {"chain", w.chain.empty() ? Json(nullptr) : Json(w.chain)}});
@@ -518,8 +550,10 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
   Json nb = Json::array();
   for (const auto* v : {&near, &just_over})
     for (const auto& x : *v)
-      nb.push_back(Json{{"function", Str(b, x.d->subject)}, {"position", PositionText(b, *x.d)},
-                        {"cost", x.d->cost}, {"budget", x.budget},
+      nb.push_back(Json{{"function", Str(b, x.d->subject)},
+                        {"position", PositionText(b, *x.d)},
+                        {"cost", x.d->cost},
+                        {"budget", x.budget},
                         {"inlinable", x.d->kind == DiagKind::kCanInline}});
   r.extra["near_budget"] = std::move(nb);
   return r;
@@ -532,11 +566,14 @@ Result<Report> ExplainAt(const EscapeBuild& b, const std::string& source,
   std::string_view file = file_line.substr(0, colon);
   bool ok = colon != std::string_view::npos && colon > 0 && colon + 1 < file_line.size();
   for (size_t i = colon + 1; ok && i < file_line.size(); ++i) {
-    if (file_line[i] < '0' || file_line[i] > '9' || line > 100000000) ok = false;
-    else line = line * 10 + static_cast<uint32_t>(file_line[i] - '0');
+    if (file_line[i] < '0' || file_line[i] > '9' || line > 100000000)
+      ok = false;
+    else
+      line = line * 10 + static_cast<uint32_t>(file_line[i] - '0');
   }
   if (!ok || line == 0) {
-    return Status::Error(fmt::format("--explain '{}': expected FILE:LINE, e.g. main.go:42", file_line));
+    return Status::Error(
+        fmt::format("--explain '{}': expected FILE:LINE, e.g. main.go:42", file_line));
   }
   while (StartsWith(file, "./")) file.remove_prefix(2);
   auto matches = [&](std::string_view f) {
@@ -571,11 +608,13 @@ Result<Report> ExplainAt(const EscapeBuild& b, const std::string& source,
         Json hops = Json::array();
         for (size_t k = 0; k < fs[i].hops.size(); ++k) {
           const auto& h = fs[i].hops[k];
-          t.rows.push_back({k == 0 ? std::to_string(i + 1) : "", k == 0 ? std::string(fs[i].dst) : "",
-                            std::string(h.expr), std::string(h.why), std::string(h.at)});
+          t.rows.push_back({k == 0 ? std::to_string(i + 1) : "",
+                            k == 0 ? std::string(fs[i].dst) : "", std::string(h.expr),
+                            std::string(h.why), std::string(h.at)});
           hops.push_back(Json{{"expr", h.expr}, {"why", h.why}, {"at", h.at}});
         }
-        if (fs[i].hops.empty()) t.rows.push_back({std::to_string(i + 1), std::string(fs[i].dst), "", "", ""});
+        if (fs[i].hops.empty())
+          t.rows.push_back({std::to_string(i + 1), std::string(fs[i].dst), "", "", ""});
         steps.push_back(Json{{"dst", fs[i].dst}, {"src", fs[i].src}, {"hops", std::move(hops)}});
       }
     }
@@ -583,12 +622,16 @@ Result<Report> ExplainAt(const EscapeBuild& b, const std::string& source,
       t.rows.push_back({"", "", "", "no explanation in this input (use -gcflags=-m=2)", ""});
     }
     r.facts.push_back({std::string(Str(b, d->subject)),
-                       w.chain.empty() ? DiagMessage(b, *d)
-                                       : fmt::format("{} [{}]", w.chain, EscapeCauseName(w.cause))});
+                       w.chain.empty()
+                           ? DiagMessage(b, *d)
+                           : fmt::format("{} [{}]", w.chain, EscapeCauseName(w.cause))});
     r.tables.push_back(std::move(t));
-    items.push_back(Json{{"kind", DiagKindName(d->kind)}, {"subject", Str(b, d->subject)},
-                         {"position", PositionText(b, *d)}, {"function", FuncLabel(b, d->function)},
-                         {"message", DiagMessage(b, *d)}, {"cause", EscapeCauseName(w.cause)},
+    items.push_back(Json{{"kind", DiagKindName(d->kind)},
+                         {"subject", Str(b, d->subject)},
+                         {"position", PositionText(b, *d)},
+                         {"function", FuncLabel(b, d->function)},
+                         {"message", DiagMessage(b, *d)},
+                         {"cause", EscapeCauseName(w.cause)},
                          {"chain", w.chain.empty() ? Json(nullptr) : Json(w.chain)},
                          {"steps", std::move(steps)}});
   }
@@ -611,7 +654,8 @@ Result<Report> ExplainAt(const EscapeBuild& b, const std::string& source,
 Result<EscapeBuild> ReadEscapeAny(const std::string& path, const InputOptions& options,
                                   std::unique_ptr<Input>* keep) {
   std::error_code ec;
-  if (path != "-" && std::filesystem::is_directory(path, ec)) return ReadEscapeJsonDir(path, options);
+  if (path != "-" && std::filesystem::is_directory(path, ec))
+    return ReadEscapeJsonDir(path, options);
   auto input = Input::Open(path, options);
   if (!input.ok()) return input.status();
   *keep = std::make_unique<Input>(std::move(input).value());

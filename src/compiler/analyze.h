@@ -20,14 +20,14 @@ struct EscapeOptions {
 
 // Why a value escapes, from its -m=2 explanation.
 enum class EscapeCause : uint8_t {
-  kUnexplained,     // -m without =2: no flow lines
-  kInterfaceCall,   // converted to an interface for a call (fmt.Sprintf(..., x))
-  kClosure,         // captured by reference by a closure that escapes
-  kReturned,        // its address is returned
-  kNonConstantSize, // make with a size the compiler cannot see
-  kTooLarge,        // too large for the stack
-  kStored,          // stored where the heap can reach it (field, global, slice, map, channel)
-  kCallParameter,   // passed to a function whose parameter leaks
+  kUnexplained,          // -m without =2: no flow lines
+  kInterfaceCall,        // converted to an interface for a call (fmt.Sprintf(..., x))
+  kClosure,              // captured by reference by a closure that escapes
+  kReturned,             // its address is returned
+  kNonConstantSize,      // make with a size the compiler cannot see
+  kTooLarge,             // too large for the stack
+  kStored,               // stored where the heap can reach it (field, global, slice, map, channel)
+  kCallParameter,        // passed to a function whose parameter leaks
   kInterfaceConversion,  // boxed into an interface that is returned or stored (error values)
 };
 const char* EscapeCauseName(EscapeCause c);

@@ -55,7 +55,8 @@ TEST(EscapeAnalyze, ReportsSummaryFindingsAndTables) {
   // with "escapes to heap" results (see EscapeConformance for the independent count).
   EXPECT_EQ(r.summary["moved_to_heap"], 1);
   EXPECT_EQ(r.summary["escapes_to_heap"], 21);
-  EXPECT_EQ(r.summary["not_inlinable_functions"], 5);  // main, Polynomial, NoInline, Recurse, Checks
+  EXPECT_EQ(r.summary["not_inlinable_functions"],
+            5);  // main, Polynomial, NoInline, Recurse, Checks
   const Finding* iface = FindingById(r, "escape-via-interface");
   ASSERT_NE(iface, nullptr);
   EXPECT_EQ(iface->severity, Severity::kWarning);

@@ -1,11 +1,11 @@
 #include "compiler/asm_analyze.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "compiler/asm_reader.h"
 #include "compiler/messages.h"
@@ -69,7 +69,8 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
       }
       ++c[static_cast<size_t>(ins.check)];
       ++all[static_cast<size_t>(ins.check)];
-      ++by_file[std::string(l.pool.Get(ins.file ? ins.file : f.file))][static_cast<size_t>(ins.check)];
+      ++by_file[std::string(l.pool.Get(ins.file ? ins.file : f.file))]
+               [static_cast<size_t>(ins.check)];
       sites.push_back({&f, &ins});
     }
     by_func.push_back({&f, c});
@@ -80,19 +81,21 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
   for (const auto& b : l.bce) {
     if (!bce_seen.insert({b.file, b.line, b.col, b.slice}).second) continue;  // repeated lines
     auto& slot = bce_by_file[std::string(l.pool.Get(b.file))];
-    if (b.slice) ++bce_slice, ++slot.second;
-    else ++bce_in, ++slot.first;
+    if (b.slice)
+      ++bce_slice, ++slot.second;
+    else
+      ++bce_in, ++slot.first;
   }
 
   uint64_t panic_sites = Total(all);
   size_t with_sites = 0;
   for (const auto& [f, c] : by_func) with_sites += Total(c) > 0;
-  r.title = fmt::format("Panic sites: {} in {} of {} functions ({} listing)", FormatCount(panic_sites),
-                        with_sites, by_func.size(), l.format);
-  r.facts.push_back({"By check", fmt::format("{} bounds · {} nil · {} divide · {} shift · {} type "
-                                             "assertion · {} explicit panic · {} other",
-                                             all[1], all[2], all[3], all[4], all[5], all[6],
-                                             all[7] + all[8])});
+  r.title = fmt::format("Panic sites: {} in {} of {} functions ({} listing)",
+                        FormatCount(panic_sites), with_sites, by_func.size(), l.format);
+  r.facts.push_back(
+      {"By check", fmt::format("{} bounds · {} nil · {} divide · {} shift · {} type "
+                               "assertion · {} explicit panic · {} other",
+                               all[1], all[2], all[3], all[4], all[5], all[6], all[7] + all[8])});
   if (probes[static_cast<size_t>(CheckKind::kNil)] > 0)
     r.facts.push_back({"Nil probes", fmt::format("{} implicit nil checks (TESTB on memory)",
                                                  probes[static_cast<size_t>(CheckKind::kNil)])});
@@ -100,8 +103,9 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
     r.facts.push_back({"check_bce", fmt::format("{} IsInBounds · {} IsSliceInBounds in {} files",
                                                 bce_in, bce_slice, bce_by_file.size())});
   if (skipped_runtime > 0)
-    r.facts.push_back({"Runtime", fmt::format("{} runtime functions not counted (--include-runtime)",
-                                              skipped_runtime)});
+    r.facts.push_back(
+        {"Runtime",
+         fmt::format("{} runtime functions not counted (--include-runtime)", skipped_runtime)});
 
   std::stable_sort(by_func.begin(), by_func.end(),
                    [](const auto& x, const auto& y) { return Total(x.second) > Total(y.second); });
@@ -115,9 +119,10 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
       if (f.evidence.size() >= kEvidenceLines || c[1] == 0) break;
       f.evidence.push_back(fmt::format("{}: {} bounds checks", l.pool.Get(fn->name), c[1]));
     }
-    f.advice = "In a hot loop, one early check (`_ = s[n-1]`, or re-slicing `s = s[:n]`) lets the "
-               "compiler prove the later indexes and drop their checks. Verify with "
-               "-gcflags=-d=ssa/check_bce/debug=1.";
+    f.advice =
+        "In a hot loop, one early check (`_ = s[n-1]`, or re-slicing `s = s[:n]`) lets the "
+        "compiler prove the later indexes and drop their checks. Verify with "
+        "-gcflags=-d=ssa/check_bce/debug=1.";
     r.findings.push_back(std::move(f));
   }
   if (bce_in + bce_slice > 0) {
@@ -131,15 +136,16 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
                      [](const auto& x, const auto& y) { return x.second > y.second; });
     for (size_t i = 0; i < files.size() && i < kEvidenceLines; ++i)
       f.evidence.push_back(fmt::format("{}: {}", files[i].first, files[i].second));
-    f.advice = "Each line is an index or slice expression that still checks its bounds at run time.";
+    f.advice =
+        "Each line is an index or slice expression that still checks its bounds at run time.";
     r.findings.push_back(std::move(f));
   }
 
   {
     Table t;
     t.title = "Panic sites per function";
-    t.columns = {"function", "file", "bounds", "nil", "divide", "shift", "type assert", "panic",
-                 "other", "total"};
+    t.columns = {"function", "file",        "bounds", "nil",   "divide",
+                 "shift",    "type assert", "panic",  "other", "total"};
     t.right = {false, false, true, true, true, true, true, true, true, true};
     for (const auto& [fn, c] : by_func) {
       if (Total(c) == 0) continue;
@@ -157,8 +163,8 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
   {
     Table t;
     t.title = "Panic sites per file";
-    t.columns = {"file", "bounds", "nil", "divide", "shift", "type assert", "panic", "other",
-                 "total", "check_bce"};
+    t.columns = {"file",        "bounds", "nil",   "divide", "shift",
+                 "type assert", "panic",  "other", "total",  "check_bce"};
     t.right = {false, true, true, true, true, true, true, true, true, true};
     std::set<std::string> files;
     for (const auto& [f, c] : by_file) files.insert(f);
@@ -212,8 +218,10 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
   for (const auto& x : sites)
     sj.push_back(Json{{"function", l.pool.Get(x.fn->name)},
                       {"file", l.pool.Get(x.ins->file ? x.ins->file : x.fn->file)},
-                      {"line", x.ins->line}, {"offset", x.ins->pc},
-                      {"check", CheckName(x.ins->check)}, {"callee", l.pool.Get(x.ins->target)}});
+                      {"line", x.ins->line},
+                      {"offset", x.ins->pc},
+                      {"check", CheckName(x.ins->check)},
+                      {"callee", l.pool.Get(x.ins->target)}});
   r.extra["sites"] = std::move(sj);
   return r;
 }
@@ -245,9 +253,10 @@ Report SiteReport(const PanicSite& p, const std::string& source, const std::stri
   r.facts.push_back({"Instruction", fmt::format("{:#x}  {}", p.offset, p.instruction)});
   r.facts.push_back({"Check", p.note.empty() ? CheckName(p.check) : "unknown (see warnings)"});
   if (p.return_offset != p.offset)
-    r.facts.push_back({"Return address", fmt::format("{:#x} (the traceback's offset; the call is the "
-                                                     "instruction before it)",
-                                                     p.return_offset)});
+    r.facts.push_back(
+        {"Return address", fmt::format("{:#x} (the traceback's offset; the call is the "
+                                       "instruction before it)",
+                                       p.return_offset)});
   if (!p.note.empty()) r.warnings.push_back(p.note);
   r.summary["check"] = CheckName(p.check);
   r.summary["panic_sites"] = panic ? 1 : 0;
@@ -277,8 +286,11 @@ Result<Report> TracebackReport(const Listing& l, const std::vector<TracebackFram
     std::string where = fmt::format("{}:{} +{:#x}", BaseName(f.file), f.line, f.offset);
     if (!site.ok()) {
       t.rows.push_back({std::to_string(i), f.function, where, "(not in the listing)", ""});
-      fj.push_back(Json{{"function", f.function}, {"file", f.file}, {"line", f.line},
-                        {"offset", f.offset}, {"site", nullptr}});
+      fj.push_back(Json{{"function", f.function},
+                        {"file", f.file},
+                        {"line", f.line},
+                        {"offset", f.offset},
+                        {"site", nullptr}});
       continue;
     }
     ++resolved;
@@ -286,7 +298,8 @@ Result<Report> TracebackReport(const Listing& l, const std::vector<TracebackFram
     const PanicSite& s = sites.back();
     // The listing's line for the site must be the traceback's line: otherwise the listing was
     // taken from another build.
-    if (!s.note.empty() && mismatched++ == 0) first_mismatch = f.function + ": " + s.note;
+    if (!s.note.empty() && mismatched++ == 0)
+      first_mismatch = f.function + ": " + s.note;
     else if (s.line != 0 && f.line != 0 && s.line != f.line) {
       if (mismatched++ == 0)
         first_mismatch = fmt::format("{}: traceback line {} but the listing says {}", f.function,
@@ -298,8 +311,11 @@ Result<Report> TracebackReport(const Listing& l, const std::vector<TracebackFram
     }
     t.rows.push_back({std::to_string(i), f.function, where,
                       fmt::format("{:#x} {}", s.offset, s.instruction), CheckName(s.check)});
-    fj.push_back(Json{{"function", f.function}, {"file", f.file}, {"line", f.line},
-                      {"offset", f.offset}, {"site", SiteJson(s)}});
+    fj.push_back(Json{{"function", f.function},
+                      {"file", f.file},
+                      {"line", f.line},
+                      {"offset", f.offset},
+                      {"site", SiteJson(s)}});
   }
   if (resolved == 0) {
     return Status::Error(fmt::format(
@@ -308,15 +324,17 @@ Result<Report> TracebackReport(const Listing& l, const std::vector<TracebackFram
         source, frames.size(), traceback_name));
   }
   if (mismatched > 0) {
-    r.warnings.push_back(fmt::format("{} frames do not fit the listing (first: {}): it may come "
-                                     "from another build",
-                                     mismatched, first_mismatch));
+    r.warnings.push_back(
+        fmt::format("{} frames do not fit the listing (first: {}): it may come "
+                    "from another build",
+                    mismatched, first_mismatch));
   }
   if (first_check != nullptr) {
-    r.title = fmt::format("{}: {} check in {} at {}:{}", traceback_name, CheckName(first_check->check),
-                          first_frame->function, BaseName(first_frame->file), first_frame->line);
-    r.facts.push_back({"Instruction", fmt::format("{:#x}  {}", first_check->offset,
-                                                  first_check->instruction)});
+    r.title =
+        fmt::format("{}: {} check in {} at {}:{}", traceback_name, CheckName(first_check->check),
+                    first_frame->function, BaseName(first_frame->file), first_frame->line);
+    r.facts.push_back(
+        {"Instruction", fmt::format("{:#x}  {}", first_check->offset, first_check->instruction)});
     r.facts.push_back({"Check", CheckName(first_check->check)});
     r.extra["site"] = SiteJson(*first_check);
   } else {
@@ -324,8 +342,8 @@ Result<Report> TracebackReport(const Listing& l, const std::vector<TracebackFram
                           resolved);
     r.extra["site"] = nullptr;
   }
-  r.facts.push_back({"Frames", fmt::format("{} in the traceback, {} in the listing", frames.size(),
-                                           resolved)});
+  r.facts.push_back(
+      {"Frames", fmt::format("{} in the traceback, {} in the listing", frames.size(), resolved)});
   r.tables.push_back(std::move(t));
   r.summary["frames"] = frames.size();
   r.summary["resolved_frames"] = resolved;

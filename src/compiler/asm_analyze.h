@@ -12,8 +12,8 @@
 namespace godx::compiler {
 
 struct AsmOptions {
-  size_t top = 20;              // rows per table
-  bool include_runtime = false; // count sites inside runtime.* functions too
+  size_t top = 20;               // rows per table
+  bool include_runtime = false;  // count sites inside runtime.* functions too
 };
 
 Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOptions& options = {},

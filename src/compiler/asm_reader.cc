@@ -75,7 +75,8 @@ std::string_view CallTarget(std::string_view args) {
   return t.substr(0, plus);
 }
 
-// A byte test of memory whose only purpose is to fault on nil: "TESTB AX, (AX)" / "TESTB AL, 0(CX)".
+// A byte test of memory whose only purpose is to fault on nil: "TESTB AX, (AX)" / "TESTB AL,
+// 0(CX)".
 bool IsNilProbe(std::string_view op, std::string_view args) {
   if (op != "TESTB") return false;
   size_t comma = args.find(',');
@@ -213,7 +214,8 @@ class ListingReader {
     }
     size_t tab = text.find('\t');
     std::string_view op = text.substr(0, tab);
-    std::string_view args = tab == std::string_view::npos ? std::string_view() : text.substr(tab + 1);
+    std::string_view args =
+        tab == std::string_view::npos ? std::string_view() : text.substr(tab + 1);
     ins.text = text;
     Add(ins, op, args);
     return true;
@@ -284,8 +286,8 @@ class ListingReader {
 Result<Listing> ReadListing(const Input& input) {
   std::string_view data = input.data();
   if (data.empty()) {
-    return Status::Error(fmt::format("{}: empty input, expected a -gcflags=-S listing or go tool objdump output",
-                                     input.name()));
+    return Status::Error(fmt::format(
+        "{}: empty input, expected a -gcflags=-S listing or go tool objdump output", input.name()));
   }
   if (LooksBinary(data.substr(0, 4096))) {
     return Status::Error(fmt::format(
@@ -387,7 +389,8 @@ Result<PanicSite> ResolveReturnAddress(const Listing& l, std::string_view spec) 
   // Accept "main.main+0x3f6" and "main.main()+0x3f6" (pasted from a traceback).
   size_t plus = spec.rfind('+');
   if (plus == std::string_view::npos || plus == 0) {
-    return Status::Error(fmt::format("--at '{}': expected FUNCTION+0xOFFSET, e.g. main.main+0x3f6", spec));
+    return Status::Error(
+        fmt::format("--at '{}': expected FUNCTION+0xOFFSET, e.g. main.main+0x3f6", spec));
   }
   std::string_view name = spec.substr(0, plus);
   if (EndsWith(name, "()")) name.remove_suffix(2);
@@ -410,8 +413,8 @@ Result<PanicSite> ResolveOffset(const Listing& l, std::string_view name, uint64_
     }
   }
   if (fn == nullptr) {
-    return Status::Error(fmt::format("--at '{}': no function {} in the listing ({} functions)", spec,
-                                     name, l.functions.size()));
+    return Status::Error(fmt::format("--at '{}': no function {} in the listing ({} functions)",
+                                     spec, name, l.functions.size()));
   }
   const Instruction* before = nullptr;  // last real instruction that starts before `off`
   const Instruction* at = nullptr;      // the instruction that starts at `off`
@@ -422,14 +425,17 @@ Result<PanicSite> ResolveOffset(const Listing& l, std::string_view name, uint64_
     if (ins.pc == off && at == nullptr) at = &ins;
   }
   const Instruction* site = nullptr;
-  if (before != nullptr && before->call) site = before;
-  else if (at != nullptr) site = at;
-  else site = before;
+  if (before != nullptr && before->call)
+    site = before;
+  else if (at != nullptr)
+    site = at;
+  else
+    site = before;
   if (site == nullptr || off == 0) {
-    return Status::Error(fmt::format("--at '{}': offset {:#x} is outside {} (its instructions end at "
-                                     "{:#x})",
-                                     spec, off, name,
-                                     fn->first < fn->end ? l.instructions[fn->end - 1].pc : 0));
+    return Status::Error(
+        fmt::format("--at '{}': offset {:#x} is outside {} (its instructions end at "
+                    "{:#x})",
+                    spec, off, name, fn->first < fn->end ? l.instructions[fn->end - 1].pc : 0));
   }
   PanicSite p;
   p.function = std::string(l.pool.Get(fn->name));
@@ -452,10 +458,11 @@ Result<PanicSite> ResolveOffset(const Listing& l, std::string_view name, uint64_
     if (site->text.find('(') != std::string_view::npos) {
       p.check = CheckKind::kNil;
     } else {
-      p.note = fmt::format("no call ends just before {:#x} and the instruction there does not "
-                           "touch memory: the listing is probably not from the binary that "
-                           "printed this traceback",
-                           off);
+      p.note = fmt::format(
+          "no call ends just before {:#x} and the instruction there does not "
+          "touch memory: the listing is probably not from the binary that "
+          "printed this traceback",
+          off);
     }
   }
   return p;

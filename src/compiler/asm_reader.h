@@ -31,7 +31,7 @@ struct TracebackFrame {
   std::string function;  // "main.(*T).get"
   std::string file;
   uint32_t line = 0;
-  uint64_t offset = 0;   // the +0x... (a return address, or the faulting PC for sigpanic)
+  uint64_t offset = 0;  // the +0x... (a return address, or the faulting PC for sigpanic)
   uint64_t input_line = 0;
 };
 // Frames of every goroutine in a traceback or goroutine dump, in order. Frames without an

@@ -21,8 +21,8 @@ TEST(AsmReader, ClassifiesRuntimeCallees) {
   EXPECT_EQ(ClassifyCallee("runtime.panicIndex"), CheckKind::kBounds);
   EXPECT_EQ(ClassifyCallee("runtime.panicIndexU"), CheckKind::kBounds);
   EXPECT_EQ(ClassifyCallee("runtime.panicSlice3AlenU"), CheckKind::kBounds);
-  EXPECT_EQ(ClassifyCallee("runtime.panicBounds"), CheckKind::kBounds);  // Go 1.26+
-  EXPECT_EQ(ClassifyCallee("runtime.goPanicSliceB"), CheckKind::kBounds);  // wasm
+  EXPECT_EQ(ClassifyCallee("runtime.panicBounds"), CheckKind::kBounds);       // Go 1.26+
+  EXPECT_EQ(ClassifyCallee("runtime.goPanicSliceB"), CheckKind::kBounds);     // wasm
   EXPECT_EQ(ClassifyCallee("runtime.panicExtendIndex"), CheckKind::kBounds);  // 32-bit
   EXPECT_EQ(ClassifyCallee("runtime.panicdivide"), CheckKind::kDivide);
   EXPECT_EQ(ClassifyCallee("runtime.panicshift"), CheckKind::kShift);
@@ -110,9 +110,9 @@ TEST(AsmReader, ReadsCheckBceLines) {
 
 TEST(AsmReader, ResolvesTracebackOffsetsToTheCallBefore) {
   // go1.19-boundspanic-panic.txt: main.(*table).lookup(...) main.go:14 +0x33; main.main() +0x7a.
-  for (const char* fixture : {"compiler/go1.19-boundspanic-S.txt",
-                              "compiler/go1.19-boundspanic-objdump.txt",
-                              "compiler/go1.19-boundspanic-objdump-S.txt"}) {
+  for (const char* fixture :
+       {"compiler/go1.19-boundspanic-S.txt", "compiler/go1.19-boundspanic-objdump.txt",
+        "compiler/go1.19-boundspanic-objdump-S.txt"}) {
     SCOPED_TRACE(fixture);
     Input in = InputFromString(fixture, ReadFile(TestData(fixture)));
     auto l = ReadListing(in);
@@ -172,7 +172,9 @@ TEST(AsmReader, RejectsEmptyAndForeignInputs) {
   auto f = ReadListing(InputFromString("f.txt", "hello\nworld\n"));
   ASSERT_FALSE(f.ok());
   EXPECT_NE(f.status().message().find("f.txt: line 1"), std::string::npos);
-  auto b = ReadListing(InputFromString("a.out", std::string("\x7f" "ELF\x02\x01\x01\x00\x00\x00", 10)));
+  auto b = ReadListing(InputFromString("a.out", std::string("\x7f"
+                                                            "ELF\x02\x01\x01\x00\x00\x00",
+                                                            10)));
   ASSERT_FALSE(b.ok());
   EXPECT_NE(b.status().message().find("objdump"), std::string::npos);
 }

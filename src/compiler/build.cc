@@ -72,9 +72,12 @@ void FinishBuild(EscapeBuild* b) {
   for (Diagnostic& d : ds) {
     if (d.explanation != kNoExplanation) continue;
     StringId sink;
-    if (d.kind == DiagKind::kMovedToHeap || d.kind == DiagKind::kEscapesToHeap) sink = heap;
-    else if (d.kind == DiagKind::kLeakParam) sink = d.detail;
-    else continue;
+    if (d.kind == DiagKind::kMovedToHeap || d.kind == DiagKind::kEscapesToHeap)
+      sink = heap;
+    else if (d.kind == DiagKind::kLeakParam)
+      sink = d.detail;
+    else
+      continue;
     auto it = expl.find(ExplKey{d.package, d.file, d.line, d.col, d.subject, sink});
     if (it != expl.end()) {
       d.explanation = it->second;
@@ -121,7 +124,8 @@ void FinishBuild(EscapeBuild* b) {
     size_t next = 0;
     StringId current = 0;
     for (size_t k = i; k < j; ++k) {
-      while (next < decls.size() && decls[next]->line <= ds[k].line) current = decls[next++]->subject;
+      while (next < decls.size() && decls[next]->line <= ds[k].line)
+        current = decls[next++]->subject;
       ds[k].function = current;
     }
     i = j;

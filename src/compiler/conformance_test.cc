@@ -42,8 +42,10 @@ IndependentCounts Count(const std::string& text) {
     auto ends = [&](const std::string& s) {
       return msg.size() >= s.size() && msg.compare(msg.size() - s.size(), s.size(), s) == 0;
     };
-    if (msg.rfind("moved to heap: ", 0) == 0) c.moved.insert(pos);
-    else if (ends(" escapes to heap")) c.escapes.insert(pos);
+    if (msg.rfind("moved to heap: ", 0) == 0)
+      c.moved.insert(pos);
+    else if (ends(" escapes to heap"))
+      c.escapes.insert(pos);
     else if (msg.rfind("can inline ", 0) == 0) {
       std::string name = msg.substr(11);
       name = name.substr(0, name.find(' '));

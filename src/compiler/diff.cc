@@ -1,9 +1,9 @@
 // `godx escape diff BASE NEW`. Lines move between builds, so a value is identified by its file's
 // base name, its enclosing function and its expression; a function by its package and name.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "compiler/analyze.h"
 #include "compiler/messages.h"
@@ -51,7 +51,9 @@ Side Collect(const EscapeBuild& b) {
         (d.kind == DiagKind::kLeakParam && b.pool.Get(d.detail) == "{heap}")) {
       // Moved-to-heap and escapes-to-heap are one class: a variable that becomes an expression
       // after a refactoring is still the same allocation.
-      EscapeKey k{pkg, Base(b.pool.Get(d.file)), std::string(b.pool.Get(d.function)),
+      EscapeKey k{pkg,
+                  Base(b.pool.Get(d.file)),
+                  std::string(b.pool.Get(d.function)),
                   d.kind == DiagKind::kLeakParam ? "leak" : "heap",
                   SubjectKey(b.pool.Get(d.subject)),
                   d.kind == DiagKind::kLeakParam ? std::to_string(d.level > 0) : ""};
@@ -148,8 +150,10 @@ Report DiffBuilds(const EscapeBuild& base, const EscapeBuild& next, const std::s
     else if (was->kind == DiagKind::kCannotInline && d->kind == DiagKind::kCanInline)
       gained.push_back({k.second, was, d});
     else if (was->kind == DiagKind::kCanInline && was->cost >= 0 && d->cost >= 0) {
-      if (d->cost - was->cost >= o.cost_growth) grew.push_back({k.second, was, d});
-      else if (d->cost < was->cost) shrank.push_back({k.second, was, d});
+      if (d->cost - was->cost >= o.cost_growth)
+        grew.push_back({k.second, was, d});
+      else if (d->cost < was->cost)
+        shrank.push_back({k.second, was, d});
     }
   }
   auto pos = [](const EscapeBuild& bb, const Diagnostic* d) { return PositionText(bb, *d); };
@@ -162,8 +166,9 @@ Report DiffBuilds(const EscapeBuild& base, const EscapeBuild& next, const std::s
                           next_name);
     f.evidence = new_heap;
     Cap(&f.evidence, new_heap_n);
-    f.advice = "Each line is a value that stayed on the stack in the base build. Run "
-               "`godx escape --explain FILE:LINE` on the new build's -m=2 output to see why.";
+    f.advice =
+        "Each line is a value that stayed on the stack in the base build. Run "
+        "`godx escape --explain FILE:LINE` on the new build's -m=2 output to see why.";
     r.findings.push_back(std::move(f));
   }
   if (new_leak_n > 0) {
@@ -174,23 +179,26 @@ Report DiffBuilds(const EscapeBuild& base, const EscapeBuild& next, const std::s
                           new_leak_n == 1 ? "" : "s", new_leak_n == 1 ? "s" : "");
     f.evidence = new_leak;
     Cap(&f.evidence, new_leak_n);
-    f.advice = "A leaking parameter makes every caller allocate what it passes. Check whether the "
-               "function now stores its argument (a field, a global, a channel, a goroutine).";
+    f.advice =
+        "A leaking parameter makes every caller allocate what it passes. Check whether the "
+        "function now stores its argument (a field, a global, a channel, a goroutine).";
     r.findings.push_back(std::move(f));
   }
   if (!lost.empty()) {
     Finding f;
     f.id = "lost-inlining";
     f.severity = Severity::kWarning;
-    f.title = fmt::format("{} function{} can no longer be inlined", lost.size(), lost.size() == 1 ? "" : "s");
+    f.title = fmt::format("{} function{} can no longer be inlined", lost.size(),
+                          lost.size() == 1 ? "" : "s");
     for (const auto& c : lost)
       f.evidence.push_back(fmt::format("{} {}: was cost {}, now {}", pos(next, c.after), c.function,
                                        c.before->cost >= 0 ? std::to_string(c.before->cost) : "?",
                                        next.pool.Get(c.after->detail)));
     Cap(&f.evidence, lost.size());
-    f.advice = "Every call site now pays a call and loses the optimisations inlining enabled "
-               "(constant folding, escape analysis in the caller). Move the new code into a "
-               "separate function or trim the function back under the budget.";
+    f.advice =
+        "Every call site now pays a call and loses the optimisations inlining enabled "
+        "(constant folding, escape analysis in the caller). Move the new code into a "
+        "separate function or trim the function back under the budget.";
     r.findings.push_back(std::move(f));
   }
   if (!grew.empty()) {
@@ -199,9 +207,9 @@ Report DiffBuilds(const EscapeBuild& base, const EscapeBuild& next, const std::s
     bool close = false;
     for (const auto& c : grew) close |= c.after->cost >= kDefaultBudget - o.near_budget;
     f.severity = close ? Severity::kWarning : Severity::kInfo;
-    f.title = fmt::format("{} inlinable function{} grew in inlining cost{}", grew.size(),
-                          grew.size() == 1 ? "" : "s",
-                          close ? fmt::format(", some within {} of the budget", o.near_budget) : "");
+    f.title = fmt::format(
+        "{} inlinable function{} grew in inlining cost{}", grew.size(), grew.size() == 1 ? "" : "s",
+        close ? fmt::format(", some within {} of the budget", o.near_budget) : "");
     std::stable_sort(grew.begin(), grew.end(), [](const Change& x, const Change& y) {
       return x.after->cost - x.before->cost > y.after->cost - y.before->cost;
     });
@@ -220,8 +228,9 @@ Report DiffBuilds(const EscapeBuild& base, const EscapeBuild& next, const std::s
                           gone_n == 1 ? "" : "s", gained.size(), gained.size() == 1 ? "" : "s");
     f.evidence = gone;
     for (const auto& c : gained)
-      f.evidence.push_back(fmt::format("{} {}: now inlinable{}", pos(next, c.after), c.function,
-                                       c.after->cost >= 0 ? fmt::format(" (cost {})", c.after->cost) : ""));
+      f.evidence.push_back(
+          fmt::format("{} {}: now inlinable{}", pos(next, c.after), c.function,
+                      c.after->cost >= 0 ? fmt::format(" (cost {})", c.after->cost) : ""));
     Cap(&f.evidence, gone_n + gained.size());
     r.findings.push_back(std::move(f));
   }
@@ -239,7 +248,8 @@ Report DiffBuilds(const EscapeBuild& base, const EscapeBuild& next, const std::s
   };
   for (const auto* v : {&lost, &gained, &grew, &shrank})
     for (const auto& c : *v)
-      t.rows.push_back({c.function, pos(next, c.after), state(base, c.before), state(next, c.after)});
+      t.rows.push_back(
+          {c.function, pos(next, c.after), state(base, c.before), state(next, c.after)});
   if (!t.rows.empty()) r.tables.push_back(std::move(t));
 
   auto count = [](const Side& s, const char* kind) {
@@ -252,8 +262,9 @@ Report DiffBuilds(const EscapeBuild& base, const EscapeBuild& next, const std::s
                         base_name, next_name, new_heap_n, gone_n, lost.size());
   r.facts.push_back({"Heap escapes", fmt::format("{} → {}", count(a, "heap"), count(b, "heap"))});
   r.facts.push_back({"Leaking params", fmt::format("{} → {}", count(a, "leak"), count(b, "leak"))});
-  r.facts.push_back({"Inlining", fmt::format("{} lost · {} gained · {} grew · {} shrank",
-                                             lost.size(), gained.size(), grew.size(), shrank.size())});
+  r.facts.push_back(
+      {"Inlining", fmt::format("{} lost · {} gained · {} grew · {} shrank", lost.size(),
+                               gained.size(), grew.size(), shrank.size())});
   Json& s = r.summary;
   s["base"] = base_name;
   s["new"] = next_name;
@@ -267,10 +278,12 @@ Report DiffBuilds(const EscapeBuild& base, const EscapeBuild& next, const std::s
   Json changes = Json::array();
   auto add = [&](const std::vector<Change>& v, const char* what) {
     for (const auto& c : v)
-      changes.push_back(Json{{"change", what}, {"function", c.function},
-                             {"position", pos(next, c.after)},
-                             {"cost_before", c.before->cost >= 0 ? Json(c.before->cost) : Json(nullptr)},
-                             {"cost_after", c.after->cost >= 0 ? Json(c.after->cost) : Json(nullptr)}});
+      changes.push_back(
+          Json{{"change", what},
+               {"function", c.function},
+               {"position", pos(next, c.after)},
+               {"cost_before", c.before->cost >= 0 ? Json(c.before->cost) : Json(nullptr)},
+               {"cost_after", c.after->cost >= 0 ? Json(c.after->cost) : Json(nullptr)}});
   };
   add(lost, "lost");
   add(gained, "gained");

@@ -24,9 +24,9 @@ void ExpectTheFourChanges(const Report& r) {
   EXPECT_EQ(r.summary["new_heap_escapes"], 1);  // &Point{3, 4} passed to Identity in main
   EXPECT_EQ(r.summary["new_param_leaks"], 1);   // Identity's p
   EXPECT_EQ(r.summary["removed_heap_escapes"], 0);
-  EXPECT_EQ(r.summary["lost_inlining"], 1);     // Small
-  EXPECT_EQ(r.summary["gained_inlining"], 1);   // Polynomial
-  EXPECT_EQ(r.summary["cost_growth"], 1);       // Identity 2 → 5
+  EXPECT_EQ(r.summary["lost_inlining"], 1);    // Small
+  EXPECT_EQ(r.summary["gained_inlining"], 1);  // Polynomial
+  EXPECT_EQ(r.summary["cost_growth"], 1);      // Identity 2 → 5
   const Finding* lost = FindingById(r, "lost-inlining");
   ASSERT_NE(lost, nullptr);
   EXPECT_EQ(lost->severity, Severity::kWarning);
@@ -71,8 +71,7 @@ TEST(EscapeDiff, SameBuildHasNoChangesEvenWhenLinesMove) {
   ASSERT_TRUE(x.ok() && y.ok());
   EXPECT_TRUE(DiffBuilds(*x, *y, "x", "y").findings.empty());
   // A second x in the same function is new even though the first one matched.
-  auto z = ReadEscapeText(InputFromString(
-      "z", moved + "./a.go:20:2: moved to heap: x\n"));
+  auto z = ReadEscapeText(InputFromString("z", moved + "./a.go:20:2: moved to heap: x\n"));
   ASSERT_TRUE(z.ok());
   EXPECT_EQ(DiffBuilds(*x, *z, "x", "z").summary["new_heap_escapes"], 1);
 }

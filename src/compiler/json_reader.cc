@@ -1,14 +1,14 @@
 // The -gcflags=-json=0,DIR form: DIR/<PathEscape(import path)>/<file>.json, each a header line
 // then one LSP diagnostic per line. Not a hot path (a package's files are small), so lines are
 // parsed with nlohmann::json.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <unordered_map>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "compiler/lsp_line.h"
 #include "compiler/messages.h"
@@ -36,8 +36,7 @@ std::string PathUnescape(std::string_view s) {
     return -1;
   };
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 &&
-        hex(s[i + 2]) >= 0) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
       out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
       i += 2;
     } else {
@@ -142,7 +141,8 @@ bool FromDom(std::string_view line, LspDiagnostic* out) {
     out->has_code = true;
     out->code = d["code"].get<std::string>();
   }
-  if (d.contains("message") && d["message"].is_string()) out->message = d["message"].get<std::string>();
+  if (d.contains("message") && d["message"].is_string())
+    out->message = d["message"].get<std::string>();
   if (d.contains("relatedInformation") && d["relatedInformation"].is_array()) {
     for (const Json& r : d["relatedInformation"]) {
       LspRelated rel;
@@ -178,9 +178,9 @@ Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBu
   if (!cur.Next(&line)) return Status::Error(fmt::format("{}: empty -json file", input.name()));
   Json header = Json::parse(line, nullptr, false);
   if (header.is_discarded() || !header.is_object() || !header.contains("version")) {
-    return Status::Error(fmt::format(
-        "{}: line 1: expected the -json=0 header {{\"version\":0,...}}, found '{}'", input.name(),
-        FirstLine(line)));
+    return Status::Error(
+        fmt::format("{}: line 1: expected the -json=0 header {{\"version\":0,...}}, found '{}'",
+                    input.name(), FirstLine(line)));
   }
   if (!header["version"].is_number() || header["version"].get<double>() != 0) {
     b->warnings.push_back(fmt::format("{}: -json version {} (godx reads version 0)", input.name(),
@@ -264,11 +264,13 @@ Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBu
       std::string_view m = msg;
       size_t sp = m.find(" cannot be inlined");
       size_t of = m.find(" of ");
-      if (sp != std::string_view::npos) diag.subject = b->pool.Intern(m.substr(0, sp));
+      if (sp != std::string_view::npos)
+        diag.subject = b->pool.Intern(m.substr(0, sp));
       else if (of != std::string_view::npos)
         diag.subject = b->pool.Intern(m.substr(of + 4, m.find(' ', of + 4) - of - 4));
     } else if (code == "escape" || code == "escapes") {
-      escapes.push_back(PendingEscape{ln, col, msg.empty() ? kNoExplanation : expl, cur.line_number()});
+      escapes.push_back(
+          PendingEscape{ln, col, msg.empty() ? kNoExplanation : expl, cur.line_number()});
       continue;
     } else if (code == "leak") {
       ExplanationHeader h;
@@ -299,11 +301,14 @@ Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBu
   // "escape" with an explanation names the value; a bare "escape" at the same position is the
   // "escapes to heap" result for an expression. An explained name with no bare entry is a
   // variable: "moved to heap".
-  std::map<std::pair<uint32_t, uint32_t>, std::pair<std::vector<uint32_t>, std::vector<uint64_t>>> at;
+  std::map<std::pair<uint32_t, uint32_t>, std::pair<std::vector<uint32_t>, std::vector<uint64_t>>>
+      at;
   for (const auto& e : escapes) {
     auto& slot = at[{e.line, e.col}];
-    if (e.explanation != kNoExplanation) slot.first.push_back(e.explanation);
-    else slot.second.push_back(e.input_line);
+    if (e.explanation != kNoExplanation)
+      slot.first.push_back(e.explanation);
+    else
+      slot.second.push_back(e.input_line);
   }
   const StringId heap = b->pool.Intern("{heap}");
   (void)heap;
@@ -326,9 +331,10 @@ Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBu
     }
   }
   if (bad > 0) {
-    b->warnings.push_back(fmt::format("{}: {} lines skipped, first at line {}: expected an LSP "
-                                      "diagnostic object with range.start and code",
-                                      input.name(), bad, first_bad));
+    b->warnings.push_back(
+        fmt::format("{}: {} lines skipped, first at line {}: expected an LSP "
+                    "diagnostic object with range.start and code",
+                    input.name(), bad, first_bad));
   }
   return Status::Ok();
 }
@@ -342,14 +348,14 @@ Result<EscapeBuild> ReadEscapeJsonDir(const std::string& dir, const InputOptions
        it.increment(ec)) {
     if (it->is_regular_file(ec) && it->path().extension() == ".json") files.push_back(it->path());
     if (files.size() > kMaxJsonFiles) {
-      return Status::Error(fmt::format("{}: more than {} .json files; pass a -json=0,DIR of one build",
-                                       dir, kMaxJsonFiles));
+      return Status::Error(fmt::format(
+          "{}: more than {} .json files; pass a -json=0,DIR of one build", dir, kMaxJsonFiles));
     }
   }
   if (ec) return Status::Error(fmt::format("{}: {}", dir, ec.message()));
   if (files.empty()) {
-    return Status::Error(fmt::format(
-        "{}: no .json files: expected the DIR of go build -gcflags=-json=0,DIR", dir));
+    return Status::Error(
+        fmt::format("{}: no .json files: expected the DIR of go build -gcflags=-json=0,DIR", dir));
   }
   std::sort(files.begin(), files.end());
   EscapeBuild b;

@@ -22,7 +22,8 @@ constexpr const char* kHeader =
     "\n";
 
 TEST(EscapeJsonReader, ReadsHeaderInliningAndChecks) {
-  std::string text = std::string(kHeader) +
+  std::string text =
+      std::string(kHeader) +
       R"j({"range":{"start":{"line":7,"character":6},"end":{"line":7,"character":6}},"severity":3,"code":"canInlineFunction","source":"go compiler","message":"cost: 7"})j"
       "\n"
       R"j({"range":{"start":{"line":11,"character":6},"end":{"line":11,"character":6}},"severity":3,"code":"cannotInlineFunction","source":"go compiler","message":"function too complex: cost 191 exceeds budget 80"})j"
@@ -56,7 +57,8 @@ TEST(EscapeJsonReader, ReadsHeaderInliningAndChecks) {
 }
 
 TEST(EscapeJsonReader, TellsMovedFromEscapingByTheBareEntry) {
-  std::string text = std::string(kHeader) +
+  std::string text =
+      std::string(kHeader) +
       // A variable: only the explained entry.
       R"j({"range":{"start":{"line":33,"character":2},"end":{"line":33,"character":2}},"severity":3,"code":"escape","source":"go compiler","message":"n escapes to heap","relatedInformation":[{"location":{"uri":"file:///x/main.go","range":{"start":{"line":33,"character":2},"end":{"line":33,"character":2}}},"message":"escflow:    flow: {storage for func literal} = \u0026n:"},{"location":{"uri":"file:///x/main.go","range":{"start":{"line":35,"character":3},"end":{"line":35,"character":3}}},"message":"escflow:      from n (captured by a closure)"}]})j"
       "\n"
@@ -160,7 +162,9 @@ TEST(LspScanner, ExtractsTheFieldsGodxUses) {
 
 TEST(LspScanner, DecodesEscapesAndRejectsBrokenJson) {
   LspDiagnostic d;
-  ASSERT_TRUE(ScanLspDiagnostic(R"j({"code":"x","message":"a\"b\\c\u00e9\ud83d\ude00","extra":[1,2.5e3,true,null,{"k":[]}]})j", &d));
+  ASSERT_TRUE(ScanLspDiagnostic(
+      R"j({"code":"x","message":"a\"b\\c\u00e9\ud83d\ude00","extra":[1,2.5e3,true,null,{"k":[]}]})j",
+      &d));
   EXPECT_EQ(d.message, "a\"b\\c\xC3\xA9\xF0\x9F\x98\x80");
   EXPECT_FALSE(d.has_start);
   EXPECT_FALSE(ScanLspDiagnostic(R"j({"code":"x")j", &d));
@@ -173,7 +177,8 @@ TEST(LspScanner, DecodesEscapesAndRejectsBrokenJson) {
 
 TEST(EscapeJsonReader, HeaderFieldsOfTheWrongTypeAreIgnored) {
   EscapeBuild b;
-  std::string text = R"j({"version":0,"file":7,"gc_version":[1]})j" "\n";
+  std::string text = R"j({"version":0,"file":7,"gc_version":[1]})j"
+                     "\n";
   EXPECT_TRUE(ReadEscapeJsonFile(InputFromString("h.json", text), "m", &b).ok());
   EXPECT_EQ(b.go_version, "");
 }

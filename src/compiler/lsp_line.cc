@@ -9,19 +9,20 @@ constexpr int kMaxDepth = 32;
 // Where a value sits in the diagnostic; decides which fields are kept.
 enum class Ctx : uint8_t {
   kSkip,
-  kTop,           // the diagnostic object
-  kRange,         // .range
-  kStart,         // .range.start
-  kRelated,       // .relatedInformation (array)
-  kRelatedItem,   // .relatedInformation[i]
-  kLocation,      // .relatedInformation[i].location
-  kLocRange,      // ...location.range
-  kLocStart,      // ...location.range.start
+  kTop,          // the diagnostic object
+  kRange,        // .range
+  kStart,        // .range.start
+  kRelated,      // .relatedInformation (array)
+  kRelatedItem,  // .relatedInformation[i]
+  kLocation,     // .relatedInformation[i].location
+  kLocRange,     // ...location.range
+  kLocStart,     // ...location.range.start
 };
 
 class Scanner {
  public:
-  Scanner(std::string_view s, LspDiagnostic* out) : p_(s.data()), end_(s.data() + s.size()), d_(out) {}
+  Scanner(std::string_view s, LspDiagnostic* out)
+      : p_(s.data()), end_(s.data() + s.size()), d_(out) {}
 
   bool Run() {
     Ws();
@@ -60,10 +61,14 @@ class Scanner {
     for (int i = 0; i < 4; ++i) {
       char c = p_[i];
       uint32_t d;
-      if (c >= '0' && c <= '9') d = static_cast<uint32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') d = static_cast<uint32_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') d = static_cast<uint32_t>(c - 'A' + 10);
-      else return false;
+      if (c >= '0' && c <= '9')
+        d = static_cast<uint32_t>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        d = static_cast<uint32_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        d = static_cast<uint32_t>(c - 'A' + 10);
+      else
+        return false;
       x = x << 4 | d;
     }
     p_ += 4;
@@ -78,7 +83,8 @@ class Scanner {
     if (out) out->clear();
     while (p_ < end_) {
       const char* run = p_;
-      while (p_ < end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20) ++p_;
+      while (p_ < end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20)
+        ++p_;
       if (out) out->append(run, static_cast<size_t>(p_ - run));
       if (p_ >= end_) return false;
       char c = *p_;
@@ -91,14 +97,30 @@ class Scanner {
       char e = *p_++;
       char lit = 0;
       switch (e) {
-        case '"': lit = '"'; break;
-        case '\\': lit = '\\'; break;
-        case '/': lit = '/'; break;
-        case 'b': lit = '\b'; break;
-        case 'f': lit = '\f'; break;
-        case 'n': lit = '\n'; break;
-        case 'r': lit = '\r'; break;
-        case 't': lit = '\t'; break;
+        case '"':
+          lit = '"';
+          break;
+        case '\\':
+          lit = '\\';
+          break;
+        case '/':
+          lit = '/';
+          break;
+        case 'b':
+          lit = '\b';
+          break;
+        case 'f':
+          lit = '\f';
+          break;
+        case 'n':
+          lit = '\n';
+          break;
+        case 'r':
+          lit = '\r';
+          break;
+        case 't':
+          lit = '\t';
+          break;
         case 'u': {
           uint32_t cp;
           if (!Hex4(&cp)) return false;
@@ -106,8 +128,10 @@ class Scanner {
             p_ += 2;
             uint32_t lo;
             if (!Hex4(&lo)) return false;
-            if (lo >= 0xDC00 && lo < 0xE000) cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            else cp = 0xFFFD;
+            if (lo >= 0xDC00 && lo < 0xE000)
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            else
+              cp = 0xFFFD;
           } else if (cp >= 0xD800 && cp < 0xE000) {
             cp = 0xFFFD;
           }
@@ -198,8 +222,9 @@ class Scanner {
         d_->has_start = true;
         dst = key == "line" ? &d_->line : key == "character" ? &d_->col : nullptr;
       } else if (ctx == Ctx::kLocStart) {
-        dst = key == "line" ? &d_->related.back().line
-                            : key == "character" ? &d_->related.back().col : nullptr;
+        dst = key == "line"        ? &d_->related.back().line
+              : key == "character" ? &d_->related.back().col
+                                   : nullptr;
       }
       return Number(dst);
     }

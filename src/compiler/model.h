@@ -15,20 +15,20 @@
 namespace godx::compiler {
 
 enum class DiagKind : uint8_t {
-  kMovedToHeap,     // moved to heap: x                  (subject: the variable)
-  kEscapesToHeap,   // EXPR escapes to heap              (subject: the expression)
-  kDoesNotEscape,   // EXPR does not escape / p does not escape
-  kLeakParam,       // leaking param: p [to result ~r0 level=N] / leaking param content: p
-  kCanInline,       // can inline F [with cost N]        (subject: F)
-  kCannotInline,    // cannot inline F: reason           (subject: F, detail: reason)
-  kInliningCall,    // inlining call to F                (subject: F)
+  kMovedToHeap,       // moved to heap: x                  (subject: the variable)
+  kEscapesToHeap,     // EXPR escapes to heap              (subject: the expression)
+  kDoesNotEscape,     // EXPR does not escape / p does not escape
+  kLeakParam,         // leaking param: p [to result ~r0 level=N] / leaking param content: p
+  kCanInline,         // can inline F [with cost N]        (subject: F)
+  kCannotInline,      // cannot inline F: reason           (subject: F, detail: reason)
+  kInliningCall,      // inlining call to F                (subject: F)
   kCannotInlineCall,  // -json cannotInlineCall / "cannot inline F into G: ..."
-  kDevirtualized,   // devirtualizing X.M to T           (subject: X.M, detail: T)
-  kCapture,         // F capturing by value|ref: x       (subject: x, detail: "value" | "ref")
-  kBoundsCheck,     // Found IsInBounds / isInBounds     (check_bce)
+  kDevirtualized,     // devirtualizing X.M to T           (subject: X.M, detail: T)
+  kCapture,           // F capturing by value|ref: x       (subject: x, detail: "value" | "ref")
+  kBoundsCheck,       // Found IsInBounds / isInBounds     (check_bce)
   kSliceBoundsCheck,  // Found IsSliceInBounds / isSliceInBounds
-  kNilCheck,        // -json nilcheck
-  kOther,           // a compiler line godx does not classify (counted, kept for --explain)
+  kNilCheck,          // -json nilcheck
+  kOther,             // a compiler line godx does not classify (counted, kept for --explain)
 };
 const char* DiagKindName(DiagKind k);
 
@@ -54,25 +54,25 @@ struct Explanation {
   StringId subject = 0;  // X or p
   StringId sink = 0;     // "{heap}", "~r0", another parameter...
   int32_t derefs = -1;
-  bool owned = false;    // the range is in owned_text (synthesised from -json) not in text
-  uint64_t begin = 0;    // byte range of the continuation lines
+  bool owned = false;  // the range is in owned_text (synthesised from -json) not in text
+  uint64_t begin = 0;  // byte range of the continuation lines
   uint64_t end = 0;
 };
 
 struct Diagnostic {
-  StringId package = 0;   // import path from the "# pkg" header / -json directory ("" if none)
-  StringId file = 0;      // as printed ("./main.go", "/abs/x.go", ".\\main.go")
+  StringId package = 0;  // import path from the "# pkg" header / -json directory ("" if none)
+  StringId file = 0;     // as printed ("./main.go", "/abs/x.go", ".\\main.go")
   uint32_t line = 0;
   uint32_t col = 0;
   DiagKind kind = DiagKind::kOther;
   StringId subject = 0;
-  StringId detail = 0;    // reason / target type / leak sink; the full message for kOther
+  StringId detail = 0;        // reason / target type / leak sink; the full message for kOther
   int32_t cost = kUnknown;    // inlining cost
   int32_t budget = kUnknown;  // inlining budget from "exceeds budget N"
   int32_t level = kUnknown;   // leak level (derefs)
-  StringId function = 0;  // enclosing function (from the can/cannot inline declarations)
+  StringId function = 0;      // enclosing function (from the can/cannot inline declarations)
   uint32_t explanation = kNoExplanation;  // index into EscapeBuild::explanations
-  uint64_t input_line = 0;  // first line (or -json file line) where it appeared
+  uint64_t input_line = 0;                // first line (or -json file line) where it appeared
 };
 
 struct EscapeBuild {
@@ -86,11 +86,11 @@ struct EscapeBuild {
   // The compiler text decoded from `go build -json` events (Go 1.24+), which `text` then views.
   // Held by pointer so that moving the build does not move the characters.
   std::shared_ptr<const std::string> decoded;
-  std::string format;      // "-m text", "-m=2 text", "-json"
-  std::string go_version;  // from -json headers ("go1.19.8"), empty for text
-  uint64_t lines = 0;          // lines read
-  uint64_t duplicates = 0;     // repeated diagnostics folded into one
-  uint64_t other_lines = 0;    // lines that are not compiler diagnostics (build output, errors)
+  std::string format;        // "-m text", "-m=2 text", "-json"
+  std::string go_version;    // from -json headers ("go1.19.8"), empty for text
+  uint64_t lines = 0;        // lines read
+  uint64_t duplicates = 0;   // repeated diagnostics folded into one
+  uint64_t other_lines = 0;  // lines that are not compiler diagnostics (build output, errors)
   uint64_t first_other_line = 0;
   std::vector<std::string> warnings;
 };

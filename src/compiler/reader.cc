@@ -1,6 +1,7 @@
 #include "compiler/reader.h"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "compiler/messages.h"
@@ -238,10 +239,12 @@ Result<EscapeBuild> ReadEscapeText(const Input& input) {
   std::shared_ptr<const std::string> decoded;
   uint64_t bad_events = 0, first_bad_event = 0;
   if (LooksLikeBuildJson(data)) {
-    decoded = std::make_shared<const std::string>(DecodeBuildJson(data, &bad_events, &first_bad_event));
+    decoded =
+        std::make_shared<const std::string>(DecodeBuildJson(data, &bad_events, &first_bad_event));
     data = *decoded;
   }
-  if (data.empty()) return Status::Error(fmt::format("{}: empty input, expected -gcflags=-m output", input.name()));
+  if (data.empty())
+    return Status::Error(fmt::format("{}: empty input, expected -gcflags=-m output", input.name()));
   if (LooksBinary(data.substr(0, 4096))) {
     return Status::Error(fmt::format(
         "{}: byte 0: binary data, expected the text of go build -gcflags=-m", input.name()));

@@ -128,7 +128,8 @@ TEST(EscapeTextReader, AttachesExplanationsWhoseSubjectIsPrintedDifferently) {
       "code)}:\n"
       "s.go:1116:20:     from panic(fmt.Sprintf(\"invalid WriteHeader code %v\", code)) (call "
       "parameter) at s.go:1116:8\n"
-      "s.go:1116:20: fmt.Sprintf(\"invalid WriteHeader code %v\", ... argument...) escapes to heap\n";
+      "s.go:1116:20: fmt.Sprintf(\"invalid WriteHeader code %v\", ... argument...) escapes to "
+      "heap\n";
   auto b = ReadEscapeText(InputFromString("t", text));
   ASSERT_TRUE(b.ok());
   ASSERT_EQ(b->diagnostics.size(), 1u);

@@ -48,8 +48,8 @@ TEST(CompilerTruncation, EscapeJsonPrefixesParse) {
 }
 
 TEST(CompilerTruncation, ListingPrefixesParse) {
-  for (const char* fixture : {"compiler/go1.19-boundspanic-objdump.txt",
-                              "compiler/go1.19-boundspanic-S.txt"}) {
+  for (const char* fixture :
+       {"compiler/go1.19-boundspanic-objdump.txt", "compiler/go1.19-boundspanic-S.txt"}) {
     std::string all = ReadFile(TestData(fixture));
     ASSERT_FALSE(all.empty());
     size_t parsed = 0;
