@@ -152,17 +152,18 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
     std::vector<std::string> pkgs = args->packages;
     if (pkgs.empty()) pkgs.push_back(".");
     // -o DIR/ keeps binaries of main packages out of the working directory.
-    std::string command = args->dir.empty() ? "" : "cd " + ShellQuote(args->dir) + " && ";
-    command += fmt::format("{} build -o {} -gcflags={} ", ShellQuote(go), ShellQuote(dir + "/bin/"),
-                           ShellQuote(scope + "-json=0,file://" + json_dir));
-    for (const auto& p : pkgs) command += ShellQuote(p) + " ";
-    command += "2>" + ShellQuote(dir + "/stderr");
-    int status = std::system(command.c_str());
-    auto cleanup = [&] {
-      std::error_code ec;
-      if (!args->keep) std::filesystem::remove_all(dir, ec);
+    // -o DIR/ keeps binaries of main packages out of the source tree; go build refuses it when
+    // no named package is a main package, and then writes nothing anyway, so retry without it.
+    auto build = [&](bool with_output) {
+      std::string command = args->dir.empty() ? "" : "cd " + ShellQuote(args->dir) + " && ";
+      command += ShellQuote(go) + " build ";
+      if (with_output) command += "-o " + ShellQuote(dir + "/bin/") + " ";
+      command += "-gcflags=" + ShellQuote(scope + "-json=0,file://" + json_dir) + " ";
+      for (const auto& p : pkgs) command += ShellQuote(p) + " ";
+      command += "2>" + ShellQuote(dir + "/stderr");
+      return std::system(command.c_str());
     };
-    if (status != 0) {
+    auto read_stderr = [&] {
       std::string err;
       if (FILE* f = std::fopen((dir + "/stderr").c_str(), "r")) {
         char buf[512];
@@ -171,6 +172,17 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
         err = buf;
         std::fclose(f);
       }
+      return err;
+    };
+    int status = build(true);
+    if (status != 0 && read_stderr().find("no main packages to build") != std::string::npos)
+      status = build(false);
+    auto cleanup = [&] {
+      std::error_code ec;
+      if (!args->keep) std::filesystem::remove_all(dir, ec);
+    };
+    if (status != 0) {
+      std::string err = read_stderr();
       while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
       for (char& c : err)
         if (c == '\n') c = ' ';
@@ -190,7 +202,9 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
     AnalyzeOptions ao;
     ao.json = args->run_out.json;
     std::vector<Report> reports;
-    reports.push_back(compiler::AnalyzeEscapes(*b, json_dir, args->options, ao));
+    std::string source = "go build";
+    for (const auto& p : pkgs) source += " " + p;
+    reports.push_back(compiler::AnalyzeEscapes(*b, source, args->options, ao));
     if (args->keep) reports.back().warnings.push_back("kept the -json directory " + json_dir);
     cleanup();
     ctx.exit_code = EmitReports(std::move(reports), args->run_out);

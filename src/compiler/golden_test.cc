@@ -118,6 +118,11 @@ TEST(CompilerGolden, EscapeRunBuildsWithAFreshJsonDir) {
   EXPECT_NE(r.out.find("\"moved_to_heap\": 1,"), std::string::npos) << r.out.substr(0, 800);
   // The binary went to the temporary directory, not into the source tree.
   EXPECT_FALSE(std::ifstream(TestData("gen/escapes/escapes")).good());
+  EXPECT_NE(r.out.find("\"source\": \"go build .\""), std::string::npos);
+  // A library package: go build refuses -o DIR/ without a main package; the run still works.
+  auto lib = RunGodx("escape run --json --dir " + TestData("gen/escapes") + " errors");
+  EXPECT_EQ(lib.exit_code, 0) << lib.err;
+  EXPECT_NE(lib.out.find("\"format\": \"-json\""), std::string::npos) << lib.out.substr(0, 300);
   auto bad = RunGodx("escape run --dir " + TestData("gen/escapes") + " ./does-not-exist");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("go build failed"), std::string::npos) << bad.err;
