@@ -83,6 +83,60 @@ std::string Callee(std::string_view expr) {
 
 }  // namespace
 
+const char* CauseAdvice(EscapeCause c) {
+  switch (c) {
+    case EscapeCause::kInterfaceCall:
+      return "A value converted to interface{} for a call the compiler cannot see through (fmt, log, errors.Errorf) is allocated on the heap. In hot paths use typed APIs (strconv.AppendInt, bytes.Buffer, a strings.Builder with WriteString) or format only when the result is needed.";
+    case EscapeCause::kClosure:
+      return "A closure that outlives its function (returned, stored, run by go) takes its captured variables with it. Pass them as arguments, or capture a copy when the closure does not need to write them.";
+    case EscapeCause::kNonConstantSize:
+      return "When the size has a small upper bound, make a constant-sized buffer and slice it (var buf [64]byte; b := buf[:n]), or reuse buffers with sync.Pool.";
+    case EscapeCause::kReturned:
+      return "Returning a pointer to a local, or a value boxed in an interface such as error, allocates unless the function is inlined into a caller that keeps it local. Return small values by value, keep constructors inlinable, and use preallocated error values for common failures.";
+    case EscapeCause::kInterfaceConversion:
+      return "Putting a non-pointer value (a string, a struct, an error type) into an interface copies it to the heap. On hot paths return concrete types, keep preallocated error values (var errX = ...), or store pointers that already live on the heap.";
+    case EscapeCause::kCallParameter:
+      return "The function it is passed to keeps its parameter (see that function's 'leaking "
+             "param' line): it stores it, returns it into the heap or hands it to another "
+             "goroutine. Pass a copy, or change the callee so its parameter does not leak.";
+    case EscapeCause::kStored:
+      return "It is stored where the heap can reach it: a field of a heap object, a global, a "
+             "map, a slice that escapes or a channel. Store a value instead of a pointer, or "
+             "keep the container on the stack.";
+    case EscapeCause::kTooLarge:
+      return "Variables larger than the stack limit for one frame (10 MiB declared, 64 KiB "
+             "implicit) always live on the heap. Allocate once and reuse the buffer.";
+    case EscapeCause::kUnexplained:
+      return "Build with -gcflags=-m=2 (or use godx escape run) to see why it escapes.";
+  }
+  return "";
+}
+
+// Why, as the end of a sentence about one value.
+std::string CauseSentence(const EscapeWhy& w) {
+  switch (w.cause) {
+    case EscapeCause::kInterfaceCall:
+      return "passed through ...interface{} to " + w.callee;
+    case EscapeCause::kClosure:
+      return "captured by a closure that escapes";
+    case EscapeCause::kReturned:
+      return "returned to the caller";
+    case EscapeCause::kNonConstantSize:
+      return "made with a size that is not a constant";
+    case EscapeCause::kTooLarge:
+      return "too large for the stack";
+    case EscapeCause::kStored:
+      return "stored where the heap can reach it";
+    case EscapeCause::kCallParameter:
+      return "passed to " + w.callee + ", whose parameter leaks";
+    case EscapeCause::kInterfaceConversion:
+      return "converted to an interface that is stored";
+    case EscapeCause::kUnexplained:
+      return "no explanation in this input (-m=2 has one)";
+  }
+  return "";
+}
+
 const char* EscapeCauseName(EscapeCause c) {
   switch (c) {
     case EscapeCause::kUnexplained:
@@ -333,11 +387,7 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
     f.title = fmt::format("{} values escape because they are passed through ...interface{{}} to {}",
                           it->second.size(), names);
     f.evidence = evidence_for(it->second);
-    f.advice =
-        "A value converted to interface{} for a call the compiler cannot see through (fmt, "
-        "log, errors.Errorf) is allocated on the heap. In hot paths use typed APIs "
-        "(strconv.AppendInt, bytes.Buffer, a strings.Builder with WriteString) or format "
-        "only when the result is needed.";
+    f.advice = CauseAdvice(EscapeCause::kInterfaceCall);
     r.findings.push_back(std::move(f));
   }
   if (auto it = by_cause.find(EscapeCause::kClosure); it != by_cause.end()) {
@@ -349,10 +399,7 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
         "them",
         it->second.size());
     f.evidence = evidence_for(it->second);
-    f.advice =
-        "A closure that outlives its function (returned, stored, run by go) takes its "
-        "captured variables with it. Pass them as arguments, or capture a copy when the "
-        "closure does not need to write them.";
+    f.advice = CauseAdvice(EscapeCause::kClosure);
     r.findings.push_back(std::move(f));
   }
   if (auto it = by_cause.find(EscapeCause::kNonConstantSize); it != by_cause.end()) {
@@ -363,9 +410,7 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
         fmt::format("{} make() calls allocate on the heap because their size is not a constant",
                     it->second.size());
     f.evidence = evidence_for(it->second);
-    f.advice =
-        "When the size has a small upper bound, make a constant-sized buffer and slice it "
-        "(var buf [64]byte; b := buf[:n]), or reuse buffers with sync.Pool.";
+    f.advice = CauseAdvice(EscapeCause::kNonConstantSize);
     r.findings.push_back(std::move(f));
   }
   if (auto it = by_cause.find(EscapeCause::kReturned); it != by_cause.end()) {
@@ -377,11 +422,7 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
         "inside interfaces)",
         it->second.size());
     f.evidence = evidence_for(it->second);
-    f.advice =
-        "Returning a pointer to a local, or a value boxed in an interface such as error, "
-        "allocates unless the function is inlined into a caller that keeps it local. Return "
-        "small values by value, keep constructors inlinable, and use preallocated error "
-        "values for common failures.";
+    f.advice = CauseAdvice(EscapeCause::kReturned);
     r.findings.push_back(std::move(f));
   }
   if (auto it = by_cause.find(EscapeCause::kInterfaceConversion); it != by_cause.end()) {
@@ -393,10 +434,7 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
         "stored",
         it->second.size());
     f.evidence = evidence_for(it->second);
-    f.advice =
-        "Putting a non-pointer value (a string, a struct, an error type) into an interface "
-        "copies it to the heap. On hot paths return concrete types, keep preallocated "
-        "error values (var errX = ...), or store pointers that already live on the heap.";
+    f.advice = CauseAdvice(EscapeCause::kInterfaceConversion);
     r.findings.push_back(std::move(f));
   }
   if (!near.empty()) {
@@ -621,6 +659,14 @@ Result<Report> ExplainAt(const EscapeBuild& b, const std::string& source,
     if (t.rows.empty()) {
       t.rows.push_back({"", "", "", "no explanation in this input (use -gcflags=-m=2)", ""});
     }
+    Finding f;
+    f.id = "escape-explained";
+    f.severity = Severity::kInfo;
+    f.title = fmt::format("{} at {}: {}", DiagMessage(b, *d), PositionText(b, *d),
+                          CauseSentence(w));
+    if (!w.chain.empty()) f.evidence.push_back(w.chain);
+    f.advice = CauseAdvice(w.cause);
+    r.findings.push_back(std::move(f));
     r.facts.push_back({std::string(Str(b, d->subject)),
                        w.chain.empty()
                            ? DiagMessage(b, *d)

@@ -31,6 +31,8 @@ enum class EscapeCause : uint8_t {
   kInterfaceConversion,  // boxed into an interface that is returned or stored (error values)
 };
 const char* EscapeCauseName(EscapeCause c);
+// What to do about a value that escapes for this reason (one paragraph).
+const char* CauseAdvice(EscapeCause c);
 
 struct EscapeWhy {
   EscapeCause cause = EscapeCause::kUnexplained;
