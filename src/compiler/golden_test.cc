@@ -111,6 +111,8 @@ TEST(CompilerGolden, BadInputIsOneLineAndExitTwo) {
 TEST(CompilerGolden, EscapeRunBuildsWithAFreshJsonDir) {
   if (std::system("go version >/dev/null 2>&1") != 0) GTEST_SKIP() << "no go command on PATH";
   auto r = RunGodx("escape run --json --dir " + TestData("gen/escapes") + " .");
+  if (r.exit_code != 0 && r.err.find("GOCACHE") != std::string::npos)
+    GTEST_SKIP() << "the go command has no build cache here: " << r.err;
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // The same program as go1.19-escapes-json; the counts do not depend on the Go release's
   // naming of functions, only on what escapes.
