@@ -122,11 +122,23 @@ void FinishBuild(EscapeBuild* b) {
       }
     }
     size_t next = 0;
-    StringId current = 0;
+    StringId current = 0, previous = 0;
+    uint32_t current_line = 0, current_col = 0;
     for (size_t k = i; k < j; ++k) {
-      while (next < decls.size() && decls[next]->line <= ds[k].line)
-        current = decls[next++]->subject;
+      while (next < decls.size() && decls[next]->line <= ds[k].line) {
+        previous = current;
+        current = decls[next]->subject;
+        current_line = decls[next]->line;
+        current_col = decls[next]->col;
+        ++next;
+      }
       ds[k].function = current;
+      // A function literal's own value ("func literal escapes to heap") sits at the closure's
+      // declaration and belongs to the function that creates it.
+      bool is_decl = ds[k].kind == DiagKind::kCanInline || ds[k].kind == DiagKind::kCannotInline;
+      if (!is_decl && ds[k].line == current_line && ds[k].col == current_col &&
+          b->pool.Get(current).find(".func") != std::string_view::npos)
+        ds[k].function = previous;
     }
     i = j;
   }

@@ -55,6 +55,22 @@ TEST(EscapeDiff, FindsTheDeliberateChangesInJsonDirs) {
   ExpectTheFourChanges(DiffBuilds(*ba, *bb, "base", "new"));
 }
 
+TEST(EscapeDiff, ComparesTextWithJsonOfTheNextBuild) {
+  // A stored -m=2 log against the -json=0 output of the next build (what `godx escape run`
+  // produces): -json calls the package "main", the text its import path.
+  Input a = InputFromString("base", ReadFile(TestData("compiler/go1.19-escapes-m2.txt")));
+  auto ba = ReadEscapeText(a);
+  auto bb = ReadEscapeJsonDir(TestData("compiler/go1.19-escapesnew-json"));
+  ASSERT_TRUE(ba.ok() && bb.ok());
+  Report r = DiffBuilds(*ba, *bb, "base", "new");
+  ASSERT_FALSE(r.warnings.empty());
+  EXPECT_NE(r.warnings[0].find("package main of new is taken to be godx.test/gen/escapes"),
+            std::string::npos);
+  EXPECT_EQ(r.summary["new_heap_escapes"], 1);
+  EXPECT_EQ(r.summary["new_param_leaks"], 1);
+  EXPECT_EQ(r.summary["lost_inlining"], 1);
+}
+
 TEST(EscapeDiff, SameBuildHasNoChangesEvenWhenLinesMove) {
   Input a = InputFromString("base", ReadFile(TestData("compiler/go1.19-escapes-m2.txt")));
   auto ba = ReadEscapeText(a);

@@ -281,8 +281,11 @@ Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBu
       } else {
         diag.kind = DiagKind::kLeakParam;
         diag.subject = b->pool.Intern(h.subject);
-        diag.detail = b->pool.Intern(h.sink);
-        diag.level = h.derefs;
+        // A leak to a result stays one; a leak anywhere else ({heap}, {storage for x}) is what
+        // the text form reports as "leaking param: p" (derefs 0) or "leaking param content: p".
+        bool to_result = StartsWith(h.sink, "~r");
+        diag.detail = b->pool.Intern(to_result ? h.sink : std::string_view("{heap}"));
+        diag.level = to_result ? h.derefs : (h.derefs > 0 ? 1 : 0);
         diag.explanation = expl;
       }
     } else if (code == "isInBounds") {
