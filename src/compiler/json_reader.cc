@@ -25,6 +25,8 @@ using Json = nlohmann::json;
 constexpr std::string_view kFuncLiteral = "func literal";
 constexpr size_t kMaxSourceBytes = 16 << 20;
 constexpr size_t kMaxJsonFiles = 100000;
+// Sources read to name functions; past this, functions are named by position.
+constexpr uint64_t kMaxTotalSourceBytes = uint64_t{512} << 20;
 
 std::string PathUnescape(std::string_view s) {
   std::string out;
@@ -61,7 +63,8 @@ class SourceNames {
       // Only regular files: a header naming /dev/zero must not read forever.
       bool regular = std::filesystem::is_regular_file(path, ec);
       auto size = regular ? std::filesystem::file_size(path, ec) : 0;
-      if (regular && !ec && size <= kMaxSourceBytes) {
+      if (regular && !ec && size <= kMaxSourceBytes && total_ + size <= kMaxTotalSourceBytes) {
+        total_ += size;
         std::ifstream in(path, std::ios::binary);
         f.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
         LineCursor cur(f.text);
@@ -110,6 +113,7 @@ class SourceNames {
     std::vector<std::string_view> lines;  // views into text
   };
   std::unordered_map<std::string, File> files_;
+  uint64_t total_ = 0;  // bytes of source held, capped by kMaxTotalSourceBytes
 };
 
 std::string UriPath(std::string_view uri) {
