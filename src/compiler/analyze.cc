@@ -86,15 +86,26 @@ std::string Callee(std::string_view expr) {
 const char* CauseAdvice(EscapeCause c) {
   switch (c) {
     case EscapeCause::kInterfaceCall:
-      return "A value converted to interface{} for a call the compiler cannot see through (fmt, log, errors.Errorf) is allocated on the heap. In hot paths use typed APIs (strconv.AppendInt, bytes.Buffer, a strings.Builder with WriteString) or format only when the result is needed.";
+      return "A value converted to interface{} for a call the compiler cannot see through (fmt, "
+             "log, errors.Errorf) is allocated on the heap. In hot paths use typed APIs "
+             "(strconv.AppendInt, bytes.Buffer, a strings.Builder with WriteString) or format only "
+             "when the result is needed.";
     case EscapeCause::kClosure:
-      return "A closure that outlives its function (returned, stored, run by go) takes its captured variables with it. Pass them as arguments, or capture a copy when the closure does not need to write them.";
+      return "A closure that outlives its function (returned, stored, run by go) takes its "
+             "captured variables with it. Pass them as arguments, or capture a copy when the "
+             "closure does not need to write them.";
     case EscapeCause::kNonConstantSize:
-      return "When the size has a small upper bound, make a constant-sized buffer and slice it (var buf [64]byte; b := buf[:n]), or reuse buffers with sync.Pool.";
+      return "When the size has a small upper bound, make a constant-sized buffer and slice it "
+             "(var buf [64]byte; b := buf[:n]), or reuse buffers with sync.Pool.";
     case EscapeCause::kReturned:
-      return "Returning a pointer to a local, or a value boxed in an interface such as error, allocates unless the function is inlined into a caller that keeps it local. Return small values by value, keep constructors inlinable, and use preallocated error values for common failures.";
+      return "Returning a pointer to a local, or a value boxed in an interface such as error, "
+             "allocates unless the function is inlined into a caller that keeps it local. Return "
+             "small values by value, keep constructors inlinable, and use preallocated error "
+             "values for common failures.";
     case EscapeCause::kInterfaceConversion:
-      return "Putting a non-pointer value (a string, a struct, an error type) into an interface copies it to the heap. On hot paths return concrete types, keep preallocated error values (var errX = ...), or store pointers that already live on the heap.";
+      return "Putting a non-pointer value (a string, a struct, an error type) into an interface "
+             "copies it to the heap. On hot paths return concrete types, keep preallocated error "
+             "values (var errX = ...), or store pointers that already live on the heap.";
     case EscapeCause::kCallParameter:
       return "The function it is passed to keeps its parameter (see that function's 'leaking "
              "param' line): it stores it, returns it into the heap or hands it to another "
@@ -662,8 +673,8 @@ Result<Report> ExplainAt(const EscapeBuild& b, const std::string& source,
     Finding f;
     f.id = "escape-explained";
     f.severity = Severity::kInfo;
-    f.title = fmt::format("{} at {}: {}", DiagMessage(b, *d), PositionText(b, *d),
-                          CauseSentence(w));
+    f.title =
+        fmt::format("{} at {}: {}", DiagMessage(b, *d), PositionText(b, *d), CauseSentence(w));
     if (!w.chain.empty()) f.evidence.push_back(w.chain);
     f.advice = CauseAdvice(w.cause);
     r.findings.push_back(std::move(f));
