@@ -31,6 +31,16 @@ std::string FindGo() {
   return "";
 }
 
+// "FROM=TO" pairs; a pair without '=' maps nothing.
+compiler::SourceMap SourceMapOf(const std::vector<std::string>& pairs) {
+  compiler::SourceMap m;
+  for (const auto& p : pairs) {
+    size_t eq = p.find('=');
+    if (eq != std::string::npos && eq > 0) m.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+  }
+  return m;
+}
+
 std::string ShellQuote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
@@ -48,6 +58,7 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
   struct Args {
     std::vector<std::string> inputs;
     std::string explain;
+    std::vector<std::string> source_map;
     compiler::EscapeOptions options;
     OutputOptions out;
     // diff
@@ -74,6 +85,9 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
       "  godx escape diff base.txt new.txt --fail-on warning\n"
       "  godx escape run ./cmd/server");
   cmd->add_option("inputs", args->inputs, "-m text files ('-' for stdin) or -json=0 directories");
+  cmd->add_option("--source-map", args->source_map,
+                  "FROM=TO: read the sources a -json dir names under FROM from TO instead (to "
+                  "name functions when the build ran elsewhere); repeatable");
   cmd->add_option("--explain", args->explain,
                   "Why the values at FILE:LINE escape (FILE may be a path suffix: main.go:42)");
   cmd->add_option("--near", args->options.near_budget,
@@ -94,6 +108,7 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
   diff->add_option("--cost-growth", args->diff.cost_growth,
                    "Report inlining cost growth of at least this much")
       ->capture_default_str();
+  diff->add_option("--source-map", args->source_map, "FROM=TO, as for 'godx escape'");
   diff->add_option("--near", args->diff.near_budget,
                    "Cost growth ending within N of the budget is a warning")
       ->capture_default_str();
@@ -114,13 +129,13 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
   diff->callback([args, &ctx] {
     InputOptions io = ToInputOptions(args->diff_out);
     std::unique_ptr<Input> keep_a, keep_b;
-    auto a = compiler::ReadEscapeAny(args->base, io, &keep_a);
+    auto a = compiler::ReadEscapeAny(args->base, io, &keep_a, SourceMapOf(args->source_map));
     if (!a.ok()) {
       PrintError(a.status().message());
       ctx.exit_code = kExitError;
       return;
     }
-    auto b = compiler::ReadEscapeAny(args->next, io, &keep_b);
+    auto b = compiler::ReadEscapeAny(args->next, io, &keep_b, SourceMapOf(args->source_map));
     if (!b.ok()) {
       PrintError(b.status().message());
       ctx.exit_code = kExitError;
@@ -225,7 +240,7 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
     ao.json = args->out.json;
     for (const auto& path : args->inputs) {
       std::unique_ptr<Input> keep;
-      auto b = compiler::ReadEscapeAny(path, io, &keep);
+      auto b = compiler::ReadEscapeAny(path, io, &keep, SourceMapOf(args->source_map));
       if (!b.ok()) {
         PrintError(b.status().message());
         failed = true;

@@ -709,10 +709,10 @@ Result<Report> ExplainAt(const EscapeBuild& b, const std::string& source,
 }
 
 Result<EscapeBuild> ReadEscapeAny(const std::string& path, const InputOptions& options,
-                                  std::unique_ptr<Input>* keep) {
+                                  std::unique_ptr<Input>* keep, const SourceMap& sources) {
   std::error_code ec;
   if (path != "-" && std::filesystem::is_directory(path, ec))
-    return ReadEscapeJsonDir(path, options);
+    return ReadEscapeJsonDir(path, options, sources);
   auto input = Input::Open(path, options);
   if (!input.ok()) return input.status();
   *keep = std::make_unique<Input>(std::move(input).value());
@@ -720,7 +720,7 @@ Result<EscapeBuild> ReadEscapeAny(const std::string& path, const InputOptions& o
   if (StartsWith(data, "{\"version\":")) {
     EscapeBuild b;
     b.format = "-json";
-    GODX_RETURN_IF_ERROR(ReadEscapeJsonFile(**keep, "", &b));
+    GODX_RETURN_IF_ERROR(ReadEscapeJsonFile(**keep, "", &b, sources));
     FinishBuild(&b);
     return b;
   }

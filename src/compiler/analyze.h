@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compiler/model.h"
+#include "compiler/reader.h"
 #include "core/input.h"
 #include "core/report.h"
 
@@ -64,7 +65,7 @@ Report DiffBuilds(const EscapeBuild& base, const EscapeBuild& next, const std::s
 // Reads any escape input: a -json=0 directory, a single -json file, or -m text. `keep` receives
 // the Input the build's views point into.
 Result<EscapeBuild> ReadEscapeAny(const std::string& path, const InputOptions& options,
-                                  std::unique_ptr<Input>* keep);
+                                  std::unique_ptr<Input>* keep, const SourceMap& sources = {});
 
 // ReadEscapeText + AnalyzeEscapes: the row `godx analyze` uses.
 Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options = {});

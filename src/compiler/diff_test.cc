@@ -48,9 +48,16 @@ TEST(EscapeDiff, FindsTheDeliberateChangesInM2Text) {
   ExpectTheFourChanges(DiffBuilds(*ba, *bb, "base", "new"));
 }
 
+// -json names no function: godx reads the names from the sources, which the fixtures name under
+// /tmp/godx-gen (where scripts/gen-compiler-fixtures built them). Point that at testdata/gen.
+SourceMap Sources() {
+  return {{"/tmp/godx-gen/new/escapes", TestData("gen/escapesnew")},
+          {"/tmp/godx-gen/escapes", TestData("gen/escapes")}};
+}
+
 TEST(EscapeDiff, FindsTheDeliberateChangesInJsonDirs) {
-  auto ba = ReadEscapeJsonDir(TestData("compiler/go1.19-escapes-json"));
-  auto bb = ReadEscapeJsonDir(TestData("compiler/go1.19-escapesnew-json"));
+  auto ba = ReadEscapeJsonDir(TestData("compiler/go1.19-escapes-json"), {}, Sources());
+  auto bb = ReadEscapeJsonDir(TestData("compiler/go1.19-escapesnew-json"), {}, Sources());
   ASSERT_TRUE(ba.ok() && bb.ok());
   ExpectTheFourChanges(DiffBuilds(*ba, *bb, "base", "new"));
 }
@@ -60,7 +67,7 @@ TEST(EscapeDiff, ComparesTextWithJsonOfTheNextBuild) {
   // produces): -json calls the package "main", the text its import path.
   Input a = InputFromString("base", ReadFile(TestData("compiler/go1.19-escapes-m2.txt")));
   auto ba = ReadEscapeText(a);
-  auto bb = ReadEscapeJsonDir(TestData("compiler/go1.19-escapesnew-json"));
+  auto bb = ReadEscapeJsonDir(TestData("compiler/go1.19-escapesnew-json"), {}, Sources());
   ASSERT_TRUE(ba.ok() && bb.ok());
   Report r = DiffBuilds(*ba, *bb, "base", "new");
   ASSERT_FALSE(r.warnings.empty());

@@ -116,6 +116,15 @@ class SourceNames {
   uint64_t total_ = 0;  // bytes of source held, capped by kMaxTotalSourceBytes
 };
 
+std::string MapSource(const std::string& path, const SourceMap& sources) {
+  for (const auto& [from, to] : sources) {
+    if (!from.empty() && path.compare(0, from.size(), from) == 0 &&
+        (path.size() == from.size() || path[from.size()] == '/' || from.back() == '/'))
+      return to + path.substr(from.size());
+  }
+  return path;
+}
+
 std::string UriPath(std::string_view uri) {
   if (StartsWith(uri, "file://")) uri.remove_prefix(7);
   return PathUnescape(uri);
@@ -174,7 +183,8 @@ struct PendingEscape {
 
 }  // namespace
 
-Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBuild* b) {
+Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBuild* b,
+                          const SourceMap& sources) {
   static thread_local SourceNames names;
   std::string_view data = input.data();
   LineCursor cur(data);
@@ -253,7 +263,7 @@ Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBu
     }
 
     if (code == "canInlineFunction" || code == "cannotInlineFunction") {
-      diag.subject = b->pool.Intern(names.At(file, ln, col));
+      diag.subject = b->pool.Intern(names.At(MapSource(file, sources), ln, col));
       if (code == "canInlineFunction") {
         diag.kind = DiagKind::kCanInline;
         ParseCostReason(msg, &diag.cost, &diag.budget);
@@ -346,7 +356,8 @@ Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBu
   return Status::Ok();
 }
 
-Result<EscapeBuild> ReadEscapeJsonDir(const std::string& dir, const InputOptions& options) {
+Result<EscapeBuild> ReadEscapeJsonDir(const std::string& dir, const InputOptions& options,
+                                      const SourceMap& sources) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return Status::Error(fmt::format("{}: not a directory", dir));
@@ -372,7 +383,7 @@ Result<EscapeBuild> ReadEscapeJsonDir(const std::string& dir, const InputOptions
     if (!input.ok()) return input.status();
     std::string pkg = PathUnescape(f.parent_path().lexically_relative(dir).generic_string());
     if (pkg == ".") pkg.clear();
-    GODX_RETURN_IF_ERROR(ReadEscapeJsonFile(*input, pkg, &b));
+    GODX_RETURN_IF_ERROR(ReadEscapeJsonFile(*input, pkg, &b, sources));
   }
   FinishBuild(&b);
   return b;

@@ -185,3 +185,31 @@ TEST(EscapeJsonReader, HeaderFieldsOfTheWrongTypeAreIgnored) {
 
 }  // namespace
 }  // namespace godx::compiler
+
+namespace godx::compiler {
+namespace {
+
+TEST(EscapeJsonReader, NamesFunctionsFromMappedSources) {
+  // The build ran in /elsewhere; its sources are testdata/gen/escapes here. main.go:16:6 is
+  // "func NewPoint", 21:6 "func (s *Store) Add".
+  std::string text =
+      R"j({"version":0,"package":"main","goos":"linux","goarch":"amd64","gc_version":"go1.19.8","file":"/elsewhere/escapes/main.go"})j"
+      "\n"
+      R"j({"range":{"start":{"line":16,"character":6},"end":{"line":16,"character":6}},"severity":3,"code":"canInlineFunction","source":"go compiler","message":"cost: 7"})j"
+      "\n"
+      R"j({"range":{"start":{"line":21,"character":6},"end":{"line":21,"character":6}},"severity":3,"code":"canInlineFunction","source":"go compiler","message":"cost: 7"})j"
+      "\n";
+  EscapeBuild b;
+  SourceMap map = {{"/elsewhere/escapes", godx::testing::TestData("gen/escapes")}};
+  ASSERT_TRUE(ReadEscapeJsonFile(InputFromString("main.json", text), "m", &b, map).ok());
+  FinishBuild(&b);
+  ASSERT_EQ(b.diagnostics.size(), 2u);
+  EXPECT_EQ(b.pool.Get(b.diagnostics[0].subject), "NewPoint");
+  EXPECT_EQ(b.pool.Get(b.diagnostics[1].subject), "(*Store).Add");
+  EscapeBuild unmapped;
+  ASSERT_TRUE(ReadEscapeJsonFile(InputFromString("main.json", text), "m", &unmapped).ok());
+  EXPECT_EQ(unmapped.pool.Get(unmapped.diagnostics[0].subject), "func@main.go:16");
+}
+
+}  // namespace
+}  // namespace godx::compiler

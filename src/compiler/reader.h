@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "compiler/model.h"
@@ -27,12 +28,19 @@ bool SplitPosition(std::string_view line, PositionedLine* out);
 // naming the input, when it is empty, binary, or holds no compiler diagnostic.
 Result<EscapeBuild> ReadEscapeText(const Input& input);
 
+// Where to find the sources a -json directory names when it was made elsewhere (another machine,
+// a deleted temporary directory): each {from, to} replaces a leading `from` with `to`. -json does
+// not name functions; godx reads their names from the sources when it can.
+using SourceMap = std::vector<std::pair<std::string, std::string>>;
+
 // Reads one -json=0 file (a header line, then one diagnostic per line). `package` is the import
 // path (the file's directory in the -json tree). Appends to `build`; call FinishBuild after the
 // last file.
-Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBuild* build);
+Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBuild* build,
+                          const SourceMap& sources = {});
 // Reads every *.json file under `dir` (the DIR of -json=0,DIR).
-Result<EscapeBuild> ReadEscapeJsonDir(const std::string& dir, const InputOptions& options = {});
+Result<EscapeBuild> ReadEscapeJsonDir(const std::string& dir, const InputOptions& options = {},
+                                      const SourceMap& sources = {});
 
 // Sorts and deduplicates the diagnostics, attaches explanations and enclosing functions.
 // ReadEscapeText and ReadEscapeJsonDir call it; only callers of ReadEscapeJsonFile need it.
