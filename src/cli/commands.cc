@@ -11,6 +11,8 @@ std::span<const AddCommandFn> Commands() {
       AddWatchCommand,
       AddRunCommand,
       AddStacksCommand,
+      AddEscapeCommand,
+      AddAsmCommand,
   };
   return kCommands;
 }

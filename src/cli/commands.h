@@ -14,6 +14,8 @@ void AddDoctorCommand(CLI::App& root, CommandContext& ctx);
 void AddWatchCommand(CLI::App& root, CommandContext& ctx);
 void AddRunCommand(CLI::App& root, CommandContext& ctx);
 void AddStacksCommand(CLI::App& root, CommandContext& ctx);
+void AddEscapeCommand(CLI::App& root, CommandContext& ctx);
+void AddAsmCommand(CLI::App& root, CommandContext& ctx);
 
 std::span<const AddCommandFn> Commands();
 

@@ -7,6 +7,10 @@
 #include "schedlog/reader.h"
 #include "stacks/analyze.h"
 #include "stacks/reader.h"
+#include "compiler/analyze.h"
+#include "compiler/asm_analyze.h"
+#include "compiler/asm_reader.h"
+#include "compiler/reader.h"
 
 namespace godx::cli {
 
@@ -25,6 +29,12 @@ std::span<const Signal> Signals() {
       {"stacks", "goroutine dumps, panics, fatal errors, SIGQUIT dumps, race reports",
        stacks::SniffStacks,
        [](const Input& in, const AnalyzeOptions& o) { return stacks::AnalyzeInput(in, o); }},
+      {"escape", "go build -gcflags=-m / -m=2 escape analysis and inlining diagnostics",
+       compiler::SniffEscapeText,
+       [](const Input& in, const AnalyzeOptions& o) { return compiler::AnalyzeInput(in, o); }},
+      {"asm", "-gcflags=-S listings, go tool objdump, check_bce lines: panic sites",
+       compiler::SniffListing,
+       [](const Input& in, const AnalyzeOptions& o) { return compiler::AnalyzeListingInput(in, o); }},
   };
   return kSignals;
 }

@@ -1,0 +1,361 @@
+#include "compiler/asm_analyze.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <set>
+
+#include "compiler/asm_reader.h"
+#include "compiler/messages.h"
+#include "core/units.h"
+
+namespace godx::compiler {
+
+namespace {
+
+constexpr size_t kChecks = static_cast<size_t>(CheckKind::kFatal) + 1;
+constexpr size_t kEvidenceLines = 6;
+using Counts = std::array<uint64_t, kChecks>;
+
+uint64_t Total(const Counts& c) {
+  uint64_t n = 0;
+  for (size_t i = 1; i < kChecks; ++i) n += c[i];
+  return n;
+}
+
+bool IsRuntime(std::string_view name) {
+  return StartsWith(name, "runtime.") || StartsWith(name, "runtime/") ||
+         StartsWith(name, "internal/");
+}
+
+std::string BaseName(std::string_view p) {
+  size_t slash = p.find_last_of("/\\");
+  return std::string(slash == std::string_view::npos ? p : p.substr(slash + 1));
+}
+
+}  // namespace
+
+Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOptions& o,
+                      const AnalyzeOptions& analyze) {
+  Report r;
+  r.kind = "asm";
+  r.source = source;
+  r.warnings = l.warnings;
+
+  struct Site {
+    const AsmFunction* fn;
+    const Instruction* ins;
+  };
+  std::vector<Site> sites;
+  Counts all{}, probes{};
+  std::map<std::string, Counts> by_file;
+  std::vector<std::pair<const AsmFunction*, Counts>> by_func;
+  size_t skipped_runtime = 0;
+  for (const auto& f : l.functions) {
+    std::string_view name = l.pool.Get(f.name);
+    if (!o.include_runtime && IsRuntime(name)) {
+      ++skipped_runtime;
+      continue;
+    }
+    Counts c{};
+    for (uint32_t i = f.first; i < f.end; ++i) {
+      const Instruction& ins = l.instructions[i];
+      if (ins.check == CheckKind::kNone) continue;
+      if (!ins.call) {
+        ++probes[static_cast<size_t>(ins.check)];
+        continue;
+      }
+      ++c[static_cast<size_t>(ins.check)];
+      ++all[static_cast<size_t>(ins.check)];
+      ++by_file[std::string(l.pool.Get(ins.file ? ins.file : f.file))]
+               [static_cast<size_t>(ins.check)];
+      sites.push_back({&f, &ins});
+    }
+    by_func.push_back({&f, c});
+  }
+  uint64_t bce_in = 0, bce_slice = 0;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> bce_by_file;
+  std::set<std::tuple<StringId, uint32_t, uint32_t, bool>> bce_seen;
+  for (const auto& b : l.bce) {
+    if (!bce_seen.insert({b.file, b.line, b.col, b.slice}).second) continue;  // repeated lines
+    auto& slot = bce_by_file[std::string(l.pool.Get(b.file))];
+    if (b.slice)
+      ++bce_slice, ++slot.second;
+    else
+      ++bce_in, ++slot.first;
+  }
+
+  uint64_t panic_sites = Total(all);
+  size_t with_sites = 0;
+  for (const auto& [f, c] : by_func) with_sites += Total(c) > 0;
+  r.title = fmt::format("Panic sites: {} in {} of {} functions ({} listing)",
+                        FormatCount(panic_sites), with_sites, by_func.size(), l.format);
+  r.facts.push_back(
+      {"By check", fmt::format("{} bounds · {} nil · {} divide · {} shift · {} type "
+                               "assertion · {} explicit panic · {} other",
+                               all[1], all[2], all[3], all[4], all[5], all[6], all[7] + all[8])});
+  if (probes[static_cast<size_t>(CheckKind::kNil)] > 0)
+    r.facts.push_back({"Nil probes", fmt::format("{} implicit nil checks (TESTB on memory)",
+                                                 probes[static_cast<size_t>(CheckKind::kNil)])});
+  if (!l.bce.empty())
+    r.facts.push_back({"check_bce", fmt::format("{} IsInBounds · {} IsSliceInBounds in {} files",
+                                                bce_in, bce_slice, bce_by_file.size())});
+  if (skipped_runtime > 0)
+    r.facts.push_back(
+        {"Runtime",
+         fmt::format("{} runtime functions not counted (--include-runtime)", skipped_runtime)});
+
+  std::stable_sort(by_func.begin(), by_func.end(),
+                   [](const auto& x, const auto& y) { return Total(x.second) > Total(y.second); });
+  uint64_t bounds = all[static_cast<size_t>(CheckKind::kBounds)];
+  if (bounds > 0) {
+    Finding f;
+    f.id = "bounds-checks";
+    f.severity = Severity::kInfo;
+    f.title = fmt::format("{} bounds checks remain in the listing", bounds);
+    for (const auto& [fn, c] : by_func) {
+      if (f.evidence.size() >= kEvidenceLines || c[1] == 0) break;
+      f.evidence.push_back(fmt::format("{}: {} bounds checks", l.pool.Get(fn->name), c[1]));
+    }
+    f.advice =
+        "In a hot loop, one early check (`_ = s[n-1]`, or re-slicing `s = s[:n]`) lets the "
+        "compiler prove the later indexes and drop their checks. Verify with "
+        "-gcflags=-d=ssa/check_bce/debug=1.";
+    r.findings.push_back(std::move(f));
+  }
+  if (bce_in + bce_slice > 0) {
+    Finding f;
+    f.id = "check-bce";
+    f.severity = Severity::kInfo;
+    f.title = fmt::format("{} bounds checks survive prove (check_bce)", bce_in + bce_slice);
+    std::vector<std::pair<std::string, uint64_t>> files;
+    for (const auto& [file, c] : bce_by_file) files.push_back({file, c.first + c.second});
+    std::stable_sort(files.begin(), files.end(),
+                     [](const auto& x, const auto& y) { return x.second > y.second; });
+    for (size_t i = 0; i < files.size() && i < kEvidenceLines; ++i)
+      f.evidence.push_back(fmt::format("{}: {}", files[i].first, files[i].second));
+    f.advice =
+        "Each line is an index or slice expression that still checks its bounds at run time.";
+    r.findings.push_back(std::move(f));
+  }
+
+  {
+    Table t;
+    t.title = "Panic sites per function";
+    t.columns = {"function", "file",        "bounds", "nil",   "divide",
+                 "shift",    "type assert", "panic",  "other", "total"};
+    t.right = {false, false, true, true, true, true, true, true, true, true};
+    for (const auto& [fn, c] : by_func) {
+      if (Total(c) == 0) continue;
+      if (t.rows.size() >= o.top) {
+        ++t.omitted_rows;
+        continue;
+      }
+      t.rows.push_back({std::string(l.pool.Get(fn->name)), BaseName(l.pool.Get(fn->file)),
+                        std::to_string(c[1]), std::to_string(c[2]), std::to_string(c[3]),
+                        std::to_string(c[4]), std::to_string(c[5]), std::to_string(c[6]),
+                        std::to_string(c[7] + c[8]), std::to_string(Total(c))});
+    }
+    if (!t.rows.empty()) r.tables.push_back(std::move(t));
+  }
+  {
+    Table t;
+    t.title = "Panic sites per file";
+    t.columns = {"file",        "bounds", "nil",   "divide", "shift",
+                 "type assert", "panic",  "other", "total",  "check_bce"};
+    t.right = {false, true, true, true, true, true, true, true, true, true};
+    std::set<std::string> files;
+    for (const auto& [f, c] : by_file) files.insert(f);
+    for (const auto& [f, c] : bce_by_file) files.insert(f);
+    for (const auto& f : files) {
+      if (t.rows.size() >= o.top) {
+        ++t.omitted_rows;
+        continue;
+      }
+      Counts c = by_file.count(f) ? by_file[f] : Counts{};
+      auto bc = bce_by_file.count(f) ? bce_by_file[f] : std::pair<uint64_t, uint64_t>{0, 0};
+      t.rows.push_back({f, std::to_string(c[1]), std::to_string(c[2]), std::to_string(c[3]),
+                        std::to_string(c[4]), std::to_string(c[5]), std::to_string(c[6]),
+                        std::to_string(c[7] + c[8]), std::to_string(Total(c)),
+                        std::to_string(bc.first + bc.second)});
+    }
+    if (!t.rows.empty()) r.tables.push_back(std::move(t));
+  }
+  {
+    Table t;
+    t.title = "Panic sites by source line";
+    t.columns = {"function", "line", "offset", "check", "calls"};
+    t.right = {false, false, true, false, false};
+    for (const auto& s : sites) {
+      if (t.rows.size() >= o.top) {
+        ++t.omitted_rows;
+        continue;
+      }
+      t.rows.push_back({std::string(l.pool.Get(s.fn->name)),
+                        fmt::format("{}:{}", BaseName(l.pool.Get(s.ins->file)), s.ins->line),
+                        fmt::format("{:#x}", s.ins->pc), CheckName(s.ins->check),
+                        std::string(l.pool.Get(s.ins->target))});
+    }
+    if (!t.rows.empty()) r.tables.push_back(std::move(t));
+  }
+
+  Json& s = r.summary;
+  s["format"] = l.format;
+  s["functions"] = by_func.size();
+  s["functions_with_panic_sites"] = with_sites;
+  s["panic_sites"] = panic_sites;
+  Json bc = Json::object();
+  for (size_t i = 1; i < kChecks; ++i) bc[CheckName(static_cast<CheckKind>(i))] = all[i];
+  s["by_check"] = bc;
+  s["nil_probes"] = probes[static_cast<size_t>(CheckKind::kNil)];
+  s["check_bce"] = Json{{"is_in_bounds", bce_in}, {"is_slice_in_bounds", bce_slice}};
+  s["instructions"] = l.instructions.size();
+  s["lines"] = l.lines;
+  if (!analyze.json) return r;
+  Json sj = Json::array();
+  for (const auto& x : sites)
+    sj.push_back(Json{{"function", l.pool.Get(x.fn->name)},
+                      {"file", l.pool.Get(x.ins->file ? x.ins->file : x.fn->file)},
+                      {"line", x.ins->line},
+                      {"offset", x.ins->pc},
+                      {"check", CheckName(x.ins->check)},
+                      {"callee", l.pool.Get(x.ins->target)}});
+  r.extra["sites"] = std::move(sj);
+  return r;
+}
+
+Json SiteJson(const PanicSite& p) {
+  return Json{{"function", p.function},
+              {"file", p.file},
+              {"line", p.line},
+              {"offset", p.offset},
+              {"return_offset", p.return_offset},
+              {"instruction", p.instruction},
+              {"callee", p.callee.empty() ? Json(nullptr) : Json(p.callee)},
+              {"source", p.source.empty() ? Json(nullptr) : Json(p.source)},
+              {"check", CheckName(p.check)}};
+}
+
+Report SiteReport(const PanicSite& p, const std::string& source, const std::string& spec) {
+  Report r;
+  r.kind = "asm";
+  r.source = source;
+  bool panic = p.check != CheckKind::kNone;
+  r.title = fmt::format("{}: {} at {}{}", spec,
+                        panic ? fmt::format("{} check", CheckName(p.check)) : "a call", p.file,
+                        p.line > 0 ? fmt::format(":{}", p.line) : "");
+  r.facts.push_back({"Function", p.function});
+  r.facts.push_back({"Source", p.line > 0 ? fmt::format("{}:{}", p.file, p.line)
+                                          : fmt::format("{} (objdump -S prints no line)", p.file)});
+  if (!p.source.empty()) r.facts.push_back({"Code", p.source});
+  r.facts.push_back({"Instruction", fmt::format("{:#x}  {}", p.offset, p.instruction)});
+  r.facts.push_back({"Check", p.note.empty() ? CheckName(p.check) : "unknown (see warnings)"});
+  if (p.return_offset != p.offset)
+    r.facts.push_back(
+        {"Return address", fmt::format("{:#x} (the traceback's offset; the call is the "
+                                       "instruction before it)",
+                                       p.return_offset)});
+  if (!p.note.empty()) r.warnings.push_back(p.note);
+  r.summary["check"] = CheckName(p.check);
+  r.summary["panic_sites"] = panic ? 1 : 0;
+  r.extra["site"] = SiteJson(p);
+  return r;
+}
+
+Result<Report> TracebackReport(const Listing& l, const std::vector<TracebackFrame>& frames,
+                               const std::string& source, const std::string& traceback_name) {
+  Report r;
+  r.kind = "asm";
+  r.source = source;
+  Table t;
+  t.title = "Traceback frames resolved against the listing";
+  t.columns = {"#", "function", "traceback", "instruction", "check"};
+  t.right = {true, false, false, false, false};
+  Json fj = Json::array();
+  const PanicSite* first_check = nullptr;
+  const TracebackFrame* first_frame = nullptr;
+  std::vector<PanicSite> sites;
+  sites.reserve(frames.size());
+  size_t resolved = 0, mismatched = 0;
+  std::string first_mismatch;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const TracebackFrame& f = frames[i];
+    auto site = ResolveOffset(l, f.function, f.offset);
+    std::string where = fmt::format("{}:{} +{:#x}", BaseName(f.file), f.line, f.offset);
+    if (!site.ok()) {
+      t.rows.push_back({std::to_string(i), f.function, where, "(not in the listing)", ""});
+      fj.push_back(Json{{"function", f.function},
+                        {"file", f.file},
+                        {"line", f.line},
+                        {"offset", f.offset},
+                        {"site", nullptr}});
+      continue;
+    }
+    ++resolved;
+    sites.push_back(*site);
+    const PanicSite& s = sites.back();
+    // The listing's line for the site must be the traceback's line: otherwise the listing was
+    // taken from another build.
+    if (!s.note.empty() && mismatched++ == 0)
+      first_mismatch = f.function + ": " + s.note;
+    else if (s.line != 0 && f.line != 0 && s.line != f.line) {
+      if (mismatched++ == 0)
+        first_mismatch = fmt::format("{}: traceback line {} but the listing says {}", f.function,
+                                     f.line, s.line);
+    }
+    if (first_check == nullptr && s.check != CheckKind::kNone) {
+      first_check = &s;
+      first_frame = &f;
+    }
+    t.rows.push_back({std::to_string(i), f.function, where,
+                      fmt::format("{:#x} {}", s.offset, s.instruction), CheckName(s.check)});
+    fj.push_back(Json{{"function", f.function},
+                      {"file", f.file},
+                      {"line", f.line},
+                      {"offset", f.offset},
+                      {"site", SiteJson(s)}});
+  }
+  if (resolved == 0) {
+    return Status::Error(fmt::format(
+        "{}: none of the {} frames of {} is a function of this listing; was it taken from the "
+        "same binary (go tool objdump BINARY)?",
+        source, frames.size(), traceback_name));
+  }
+  if (mismatched > 0) {
+    r.warnings.push_back(
+        fmt::format("{} frames do not fit the listing (first: {}): it may come "
+                    "from another build",
+                    mismatched, first_mismatch));
+  }
+  if (first_check != nullptr) {
+    r.title =
+        fmt::format("{}: {} check in {} at {}:{}", traceback_name, CheckName(first_check->check),
+                    first_frame->function, BaseName(first_frame->file), first_frame->line);
+    r.facts.push_back(
+        {"Instruction", fmt::format("{:#x}  {}", first_check->offset, first_check->instruction)});
+    r.facts.push_back({"Check", CheckName(first_check->check)});
+    r.extra["site"] = SiteJson(*first_check);
+  } else {
+    r.title = fmt::format("{}: {} frames resolved, none stopped at a runtime check", traceback_name,
+                          resolved);
+    r.extra["site"] = nullptr;
+  }
+  r.facts.push_back(
+      {"Frames", fmt::format("{} in the traceback, {} in the listing", frames.size(), resolved)});
+  r.tables.push_back(std::move(t));
+  r.summary["frames"] = frames.size();
+  r.summary["resolved_frames"] = resolved;
+  r.summary["check"] = first_check ? Json(CheckName(first_check->check)) : Json(nullptr);
+  r.summary["panic_sites"] = first_check ? 1 : 0;
+  r.extra["frames"] = std::move(fj);
+  return r;
+}
+
+Result<Report> AnalyzeListingInput(const Input& input, const AnalyzeOptions& options) {
+  GODX_ASSIGN_OR_RETURN(Listing l, ReadListing(input));
+  return AnalyzeListing(l, input.name(), AsmOptions{}, options);
+}
+
+}  // namespace godx::compiler
