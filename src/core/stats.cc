@@ -24,7 +24,6 @@ Distribution SummarizeImpl(std::span<T> v) {
   };
   d.min = *std::min_element(v.begin(), v.end());
   d.max = *std::max_element(v.begin(), v.end());
-  d.p10 = rank(0.10);
   d.p50 = rank(0.50);
   d.p90 = rank(0.90);
   d.p99 = rank(0.99);
@@ -33,7 +32,19 @@ Distribution SummarizeImpl(std::span<T> v) {
   return d;
 }
 
+template <typename T>
+double PercentileImpl(std::span<T> v, double q) {
+  if (v.empty()) return NAN;
+  size_t k = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
+  auto it = v.begin() + static_cast<long>(std::clamp<size_t>(k, 1, v.size()) - 1);
+  std::nth_element(v.begin(), it, v.end());
+  return *it;
+}
+
 }  // namespace
+
+double Percentile(std::span<float> v, double q) { return PercentileImpl(v, q); }
+double Percentile(std::span<double> v, double q) { return PercentileImpl(v, q); }
 
 Distribution Summarize(std::span<double> v) { return SummarizeImpl(v); }
 Distribution Summarize(std::span<float> v) { return SummarizeImpl(v); }

@@ -9,7 +9,7 @@ namespace godx {
 
 struct Distribution {
   size_t n = 0;
-  double min = 0, p10 = 0, p50 = 0, p90 = 0, p99 = 0, max = 0, mean = 0, sum = 0;
+  double min = 0, p50 = 0, p90 = 0, p99 = 0, max = 0, mean = 0, sum = 0;
 };
 
 // Nearest-rank percentiles (the value of an actual sample, as a user would find it in the log).
@@ -17,6 +17,9 @@ struct Distribution {
 Distribution Summarize(std::span<double> samples);
 // The same over floats: half the memory traffic for the millions of samples of a long log.
 Distribution Summarize(std::span<float> samples);
+// One nearest-rank percentile (q in 0..1); reorders `samples`. NaN when empty.
+double Percentile(std::span<float> samples, double q);
+double Percentile(std::span<double> samples, double q);
 inline Distribution Summarize(std::vector<double> samples) {
   return Summarize(std::span<double>(samples));
 }

@@ -311,8 +311,9 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   }
   double gogc = NAN;
   if (all_head.size() >= kHeadroomMinCycles) {
-    Distribution h = Summarize(all_head);
-    if (h.p10 > 0 && h.p90 <= 1.3 * h.p10) gogc = h.p50 * 100;  // steady pacing only
+    std::span<double> h(all_head);
+    double p10 = Percentile(h, 0.10), p50 = Percentile(h, 0.50), p90 = Percentile(h, 0.90);
+    if (p10 > 0 && p90 <= 1.3 * p10) gogc = p50 * 100;  // steady pacing only
   }
   const double head_late = late.size() >= kHeadroomMinCycles ? Median(late) : NAN;
   if (!std::isnan(gogc)) {
@@ -389,19 +390,19 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
     for (int w = 0; w < kWindows; ++w) {
       double lo = when(0) + span_s * w / kWindows;
       double hi = w + 1 == kWindows ? INFINITY : when(0) + span_s * (w + 1) / kWindows;
-      std::vector<double> wp;
+      std::vector<float> wp;  // this window's pauses
       double assist = 0, all = 0;
       while (i < n && when(i) < hi) {
-        wp.push_back(cs[i].PauseMs());
+        wp.push_back(static_cast<float>(cs[i].PauseMs()));
         assist += cs[i].cpu_assist_ms;
         all += cs[i].CpuMs();
         ++i;
       }
       if (wp.empty()) continue;
-      Distribution d = Summarize(wp);
+      double p99 = Percentile(std::span<float>(wp), 0.99);
       tl.rows.push_back({FormatDuration(lo - when(0)), FormatCount(wp.size()),
                          fmt::format("{:.1f}", double(wp.size()) / (span_s / kWindows)),
-                         FormatMs(d.p99), all > 0 ? FormatPercent(assist / all) : "n/a",
+                         FormatMs(p99), all > 0 ? FormatPercent(assist / all) : "n/a",
                          Mib(double(cs[i - 1].heap_live_mb)),
                          cs[i - 1].goal_mb >= 0 ? Mib(double(cs[i - 1].goal_mb)) : "n/a"});
     }
