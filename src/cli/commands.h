@@ -10,6 +10,7 @@ namespace godx::cli {
 void AddGcCommand(CLI::App& root, CommandContext& ctx);
 void AddSchedCommand(CLI::App& root, CommandContext& ctx);
 void AddAnalyzeCommand(CLI::App& root, CommandContext& ctx);
+void AddPprofCommand(CLI::App& root, CommandContext& ctx);
 
 std::span<const AddCommandFn> Commands();
 

@@ -1,0 +1,372 @@
+#include "pprof/analyze.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+#include "core/units.h"
+#include "pprof/format.h"
+#include "pprof/graph.h"
+#include "pprof/reader.h"
+
+namespace godx::pprof {
+
+namespace {
+
+bool HasType(const Profile& p, std::string_view t) { return p.FindSampleIndex(t) >= 0 && !t.empty(); }
+
+// Standard-library and runtime code: a package path whose first element has no dot and is not
+// "main" (Go's rule for what `go get` cannot fetch).
+bool IsStdFunction(std::string_view name) {
+  if (name.empty() || name[0] == '<' || name[0] == '[') return true;
+  size_t slash = name.find('/');
+  size_t dot = name.find('.');
+  std::string_view first = name.substr(0, std::min(slash, dot));
+  if (first == "main") return false;
+  if (slash != std::string_view::npos && slash < dot) {
+    return first.find('.') == std::string_view::npos;  // "github.com/..." has a dot
+  }
+  return true;  // "runtime.x", "sync.(*Mutex).Lock", "time.Now"
+}
+
+struct Category {
+  std::string_view id, title, advice;
+  std::array<std::string_view, 10> prefixes;
+  double warn, critical;
+};
+
+// Runtime work that can dominate a CPU profile. A sample counts once per category when any frame
+// starts with one of the prefixes.
+constexpr Category kCpuCategories[] = {
+    {"cpu-gc-marking", "garbage collection (marking and sweeping)",
+     "Allocate less (reuse buffers, sync.Pool, avoid pointers in large structures) or give the heap "
+     "more room (GOGC, GOMEMLIMIT); `godx pprof top --sample_index=alloc_space` on a heap profile "
+     "shows who allocates.",
+     {"runtime.gcBgMarkWorker", "runtime.gcDrain", "runtime.scanobject", "runtime.markroot",
+      "runtime.gcAssistAlloc", "runtime.bgsweep", "runtime.greyobject", "runtime.scanstack",
+      "runtime.sweepone", ""},
+     0.25, 0.5},
+    {"cpu-malloc", "memory allocation (runtime.mallocgc)",
+     "Reduce allocations on hot paths: preallocate slices and maps, avoid converting []byte to "
+     "string, avoid boxing values in interfaces.",
+     {"runtime.mallocgc", "runtime.newobject", "runtime.makeslice", "runtime.growslice", "", "", "",
+      "", "", ""},
+     0.2, 0.4},
+    {"cpu-scheduler", "the goroutine scheduler",
+     "Many short-lived goroutines or frequent blocking hand-offs: batch work per goroutine, use "
+     "worker pools, buffer channels.",
+     {"runtime.schedule", "runtime.findrunnable", "runtime.findRunnable", "runtime.park_m",
+      "runtime.goschedImpl", "runtime.stealWork", "runtime.mcall", "runtime.ready", "", ""},
+     0.2, 0.4},
+    {"cpu-syscall", "system calls",
+     "Batch I/O (bufio), avoid small reads and writes, and check for busy polling.",
+     {"syscall.Syscall", "syscall.RawSyscall", "syscall.syscall", "runtime/internal/syscall.Syscall6",
+      "internal/syscall/unix.", "syscall.Syscall6", "", "", "", ""},
+     0.3, 0.6},
+    {"cpu-lock-contention", "lock contention (spinning and futex waits)",
+     "Shard the lock, shorten critical sections, or use atomics; a mutex profile "
+     "(runtime.SetMutexProfileFraction) shows which locks.",
+     {"runtime.lock2", "runtime.lockWithRank", "sync.(*Mutex).lockSlow", "sync.(*RWMutex).RLock",
+      "runtime.procyield", "runtime.osyield", "sync.runtime_SemacquireMutex", "", "", ""},
+     0.1, 0.3},
+};
+
+bool StartsWithAny(std::string_view name, const std::array<std::string_view, 10>& prefixes) {
+  for (std::string_view p : prefixes) {
+    if (!p.empty() && name.starts_with(p)) return true;
+  }
+  return false;
+}
+
+void CpuFindings(const Profile& p, size_t idx, const TopResult& top, const ViewOptions& view,
+                 Report* r) {
+  if (top.total <= 0) return;
+  std::string_view unit = p.Str(p.sample_types[idx].unit);
+  NodeTable nodes(p);
+  constexpr size_t kCats = std::size(kCpuCategories);
+  std::vector<std::array<uint8_t, kCats>> node_cat(nodes.size());
+  for (uint32_t n = 0; n < nodes.size(); ++n) {
+    for (size_t c = 0; c < kCats; ++c) node_cat[n][c] = StartsWithAny(nodes.Name(n), kCpuCategories[c].prefixes);
+  }
+  std::array<int64_t, kCats> sums{};
+  const size_t nv = p.num_values();
+  for (size_t s = 0; s < p.num_samples(); ++s) {
+    int64_t w = p.values[s * nv + idx];
+    if (w == 0) continue;
+    std::array<uint8_t, kCats> in{};
+    for (uint32_t li : p.Stack(s)) {
+      for (uint32_t n : nodes.Of(li)) {
+        for (size_t c = 0; c < kCats; ++c) in[c] |= node_cat[n][c];
+      }
+    }
+    for (size_t c = 0; c < kCats; ++c) {
+      if (in[c]) sums[c] += w;
+    }
+  }
+  Json runtime = Json::object();
+  for (size_t c = 0; c < kCats; ++c) {
+    const Category& cat = kCpuCategories[c];
+    double share = static_cast<double>(sums[c]) / static_cast<double>(top.total);
+    runtime[std::string(cat.id)] = sums[c];
+    if (share < cat.warn) continue;
+    Finding f;
+    f.id = std::string(cat.id);
+    f.severity = share >= cat.critical ? Severity::kCritical : Severity::kWarning;
+    f.title = fmt::format("{} of CPU time is spent in {}", FormatPercent(share), cat.title);
+    f.evidence.push_back(fmt::format("{} of {} sampled in stacks through {}...",
+                                     FormatValue(sums[c], unit, view.unit),
+                                     FormatValue(top.total, unit, view.unit), cat.prefixes[0]));
+    int shown = 0;
+    for (const TopRow& row : top.rows) {
+      if (shown >= 3) break;
+      if (StartsWithAny(row.name, cat.prefixes)) {
+        f.evidence.push_back(fmt::format("{}: cum {} ({})", row.name, FormatValue(row.cum, unit, view.unit),
+                                         Percent(row.cum, top.total)));
+        ++shown;
+      }
+    }
+    f.advice = std::string(cat.advice);
+    r->findings.push_back(std::move(f));
+  }
+  r->summary["runtime_cum"] = std::move(runtime);
+  // The hottest user code by flat, then by cum.
+  std::vector<const TopRow*> user;
+  for (const TopRow& row : top.rows) {
+    if (!IsStdFunction(row.name) && row.flat != 0) user.push_back(&row);
+  }
+  if (!user.empty()) {
+    Finding f;
+    f.id = "cpu-hot-user-code";
+    f.severity = Severity::kInfo;
+    double share = static_cast<double>(user[0]->flat) / static_cast<double>(top.total);
+    f.title = fmt::format("Hottest code of your own: {} ({} of CPU in the function itself)",
+                          user[0]->name, FormatPercent(share));
+    for (size_t i = 0; i < user.size() && i < 5; ++i) {
+      f.evidence.push_back(fmt::format("{}: flat {} ({}), cum {} ({})", user[i]->name,
+                                       FormatValue(user[i]->flat, unit, view.unit),
+                                       Percent(user[i]->flat, top.total),
+                                       FormatValue(user[i]->cum, unit, view.unit),
+                                       Percent(user[i]->cum, top.total)));
+    }
+    f.advice = fmt::format(
+        "Start here: `godx pprof list '{}' PROFILE` shows the hot lines, `godx pprof peek` its "
+        "callers.",
+        user[0]->name);
+    if (share >= 0.3) f.severity = Severity::kWarning;
+    r->findings.push_back(std::move(f));
+  }
+}
+
+void SitesFinding(const Profile& p, int idx, std::string_view id, std::string_view what,
+                  std::string_view advice, const ViewOptions& view, Report* r) {
+  if (idx < 0) return;
+  TopResult t = ComputeTop(p, static_cast<size_t>(idx), false);
+  if (t.total <= 0) return;
+  std::string_view unit = p.Str(p.sample_types[static_cast<size_t>(idx)].unit);
+  // Allocation and contention sites: the first frame outside runtime/sync is where code asked.
+  std::vector<const TopRow*> sites;
+  for (const TopRow& row : t.rows) {
+    if (row.flat > 0 && !IsStdFunction(row.name)) sites.push_back(&row);
+  }
+  if (sites.empty()) {
+    for (const TopRow& row : t.rows) {
+      if (row.flat > 0) sites.push_back(&row);
+    }
+  }
+  if (sites.empty()) return;
+  Finding f;
+  f.id = std::string(id);
+  double share = static_cast<double>(sites[0]->flat) / static_cast<double>(t.total);
+  f.severity = share >= 0.5 ? Severity::kWarning : Severity::kInfo;
+  f.title = fmt::format("Top {}: {} ({} of {})", what, sites[0]->name, FormatPercent(share),
+                        FormatValue(t.total, unit, view.unit));
+  for (size_t i = 0; i < sites.size() && i < 5; ++i) {
+    std::string rate;
+    if (p.duration_nanos > 0) {
+      double per_s = static_cast<double>(sites[i]->flat) / (static_cast<double>(p.duration_nanos) / 1e9);
+      rate = fmt::format(", {}/s", FormatValue(static_cast<int64_t>(per_s), unit, view.unit));
+    }
+    f.evidence.push_back(fmt::format("{}: {} ({}){}", sites[i]->name,
+                                     FormatValue(sites[i]->flat, unit, view.unit),
+                                     Percent(sites[i]->flat, t.total), rate));
+  }
+  f.advice = std::string(advice);
+  r->findings.push_back(std::move(f));
+}
+
+void GoroutineFindings(const Profile& p, size_t idx, Report* r) {
+  NodeTable nodes(p);
+  std::vector<std::pair<int64_t, size_t>> stacks;
+  int64_t total = 0;
+  const size_t nv = p.num_values();
+  for (size_t s = 0; s < p.num_samples(); ++s) {
+    int64_t w = p.values[s * nv + idx];
+    total += w;
+    if (w > 0) stacks.push_back({w, s});
+  }
+  if (stacks.empty()) return;
+  std::sort(stacks.begin(), stacks.end(), [](auto& a, auto& b) { return a.first > b.first; });
+  Finding f;
+  f.id = "goroutine-biggest-stacks";
+  int64_t top = stacks[0].first;
+  f.severity = top >= 10000 ? Severity::kCritical : top >= 1000 ? Severity::kWarning : Severity::kInfo;
+  auto describe = [&](size_t s) {
+    // The innermost frame of the program's own code, else the leaf.
+    std::string leaf, own;
+    for (uint32_t li : p.Stack(s)) {
+      for (uint32_t n : nodes.Of(li)) {
+        if (leaf.empty()) leaf = nodes.Name(n);
+        if (own.empty() && !IsStdFunction(nodes.Name(n))) own = nodes.Name(n);
+      }
+    }
+    if (own.empty() || own == leaf) return leaf.empty() ? std::string("<no stack>") : leaf;
+    return fmt::format("{} (in {})", own, leaf);
+  };
+  f.title = fmt::format("{} of {} goroutines share one stack: {}", FormatCount(static_cast<uint64_t>(top)),
+                        FormatCount(static_cast<uint64_t>(total)), describe(stacks[0].second));
+  for (size_t i = 0; i < stacks.size() && i < 5; ++i) {
+    f.evidence.push_back(fmt::format("{} goroutines: {}", FormatCount(static_cast<uint64_t>(stacks[i].first)),
+                                     describe(stacks[i].second)));
+  }
+  f.advice = top >= 1000
+                 ? "Thousands of goroutines parked at one place usually means a leak: a missing "
+                   "cancel/close, or a send nobody receives. `godx pprof traces` shows the full stack."
+                 : "No single stack holds many goroutines.";
+  r->findings.push_back(std::move(f));
+}
+
+}  // namespace
+
+std::string_view ProfileKind(const Profile& p) {
+  if (HasType(p, "cpu") || (p.sample_types.size() == 2 && HasType(p, "samples") && HasType(p, "cpu"))) return "cpu";
+  if (HasType(p, "inuse_space") || HasType(p, "alloc_space") || HasType(p, "space")) return "heap";
+  if (HasType(p, "contentions") || HasType(p, "delay")) return "contention";
+  if (HasType(p, "goroutine")) return "goroutine";
+  if (HasType(p, "threadcreate")) return "threadcreate";
+  return "other";
+}
+
+Result<size_t> ResolveSampleIndex(const Profile& p, const std::string& wanted) {
+  if (p.sample_types.empty()) return Status::Error("the profile has no sample types");
+  if (wanted.empty()) return p.DefaultSampleIndex();
+  int i = p.FindSampleIndex(wanted);
+  if (i < 0) {
+    std::string choices;
+    for (const auto& vt : p.sample_types) {
+      if (!choices.empty()) choices += ", ";
+      choices += p.Str(vt.type);
+    }
+    return Status::Error(fmt::format("--sample_index: no sample type '{}' (choices: {})", wanted, choices));
+  }
+  return static_cast<size_t>(i);
+}
+
+Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
+                      const ViewOptions& view, const AnalyzeOptions& options) {
+  Report r;
+  r.kind = "pprof";
+  r.source = std::string(source);
+  TopResult top = ComputeTop(p, idx, view.cum_sort);
+  std::string_view type = idx < p.sample_types.size() ? p.Str(p.sample_types[idx].type) : "";
+  std::string_view unit = idx < p.sample_types.size() ? p.Str(p.sample_types[idx].unit) : "";
+  std::string_view kind = ProfileKind(p);
+  bool diff = false;
+  for (const Label& l : p.labels) {
+    if (p.Str(l.key) == "pprof::base") diff = true;
+  }
+  r.title = fmt::format("{} profile{}: {} {} in {} samples ({})", kind, diff ? " diff" : "",
+                        FormatValue(top.total, unit, view.unit), type,
+                        FormatCount(p.num_samples()), SourceFormatName(p.format));
+  std::string types;
+  for (const auto& vt : p.sample_types) {
+    if (!types.empty()) types += ", ";
+    types += fmt::format("{}/{}", p.Str(vt.type), p.Str(vt.unit));
+  }
+  r.facts.push_back({"Sample types", types});
+  r.facts.push_back({"Showing", fmt::format("{} ({}), total {}", type, unit, FormatValue(top.total, unit, view.unit))});
+  if (p.duration_nanos > 0) r.facts.push_back({"Duration", FormatDuration(static_cast<double>(p.duration_nanos) / 1e9)});
+  if (p.period != 0) {
+    r.facts.push_back({"Period", fmt::format("{} {}", p.period, p.Str(p.period_type.unit))});
+  }
+  r.facts.push_back({"Functions", FormatCount(top.rows.size())});
+  for (StringId c : p.comments) r.facts.push_back({"Comment", std::string(p.Str(c))});
+  if (diff) {
+    r.facts.push_back({"Diff", "values are NEW minus BASE; percentages are of the base total"});
+  }
+
+  // Findings.
+  if (!diff) {
+    if (kind == "cpu") {
+      CpuFindings(p, idx, top, view, &r);
+    } else if (kind == "heap") {
+      SitesFinding(p, p.FindSampleIndex("inuse_space"), "heap-inuse-sites", "in-use memory site",
+                   "Memory still live at the last GC: check that caches and maps are bounded and "
+                   "that large buffers are released.",
+                   view, &r);
+      SitesFinding(p, p.FindSampleIndex("alloc_space"), "heap-alloc-sites", "allocation site (bytes)",
+                   "Allocation volume drives GC CPU: reuse buffers (sync.Pool), preallocate, and "
+                   "avoid needless conversions on this path.",
+                   view, &r);
+    } else if (kind == "contention") {
+      SitesFinding(p, p.FindSampleIndex("delay"), "contention-sites", "contended site (delay)",
+                   "Time goroutines waited here: shorten the critical section, shard the lock, or "
+                   "replace channel hand-offs with batching.",
+                   view, &r);
+    } else if (kind == "goroutine") {
+      GoroutineFindings(p, idx, &r);
+    }
+  }
+
+  r.summary["sample_type"] = std::string(type);
+  r.summary["unit"] = std::string(unit);
+  r.summary["total"] = top.total;
+  r.summary["profile_kind"] = std::string(kind);
+  r.summary["format"] = std::string(SourceFormatName(p.format));
+  r.summary["samples"] = p.num_samples();
+  r.summary["duration_ns"] = p.duration_nanos;
+  r.summary["diff"] = diff;
+  Json sts = Json::array();
+  for (const auto& vt : p.sample_types) sts.push_back({{"type", std::string(p.Str(vt.type))}, {"unit", std::string(p.Str(vt.unit))}});
+  r.summary["sample_types"] = std::move(sts);
+
+  if (options.json) {
+    Json rows = Json::array();
+    for (const TopRow& row : top.rows) {
+      Json j = {{"function", row.name}, {"flat", row.flat}, {"cum", row.cum}};
+      if (!row.InlineLabel().empty()) j["inline"] = std::string(row.InlineLabel());
+      rows.push_back(std::move(j));
+    }
+    r.extra["rows"] = std::move(rows);
+  } else {
+    Table t;
+    t.title = view.cum_sort ? "Top functions by cum" : "Top functions by flat";
+    t.columns = {"flat", "flat%", "sum%", "cum", "cum%", "function"};
+    t.right = {true, true, true, true, true, false};
+    int64_t sum = 0;
+    size_t limit = view.nodecount > 0 ? static_cast<size_t>(view.nodecount) : top.rows.size();
+    for (size_t i = 0; i < top.rows.size(); ++i) {
+      const TopRow& row = top.rows[i];
+      sum += row.flat;
+      if (i >= limit) continue;
+      std::string name = row.name;
+      if (!row.InlineLabel().empty()) name += fmt::format(" {}", row.InlineLabel());
+      t.rows.push_back({FormatValue(row.flat, unit, view.unit), Percent(row.flat, top.total),
+                        Percent(sum, top.total), FormatValue(row.cum, unit, view.unit),
+                        Percent(row.cum, top.total), name});
+    }
+    if (top.rows.size() > limit) t.omitted_rows = top.rows.size() - limit;
+    r.tables.push_back(std::move(t));
+  }
+  for (const std::string& n : p.notes) r.warnings.push_back(n);
+  return r;
+}
+
+Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options) {
+  GODX_ASSIGN_OR_RETURN(Profile p, ReadProfile(input));
+  ViewOptions view;
+  GODX_ASSIGN_OR_RETURN(size_t idx, ResolveSampleIndex(p, view.sample_index));
+  return AnalyzeProfile(p, input.name(), idx, view, options);
+}
+
+}  // namespace godx::pprof
