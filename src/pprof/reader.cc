@@ -11,6 +11,7 @@ Result<Profile> ReadProfile(std::string_view name, std::string_view data,
   if (data.empty()) return Status::Error(fmt::format("{}: empty input, expected a profile", name));
   std::string_view head = data.substr(0, 4096);
   if (!LooksBinary(head) && LooksLikeGoText(head)) return ReadGoText(name, data, options);
+  if (LooksLikeLegacyCpu(head)) return ReadLegacyCpu(name, data);
   if (LooksLikeProto(data.substr(0, 1 << 16))) return ReadProto(name, data, options);
   if (!LooksBinary(head)) {
     return Status::Error(fmt::format(
@@ -25,6 +26,7 @@ Result<Profile> ReadProfile(std::string_view name, std::string_view data,
 int SniffProfile(std::string_view head) {
   if (head.empty()) return 0;
   if (!LooksBinary(head.substr(0, 4096))) return LooksLikeGoText(head) ? 90 : 0;
+  if (LooksLikeLegacyCpu(head)) return 80;
   return LooksLikeProto(head) ? 80 : 0;
 }
 

@@ -27,6 +27,9 @@ inline Result<Profile> ReadProfile(const Input& input, const ReadOptions& option
 // The individual readers (ReadProfile picks one by content).
 Result<Profile> ReadProto(std::string_view name, std::string_view data, const ReadOptions& options);
 Result<Profile> ReadGoText(std::string_view name, std::string_view data, const ReadOptions& options);
+// gperftools' binary CPU profile, which Go also wrote before Go 1.9.
+Result<Profile> ReadLegacyCpu(std::string_view name, std::string_view data);
+bool LooksLikeLegacyCpu(std::string_view head);
 
 // 0..100: how sure we are that `head` (decompressed) starts a profile godx reads.
 int SniffProfile(std::string_view head);

@@ -10,6 +10,7 @@
 
 #include "core/line_cursor.h"
 #include "core/scanner.h"
+#include "pprof/legacy.h"
 #include "pprof/reader.h"
 
 namespace godx::pprof {
@@ -410,7 +411,12 @@ class TextReader {
         else if (t.size() > 1 && (t[1] == '\t' || t[1] == ' ')) SymbolLine(t);
         continue;
       }
-      if (t.starts_with("---")) break;  // memory map or other trailing section
+      if (p_.format == SourceFormat::kGoHeapText ? (t.find("--- Memory map: ---") != std::string_view::npos ||
+                                                     t.find("MAPPED_LIBRARIES:") != std::string_view::npos)
+                                                  : t.starts_with("---")) {
+        rest_ = data_.substr(cursor_.line_offset());
+        break;  // the memory map or another trailing section
+      }
       Flush();
       if (p_.format == SourceFormat::kGoContentionText && t.find('=') != std::string_view::npos) {
         continue;  // a late attribute line
@@ -435,7 +441,9 @@ class TextReader {
       in_sample_ = true;
     }
     Flush();
-    // Locations no symbol line named are left address-only, as pprof shows them.
+    // Locations no symbol line named are left address-only, as pprof shows them; the trailing
+    // memory map (gperftools) says which binary they belong to.
+    AttachMemoryMap(rest_, /*from_start=*/false, &p_);
     return Status::Ok();
   }
 
@@ -457,6 +465,7 @@ class TextReader {
   std::unordered_map<uint64_t, uint32_t> loc_by_addr_;
   std::unordered_map<std::string, uint32_t> fn_by_key_;
   std::string key_;
+  std::string_view rest_;
 };
 
 }  // namespace
