@@ -119,25 +119,19 @@ int RunPprof(PprofArgs& a) {
   a.view.cum_sort = a.cum;
 
   // Load and combine: several inputs are merged (as pprof does); --base is subtracted; diff marks
-  // the base so percentages are relative to it.
-  pprof::Merger merger;
+  // the base so percentages are relative to it. A single input is used as read (pprof skips
+  // trivial merges too: re-keying every sample costs more than reading).
+  std::vector<Loaded> loaded;
   std::string source;
-  size_t n = 0;
-  for (size_t i = 0; i < rest.size(); ++i) {
-    auto loaded = Load(rest[i], a);
-    if (!loaded.ok()) {
-      PrintError(loaded.status().message());
-      return kExitError;
-    }
-    bool is_base = view == "diff" && i == 0;
-    Status st = merger.Add(loaded->profile, loaded->name, is_base ? -1 : 1, is_base);
-    if (!st.ok()) {
-      PrintError(st.message());
+  for (const std::string& path : rest) {
+    auto l = Load(path, a);
+    if (!l.ok()) {
+      PrintError(l.status().message());
       return kExitError;
     }
     if (!source.empty()) source += view == "diff" ? " -> " : ", ";
-    source += loaded->name;
-    ++n;
+    source += l->name;
+    loaded.push_back(std::move(l).value());
   }
   if (!a.base.empty()) {
     auto base = Load(a.base, a);
@@ -145,15 +139,26 @@ int RunPprof(PprofArgs& a) {
       PrintError(base.status().message());
       return kExitError;
     }
-    Status st = merger.Add(base->profile, base->name, -1, false);
-    if (!st.ok()) {
-      PrintError(st.message());
-      return kExitError;
-    }
     source += " minus " + base->name;
+    loaded.push_back(std::move(base).value());
   }
-  pprof::Profile p = merger.Finish();
-  (void)n;
+  pprof::Profile p;
+  if (loaded.size() == 1) {
+    p = std::move(loaded[0].profile);
+  } else {
+    pprof::Merger merger;
+    for (size_t i = 0; i < loaded.size(); ++i) {
+      bool diff_base = view == "diff" && i == 0;
+      bool minus_base = !a.base.empty() && i + 1 == loaded.size();
+      Status st = merger.Add(loaded[i].profile, loaded[i].name, diff_base || minus_base ? -1 : 1, diff_base);
+      if (!st.ok()) {
+        PrintError(st.message());
+        return kExitError;
+      }
+      loaded[i].profile = pprof::Profile();  // release as we go
+    }
+    p = merger.Finish();
+  }
   Status st = pprof::ApplyFilters(a.view.filters, &p);
   if (!st.ok()) {
     PrintError(st.message());

@@ -51,9 +51,15 @@ class ProtoDecoder {
     GODX_RETURN_IF_ERROR(Collect());
     GODX_RETURN_IF_ERROR(Strings());
     GODX_RETURN_IF_ERROR(DecodeScalars());
+    // Views are released as soon as they are decoded: peak memory is what matters on large
+    // profiles (google/pprof#407).
+    std::vector<std::string_view>().swap(table_);
     GODX_RETURN_IF_ERROR(DecodeMappings());
+    std::vector<std::string_view>().swap(mappings_);
     GODX_RETURN_IF_ERROR(DecodeFunctions());
+    std::vector<std::string_view>().swap(functions_);
     GODX_RETURN_IF_ERROR(DecodeLocations());
+    std::vector<std::string_view>().swap(locations_);
     GODX_RETURN_IF_ERROR(DecodeSamples());
     return std::move(p_);
   }
@@ -274,6 +280,7 @@ class ProtoDecoder {
   Status DecodeLocations() {
     location_ids_ = IdIndex(locations_.size());
     p_.locations.reserve(locations_.size());
+    p_.lines.reserve(locations_.size() + locations_.size() / 4);
     for (std::string_view msg : locations_) {
       Location loc;
       loc.line_begin = static_cast<uint32_t>(p_.lines.size());
@@ -330,6 +337,25 @@ class ProtoDecoder {
   Status DecodeSamples() {
     const size_t nv = p_.sample_types.size();
     p_.stack_begin.reserve(samples_.size() + 1);
+    // Count the stack entries first (one varint ends at each byte below 0x80) so the largest
+    // array is allocated once, at its exact size.
+    size_t entries = 0, nlabels = 0;
+    for (std::string_view msg : samples_) {
+      WireCursor c(msg);
+      Field f;
+      while (c.Next(&f)) {
+        if (f.number == 1) {
+          if (f.wire == kVarint) ++entries;
+          if (f.wire == kBytes) {
+            for (char b : f.bytes) entries += static_cast<unsigned char>(b) < 0x80;
+          }
+        } else if (f.number == 3) {
+          ++nlabels;
+        }
+      }
+    }
+    p_.stack.reserve(entries);
+    p_.labels.reserve(nlabels);
     p_.label_begin.reserve(samples_.size() + 1);
     p_.values.reserve(samples_.size() * nv);
     std::vector<int64_t> vals;
