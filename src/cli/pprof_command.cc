@@ -28,6 +28,7 @@ struct PprofArgs {
   pprof::ViewOptions view;
   bool cum = false;
   std::string base;
+  std::string diff_base;
   std::string output;
   int seconds = 0;
   double timeout = 0;
@@ -118,47 +119,50 @@ int RunPprof(PprofArgs& a) {
   }
   a.view.cum_sort = a.cum;
 
-  // Load and combine: several inputs are merged (as pprof does); --base is subtracted; diff marks
-  // the base so percentages are relative to it. A single input is used as read (pprof skips
-  // trivial merges too: re-keying every sample costs more than reading).
-  std::vector<Loaded> loaded;
+  // Load and combine: several inputs are merged (as pprof does); --base is subtracted; diff and
+  // --diff_base mark the base so percentages are relative to it. Inputs are merged one at a time
+  // and released, so merging a thousand profiles holds one input and the merge, not all of them.
+  // A single input is used as read (pprof skips trivial merges too).
+  if (!a.base.empty() && !a.diff_base.empty()) {
+    PrintError("--base and --diff_base cannot be combined");
+    return kExitError;
+  }
+  struct Part {
+    std::string path;
+    int64_t scale;
+    bool mark_base;
+  };
+  std::vector<Part> parts;
+  if (!a.diff_base.empty()) parts.push_back({a.diff_base, -1, true});
+  for (size_t i = 0; i < rest.size(); ++i) {
+    bool diff_base = view == "diff" && i == 0;
+    parts.push_back({rest[i], diff_base ? -1 : 1, diff_base});
+  }
+  if (!a.base.empty()) parts.push_back({a.base, -1, false});
+  pprof::Profile p;
   std::string source;
-  for (const std::string& path : rest) {
-    auto l = Load(path, a);
+  pprof::Merger merger;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    auto l = Load(parts[i].path, a);
     if (!l.ok()) {
       PrintError(l.status().message());
       return kExitError;
     }
-    if (!source.empty()) source += view == "diff" ? " -> " : ", ";
+    if (!source.empty()) {
+      source += parts[i].scale < 0 && !parts[i].mark_base ? " minus " : (parts[i - 1].mark_base ? " -> " : ", ");
+    }
     source += l->name;
-    loaded.push_back(std::move(l).value());
-  }
-  if (!a.base.empty()) {
-    auto base = Load(a.base, a);
-    if (!base.ok()) {
-      PrintError(base.status().message());
+    if (parts.size() == 1) {
+      p = std::move(l->profile);
+      break;
+    }
+    Status st = merger.Add(l->profile, l->name, parts[i].scale, parts[i].mark_base);
+    if (!st.ok()) {
+      PrintError(st.message());
       return kExitError;
     }
-    source += " minus " + base->name;
-    loaded.push_back(std::move(base).value());
   }
-  pprof::Profile p;
-  if (loaded.size() == 1) {
-    p = std::move(loaded[0].profile);
-  } else {
-    pprof::Merger merger;
-    for (size_t i = 0; i < loaded.size(); ++i) {
-      bool diff_base = view == "diff" && i == 0;
-      bool minus_base = !a.base.empty() && i + 1 == loaded.size();
-      Status st = merger.Add(loaded[i].profile, loaded[i].name, diff_base || minus_base ? -1 : 1, diff_base);
-      if (!st.ok()) {
-        PrintError(st.message());
-        return kExitError;
-      }
-      loaded[i].profile = pprof::Profile();  // release as we go
-    }
-    p = merger.Finish();
-  }
+  if (parts.size() > 1) p = merger.Finish();
   Status st = pprof::ApplyFilters(a.view.filters, &p);
   if (!st.ok()) {
     PrintError(st.message());
@@ -234,13 +238,14 @@ void AddPprofCommand(CLI::App& root, CommandContext& ctx) {
       "  peek REGEX | list REGEX   callers/callees | per-line weights of matching functions\n"
       "  folded | speedscope | flame   exports (flame: standalone HTML, -o FILE)\n"
       "  proto | merge       profile.proto (gzipped) of the filtered/merged inputs, -o FILE\n"
-      "  diff BASE NEW       NEW minus BASE (pprof -diff_base); flame/folded accept --base too\n"
+      "  diff BASE NEW       NEW minus BASE (pprof -diff_base); every view takes --diff_base/--base\n"
       "Examples:\n"
       "  godx pprof cpu.pb.gz\n"
       "  godx pprof top --cum --nodecount=30 --focus='^main\\.' heap.pb.gz\n"
       "  godx pprof flame -o cpu.html http://localhost:6060/debug/pprof/profile --seconds=10\n"
       "  godx pprof merge -o all.pb.gz host1.pb.gz host2.pb.gz\n"
-      "  godx pprof diff before.pb.gz after.pb.gz");
+      "  godx pprof diff before.pb.gz after.pb.gz\n"
+      "  godx pprof flame -o diff.html --diff_base before.pb.gz after.pb.gz");
   cmd->add_option("args", a->args, "[VIEW] [REGEX] PROFILE...")->required();
   cmd->add_option("--sample_index,--sample", a->view.sample_index,
                   "Sample type to show: name (alloc_space, delay, ...) or index; default as pprof");
@@ -258,6 +263,9 @@ void AddPprofCommand(CLI::App& root, CommandContext& ctx) {
   cmd->add_option("--tagignore", a->view.filters.tagignore, "Drop samples with a label value matching");
   cmd->add_option("--base", a->base,
                   "Subtract this profile (pprof -base: cumulative block/mutex profiles)");
+  cmd->add_option("--diff_base", a->diff_base,
+                  "Compare against this profile (pprof -diff_base): flame colours growth red and "
+                  "shrinkage blue, folded prints 'stack BASE NEW'");
   cmd->add_option("-o,--output", a->output, "Write the view/export to this file");
   cmd->add_option("--seconds", a->seconds, "For CPU profile URLs: how long to profile");
   cmd->add_option("--timeout", a->timeout, "Seconds to wait for a URL (plus --seconds)");

@@ -158,39 +158,66 @@ void CpuFindings(const Profile& p, size_t idx, const TopResult& top, const ViewO
   }
 }
 
+// Where the program asked: per sample, the innermost frame of the program's own code (not the
+// runtime or the standard library, e.g. the caller of sync.(*Mutex).Lock or of make()); the leaf
+// when the whole stack is standard library.
+std::vector<std::pair<std::string, int64_t>> Sites(const Profile& p, size_t idx) {
+  NodeTable nodes(p);
+  std::vector<int64_t> by_node(nodes.size(), 0);
+  std::vector<uint8_t> std_node(nodes.size());
+  for (uint32_t n = 0; n < nodes.size(); ++n) std_node[n] = IsStdFunction(nodes.Name(n));
+  const size_t nv = p.num_values();
+  for (size_t s = 0; s < p.num_samples(); ++s) {
+    int64_t w = p.values[s * nv + idx];
+    if (w == 0) continue;
+    uint32_t leaf = kNoIndex, own = kNoIndex;
+    for (uint32_t li : p.Stack(s)) {
+      for (uint32_t n : nodes.Of(li)) {
+        if (leaf == kNoIndex) leaf = n;
+        if (own == kNoIndex && !std_node[n]) own = n;
+      }
+      if (own != kNoIndex) break;
+    }
+    uint32_t site = own != kNoIndex ? own : leaf;
+    if (site != kNoIndex) by_node[site] += w;
+  }
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (uint32_t n = 0; n < nodes.size(); ++n) {
+    if (by_node[n] > 0) out.push_back({nodes.Name(n), by_node[n]});
+  }
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  return out;
+}
+
 void SitesFinding(const Profile& p, int idx, std::string_view id, std::string_view what,
                   std::string_view advice, const ViewOptions& view, Report* r) {
   if (idx < 0) return;
-  TopResult t = ComputeTop(p, static_cast<size_t>(idx), false);
-  if (t.total <= 0) return;
+  int64_t total = ComputeTotal(p, static_cast<size_t>(idx));
+  if (total <= 0) return;
   std::string_view unit = p.Str(p.sample_types[static_cast<size_t>(idx)].unit);
-  // Allocation and contention sites: the first frame outside runtime/sync is where code asked.
-  std::vector<const TopRow*> sites;
-  for (const TopRow& row : t.rows) {
-    if (row.flat > 0 && !IsStdFunction(row.name)) sites.push_back(&row);
-  }
-  if (sites.empty()) {
-    for (const TopRow& row : t.rows) {
-      if (row.flat > 0) sites.push_back(&row);
-    }
-  }
+  auto sites = Sites(p, static_cast<size_t>(idx));
   if (sites.empty()) return;
   Finding f;
   f.id = std::string(id);
-  double share = static_cast<double>(sites[0]->flat) / static_cast<double>(t.total);
+  double share = static_cast<double>(sites[0].second) / static_cast<double>(total);
   f.severity = share >= 0.5 ? Severity::kWarning : Severity::kInfo;
-  f.title = fmt::format("Top {}: {} ({} of {})", what, sites[0]->name, FormatPercent(share),
-                        FormatValue(t.total, unit, view.unit));
+  f.title = fmt::format("Top {}: {} ({} of {})", what, sites[0].first, FormatPercent(share),
+                        FormatValue(total, unit, view.unit));
+  Json rows = Json::array();
   for (size_t i = 0; i < sites.size() && i < 5; ++i) {
     std::string rate;
     if (p.duration_nanos > 0) {
-      double per_s = static_cast<double>(sites[i]->flat) / (static_cast<double>(p.duration_nanos) / 1e9);
+      double per_s = static_cast<double>(sites[i].second) / (static_cast<double>(p.duration_nanos) / 1e9);
       rate = fmt::format(", {}/s", FormatValue(static_cast<int64_t>(per_s), unit, view.unit));
     }
-    f.evidence.push_back(fmt::format("{}: {} ({}){}", sites[i]->name,
-                                     FormatValue(sites[i]->flat, unit, view.unit),
-                                     Percent(sites[i]->flat, t.total), rate));
+    f.evidence.push_back(fmt::format("{}: {} ({}){}", sites[i].first,
+                                     FormatValue(sites[i].second, unit, view.unit),
+                                     Percent(sites[i].second, total), rate));
+    rows.push_back({{"function", sites[i].first}, {"value", sites[i].second}});
   }
+  r->summary[std::string(id)] = std::move(rows);
   f.advice = std::string(advice);
   r->findings.push_back(std::move(f));
 }
@@ -216,6 +243,8 @@ void GoroutineFindings(const Profile& p, size_t idx, Report* r) {
     std::string leaf, own;
     for (uint32_t li : p.Stack(s)) {
       for (uint32_t n : nodes.Of(li)) {
+        // Frames Go's text format leaves unnamed say nothing to a reader.
+        if (nodes.Name(n).starts_with("<") || nodes.Name(n).starts_with("[")) continue;
         if (leaf.empty()) leaf = nodes.Name(n);
         if (own.empty() && !IsStdFunction(nodes.Name(n))) own = nodes.Name(n);
       }
@@ -300,7 +329,7 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
     if (kind == "cpu") {
       CpuFindings(p, idx, top, view, &r);
     } else if (kind == "heap") {
-      SitesFinding(p, p.FindSampleIndex("inuse_space"), "heap-inuse-sites", "in-use memory site",
+      SitesFinding(p, p.FindSampleIndex("inuse_space"), "heap-inuse-sites", "in-use memory site (bytes)",
                    "Memory still live at the last GC: check that caches and maps are bounded and "
                    "that large buffers are released.",
                    view, &r);
@@ -309,7 +338,7 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
                    "avoid needless conversions on this path.",
                    view, &r);
     } else if (kind == "contention") {
-      SitesFinding(p, p.FindSampleIndex("delay"), "contention-sites", "contended site (delay)",
+      SitesFinding(p, p.FindSampleIndex("delay"), "contention-sites", "contended call site (delay)",
                    "Time goroutines waited here: shorten the critical section, shard the lock, or "
                    "replace channel hand-offs with batching.",
                    view, &r);

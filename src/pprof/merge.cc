@@ -15,14 +15,62 @@ void PutRaw(std::string* key, const T& v) {
   key->append(reinterpret_cast<const char*>(&v), sizeof(v));
 }
 
+uint64_t Mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h * 0xff51afd7ed558ccdULL;
+}
+
+// Open-addressing set of indices into the merged profile: entries are compared against the
+// profile's own arrays, so no key is stored twice (with a million distinct samples, string keys
+// cost more memory than the samples themselves).
+class IndexSet {
+ public:
+  // Returns the index equal to the candidate (per `eq`), or inserts `fresh` and returns it.
+  template <typename Eq>
+  uint32_t FindOrInsert(uint64_t hash, uint32_t fresh, Eq&& eq) {
+    if ((count_ + 1) * 2 > slots_.size()) Grow();
+    size_t mask = slots_.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      uint32_t s = slots_[i];
+      if (s == 0) {
+        slots_[i] = fresh + 1;
+        if (hashes_.size() <= fresh) hashes_.resize(fresh + 1);
+        hashes_[fresh] = hash;
+        ++count_;
+        return fresh;
+      }
+      if (hashes_[s - 1] == hash && eq(s - 1)) return s - 1;
+    }
+  }
+
+ private:
+  void Grow() {
+    std::vector<uint32_t> old = std::move(slots_);
+    slots_.assign(old.empty() ? 1024 : old.size() * 2, 0);
+    size_t mask = slots_.size() - 1;
+    for (uint32_t s : old) {
+      if (s == 0) continue;
+      size_t i = hashes_[s - 1] & mask;
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+  std::vector<uint32_t> slots_;
+  std::vector<uint64_t> hashes_;  // by index
+  size_t count_ = 0;
+};
+
 }  // namespace
 
 struct Merger::State {
   Profile out;
   bool first = true;
-  std::unordered_map<std::string, uint32_t> functions, locations, mappings, samples;
+  std::unordered_map<std::string, uint32_t> functions, mappings;
+  IndexSet locations, samples;
   std::string key;
   StringId base_key = 0, true_val = 0;
+  std::vector<Line> scratch_lines;
+  std::vector<int64_t> scaled;
 };
 
 Merger::Merger() : s_(std::make_unique<State>()) {}
@@ -113,30 +161,40 @@ Status Merger::Add(const Profile& p, std::string_view name, int64_t scale, bool 
   for (size_t i = 0; i < p.locations.size(); ++i) {
     const Location& l = p.locations[i];
     uint32_t mapping = l.mapping == kNoIndex ? kNoIndex : map_m[l.mapping];
-    key.clear();
-    PutRaw(&key, mapping);
-    PutRaw(&key, l.address);
-    PutRaw(&key, l.is_folded);
+    auto& lines = s.scratch_lines;
+    lines.clear();
+    uint64_t h = Mix(Mix(Mix(0, mapping), l.address), l.is_folded);
     for (const Line& ln : p.LinesOf(l)) {
-      uint32_t fn = ln.function == kNoIndex ? kNoIndex : map_f[ln.function];
-      PutRaw(&key, fn);
-      PutRaw(&key, ln.line);
-      PutRaw(&key, ln.column);
+      Line c = ln;
+      if (c.function != kNoIndex) c.function = map_f[c.function];
+      lines.push_back(c);
+      h = Mix(Mix(Mix(h, c.function), static_cast<uint64_t>(c.line)), static_cast<uint64_t>(c.column));
     }
-    auto [it, fresh] = s.locations.emplace(key, static_cast<uint32_t>(o.locations.size()));
-    if (fresh) {
+    auto fresh = static_cast<uint32_t>(o.locations.size());
+    uint32_t idx = s.locations.FindOrInsert(h, fresh, [&](uint32_t cand) {
+      const Location& c = o.locations[cand];
+      if (c.mapping != mapping || c.address != l.address || c.is_folded != l.is_folded ||
+          c.line_count != lines.size()) {
+        return false;
+      }
+      auto cl = o.LinesOf(c);
+      for (size_t k = 0; k < lines.size(); ++k) {
+        if (cl[k].function != lines[k].function || cl[k].line != lines[k].line ||
+            cl[k].column != lines[k].column) {
+          return false;
+        }
+      }
+      return true;
+    });
+    if (idx == fresh) {
       Location nl = l;
       nl.id = o.locations.size() + 1;
       nl.mapping = mapping;
       nl.line_begin = static_cast<uint32_t>(o.lines.size());
-      for (const Line& ln : p.LinesOf(l)) {
-        Line c = ln;
-        if (c.function != kNoIndex) c.function = map_f[c.function];
-        o.lines.push_back(c);
-      }
+      o.lines.insert(o.lines.end(), lines.begin(), lines.end());
       o.locations.push_back(nl);
     }
-    map_l[i] = it->second;
+    map_l[i] = idx;
   }
   std::vector<uint32_t> stack;
   std::vector<Label> labels;
@@ -156,23 +214,33 @@ Status Merger::Add(const Profile& p, std::string_view name, int64_t scale, bool 
       if (a.num != b.num) return a.num < b.num;
       return a.num_unit < b.num_unit;
     });
-    key.clear();
-    PutRaw(&key, static_cast<uint32_t>(stack.size()));
-    key.append(reinterpret_cast<const char*>(stack.data()), stack.size() * sizeof(uint32_t));
+    uint64_t h = Mix(0, stack.size());
+    for (uint32_t li : stack) h = Mix(h, li);
     for (const Label& l : labels) {
-      PutRaw(&key, l.key);
-      PutRaw(&key, l.str);
-      PutRaw(&key, l.num);
-      PutRaw(&key, l.num_unit);
+      h = Mix(Mix(Mix(Mix(h, l.key), l.str), static_cast<uint64_t>(l.num)), l.num_unit);
     }
     auto vals = p.Values(i);
-    auto [it, fresh] = s.samples.emplace(key, static_cast<uint32_t>(o.num_samples()));
-    if (fresh) {
-      std::vector<int64_t> scaled(vals.begin(), vals.end());
+    auto fresh = static_cast<uint32_t>(o.num_samples());
+    uint32_t idx = s.samples.FindOrInsert(h, fresh, [&](uint32_t cand) {
+      auto cs = o.Stack(cand);
+      auto cl = o.Labels(cand);
+      if (cs.size() != stack.size() || cl.size() != labels.size()) return false;
+      if (!std::equal(cs.begin(), cs.end(), stack.begin())) return false;
+      for (size_t k = 0; k < labels.size(); ++k) {
+        if (cl[k].key != labels[k].key || cl[k].str != labels[k].str || cl[k].num != labels[k].num ||
+            cl[k].num_unit != labels[k].num_unit) {
+          return false;
+        }
+      }
+      return true;
+    });
+    if (idx == fresh) {
+      std::vector<int64_t>& scaled = s.scaled;
+      scaled.assign(vals.begin(), vals.end());
       for (int64_t& v : scaled) v *= scale;
       o.AddSample(stack, scaled, labels);
     } else {
-      auto dst = o.MutableValues(it->second);
+      auto dst = o.MutableValues(idx);
       for (size_t k = 0; k < nv; ++k) dst[k] += vals[k] * scale;
     }
   }

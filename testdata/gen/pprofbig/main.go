@@ -43,6 +43,9 @@ func main() {
 	seed := flag.Int64("seed", 1, "random seed")
 	flag.Parse()
 	r := rand.New(rand.NewSource(*seed))
+	// The binary (functions, locations) is the same for every seed, as for profiles taken from
+	// one service; only the samples differ.
+	bin := rand.New(rand.NewSource(42))
 
 	strs := []string{"", "samples", "count", "cpu", "nanoseconds", "/usr/local/bin/service"}
 	str := func(s string) uint64 { strs = append(strs, s); return uint64(len(strs) - 1) }
@@ -98,11 +101,11 @@ func main() {
 		l.uint(1, uint64(i))
 		l.uint(2, 1)
 		l.uint(3, uint64(0x401000+i*16))
-		lines := 1 + r.Intn(2)
+		lines := 1 + bin.Intn(2)
 		for k := 0; k < lines; k++ {
 			var ln buf
-			ln.uint(1, uint64(1+r.Intn(*funcs)))
-			ln.uint(2, uint64(10+r.Intn(500)))
+			ln.uint(1, uint64(1+bin.Intn(*funcs)))
+			ln.uint(2, uint64(10+bin.Intn(500)))
 			l.bytes(4, ln)
 		}
 		msg.bytes(4, l)
