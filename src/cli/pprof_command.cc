@@ -34,8 +34,8 @@ struct PprofArgs {
   double timeout = 0;
 };
 
-constexpr const char* kViews[] = {"top",        "traces", "tags", "peek",  "list", "folded",
-                                  "speedscope", "flame",  "proto", "merge", "diff"};
+constexpr const char* kViews[] = {"top",  "traces",     "tags",  "peek",  "tree",  "list",
+                                  "folded", "speedscope", "flame", "proto", "merge", "diff"};
 
 bool IsView(const std::string& s) {
   for (const char* v : kViews) {
@@ -202,6 +202,9 @@ int RunPprof(PprofArgs& a) {
     text = pprof::TagsView(p, *idx, a.view.unit);
   } else if (view == "peek") {
     text = pprof::PeekView(p, *idx, pattern, a.view.unit);
+  } else if (view == "tree") {
+    // pprof's tree: callers and callees of every function, heaviest (cum) first.
+    text = pprof::PeekView(p, *idx, "", a.view.unit);
   } else if (view == "list") {
     text = pprof::ListView(p, *idx, pattern, a.view.unit);
   } else if (view == "folded") {
@@ -236,6 +239,7 @@ void AddPprofCommand(CLI::App& root, CommandContext& ctx) {
       "  top                 flat/cum per function, with findings (same numbers as go tool pprof -top)\n"
       "  traces | tags       every sample's stack | label values\n"
       "  peek REGEX | list REGEX   callers/callees | per-line weights of matching functions\n"
+      "  tree                callers and callees of every function\n"
       "  folded | speedscope | flame   exports (flame: standalone HTML, -o FILE)\n"
       "  proto | merge       profile.proto (gzipped) of the filtered/merged inputs, -o FILE\n"
       "  diff BASE NEW       NEW minus BASE (pprof -diff_base); every view takes --diff_base/--base\n"

@@ -79,6 +79,39 @@ bool StartsWithAny(std::string_view name, const std::array<std::string_view, 10>
   return false;
 }
 
+// Where the program asked: per sample, the innermost frame of the program's own code (not the
+// runtime or the standard library, e.g. the caller of sync.(*Mutex).Lock or of make()); the leaf
+// when the whole stack is standard library.
+std::vector<std::pair<std::string, int64_t>> Sites(const Profile& p, size_t idx) {
+  NodeTable nodes(p);
+  std::vector<int64_t> by_node(nodes.size(), 0);
+  std::vector<uint8_t> std_node(nodes.size());
+  for (uint32_t n = 0; n < nodes.size(); ++n) std_node[n] = IsStdFunction(nodes.Name(n));
+  const size_t nv = p.num_values();
+  for (size_t s = 0; s < p.num_samples(); ++s) {
+    int64_t w = p.values[s * nv + idx];
+    if (w == 0) continue;
+    uint32_t leaf = kNoIndex, own = kNoIndex;
+    for (uint32_t li : p.Stack(s)) {
+      for (uint32_t n : nodes.Of(li)) {
+        if (leaf == kNoIndex) leaf = n;
+        if (own == kNoIndex && !std_node[n]) own = n;
+      }
+      if (own != kNoIndex) break;
+    }
+    uint32_t site = own != kNoIndex ? own : leaf;
+    if (site != kNoIndex) by_node[site] += w;
+  }
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (uint32_t n = 0; n < nodes.size(); ++n) {
+    if (by_node[n] > 0) out.push_back({nodes.Name(n), by_node[n]});
+  }
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  return out;
+}
+
 void CpuFindings(const Profile& p, size_t idx, const TopResult& top, const ViewOptions& view,
                  Report* r) {
   if (top.total <= 0) return;
@@ -130,65 +163,33 @@ void CpuFindings(const Profile& p, size_t idx, const TopResult& top, const ViewO
     r->findings.push_back(std::move(f));
   }
   r->summary["runtime_cum"] = std::move(runtime);
-  // The hottest user code by flat, then by cum.
-  std::vector<const TopRow*> user;
-  for (const TopRow& row : top.rows) {
-    if (!IsStdFunction(row.name) && row.flat != 0) user.push_back(&row);
-  }
-  if (!user.empty()) {
+  // The hottest code of the program's own: each sample goes to its innermost non-standard frame,
+  // so a loop that spends its time in crypto/sha256 is found too.
+  auto sites = Sites(p, idx);
+  if (!sites.empty() && !IsStdFunction(sites[0].first)) {
     Finding f;
     f.id = "cpu-hot-user-code";
     f.severity = Severity::kInfo;
-    double share = static_cast<double>(user[0]->flat) / static_cast<double>(top.total);
-    f.title = fmt::format("Hottest code of your own: {} ({} of CPU in the function itself)",
-                          user[0]->name, FormatPercent(share));
-    for (size_t i = 0; i < user.size() && i < 5; ++i) {
-      f.evidence.push_back(fmt::format("{}: flat {} ({}), cum {} ({})", user[i]->name,
-                                       FormatValue(user[i]->flat, unit, view.unit),
-                                       Percent(user[i]->flat, top.total),
-                                       FormatValue(user[i]->cum, unit, view.unit),
-                                       Percent(user[i]->cum, top.total)));
+    double share = static_cast<double>(sites[0].second) / static_cast<double>(top.total);
+    f.title = fmt::format("Hottest code of your own: {} ({} of CPU, counting the calls it makes)",
+                          sites[0].first, FormatPercent(share));
+    for (size_t i = 0; i < sites.size() && i < 5; ++i) {
+      if (IsStdFunction(sites[i].first)) continue;
+      int64_t flat = 0;
+      for (const TopRow& row : top.rows) {
+        if (row.name == sites[i].first) flat = row.flat;
+      }
+      f.evidence.push_back(fmt::format("{}: {} ({}) under it, {} in the function itself", sites[i].first,
+                                       FormatValue(sites[i].second, unit, view.unit),
+                                       Percent(sites[i].second, top.total),
+                                       FormatValue(flat, unit, view.unit)));
     }
     f.advice = fmt::format(
-        "Start here: `godx pprof list '{}' PROFILE` shows the hot lines, `godx pprof peek` its "
-        "callers.",
-        user[0]->name);
-    if (share >= 0.3) f.severity = Severity::kWarning;
+        "Start here: `godx pprof peek '{}' PROFILE` shows what it calls, `godx pprof list` its hot "
+        "lines.",
+        sites[0].first);
     r->findings.push_back(std::move(f));
   }
-}
-
-// Where the program asked: per sample, the innermost frame of the program's own code (not the
-// runtime or the standard library, e.g. the caller of sync.(*Mutex).Lock or of make()); the leaf
-// when the whole stack is standard library.
-std::vector<std::pair<std::string, int64_t>> Sites(const Profile& p, size_t idx) {
-  NodeTable nodes(p);
-  std::vector<int64_t> by_node(nodes.size(), 0);
-  std::vector<uint8_t> std_node(nodes.size());
-  for (uint32_t n = 0; n < nodes.size(); ++n) std_node[n] = IsStdFunction(nodes.Name(n));
-  const size_t nv = p.num_values();
-  for (size_t s = 0; s < p.num_samples(); ++s) {
-    int64_t w = p.values[s * nv + idx];
-    if (w == 0) continue;
-    uint32_t leaf = kNoIndex, own = kNoIndex;
-    for (uint32_t li : p.Stack(s)) {
-      for (uint32_t n : nodes.Of(li)) {
-        if (leaf == kNoIndex) leaf = n;
-        if (own == kNoIndex && !std_node[n]) own = n;
-      }
-      if (own != kNoIndex) break;
-    }
-    uint32_t site = own != kNoIndex ? own : leaf;
-    if (site != kNoIndex) by_node[site] += w;
-  }
-  std::vector<std::pair<std::string, int64_t>> out;
-  for (uint32_t n = 0; n < nodes.size(); ++n) {
-    if (by_node[n] > 0) out.push_back({nodes.Name(n), by_node[n]});
-  }
-  std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first < b.first;
-  });
-  return out;
 }
 
 void SitesFinding(const Profile& p, int idx, std::string_view id, std::string_view what,

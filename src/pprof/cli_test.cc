@@ -143,6 +143,9 @@ TEST(PprofCli, SpeedscopeTagsTracesPeekList) {
   EXPECT_EQ(tr.out.find("worker:0"), std::string::npos) << tr.out;
   auto pk = RunGodx("pprof peek 'main\\.hashLoop' " + Fixture("cpu.pb.gz"));
   EXPECT_NE(pk.out.find("| main.hashLoop"), std::string::npos) << pk.out << pk.err;
+  auto tree = RunGodx("pprof tree " + Fixture("cpu.pb.gz"));
+  EXPECT_NE(tree.out.find("| main.hashLoop"), std::string::npos) << tree.out << tree.err;
+  EXPECT_NE(tree.out.find("| crypto/sha256.block"), std::string::npos);
   auto ls = RunGodx("pprof list 'main\\.hashLoop' " + Fixture("cpu.pb.gz"));
   EXPECT_NE(ls.out.find("ROUTINE"), std::string::npos) << ls.out << ls.err;
 }
