@@ -165,8 +165,12 @@ void CpuFindings(const Profile& p, size_t idx, const TopResult& top, const ViewO
   r->summary["runtime_cum"] = std::move(runtime);
   // The hottest code of the program's own: each sample goes to its innermost non-standard frame,
   // so a loop that spends its time in crypto/sha256 is found too.
-  auto sites = Sites(p, idx);
-  if (!sites.empty() && !IsStdFunction(sites[0].first)) {
+  auto all_sites = Sites(p, idx);
+  std::vector<std::pair<std::string, int64_t>> sites;
+  for (auto& site : all_sites) {
+    if (!IsStdFunction(site.first)) sites.push_back(std::move(site));
+  }
+  if (!sites.empty()) {
     Finding f;
     f.id = "cpu-hot-user-code";
     f.severity = Severity::kInfo;
