@@ -185,6 +185,7 @@ int RunPprof(PprofArgs& a) {
     }
     return kExitOk;
   }
+  if (a.view.noinlines) pprof::DropInlinedFrames(&p);
   auto idx = pprof::ResolveSampleIndex(p, a.view.sample_index);
   if (!idx.ok()) {
     PrintError(fmt::format("{}: {}", source, idx.status().message()));
@@ -257,6 +258,8 @@ void AddPprofCommand(CLI::App& root, CommandContext& ctx) {
   cmd->add_flag("--flat", [a](int64_t) { a->cum = false; }, "Sort by flat value (the default)");
   cmd->add_option("--nodecount", a->view.nodecount, "Rows in the text top table (0: all)")
       ->capture_default_str();
+  cmd->add_flag("--noinlines", a->view.noinlines,
+                "Count inlined calls in the function they were inlined into (pprof -noinlines)");
   cmd->add_option("--unit", a->view.unit, "Show values in this unit: ns, us, ms, s, B, KB, MB, GB");
   cmd->add_option("--focus", a->view.filters.focus, "Keep samples with a frame matching (RE2)");
   cmd->add_option("--ignore", a->view.filters.ignore, "Drop samples with a frame matching");

@@ -281,6 +281,15 @@ std::string_view ProfileKind(const Profile& p) {
   return "other";
 }
 
+void DropInlinedFrames(Profile* p) {
+  for (Location& l : p->locations) {
+    if (l.line_count > 1) {
+      l.line_begin += l.line_count - 1;
+      l.line_count = 1;
+    }
+  }
+}
+
 Result<size_t> ResolveSampleIndex(const Profile& p, const std::string& wanted) {
   if (p.sample_types.empty()) return Status::Error("the profile has no sample types");
   if (wanted.empty()) return p.DefaultSampleIndex();

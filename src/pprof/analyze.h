@@ -17,6 +17,7 @@ struct ViewOptions {
   bool cum_sort = false;
   int nodecount = 20;        // rows in the text table (<= 0: all); JSON always has every row
   std::string unit;          // --unit
+  bool noinlines = false;    // --noinlines: inlined frames count for the function they were inlined into
   FilterOptions filters;
 };
 
@@ -30,6 +31,9 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t sample_i
 
 // For `godx analyze`: read, then AnalyzeProfile with the defaults.
 Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options);
+
+// pprof's -noinlines: keep only the outermost (physical) frame of each location.
+void DropInlinedFrames(Profile* p);
 
 // Which kind of Go profile this is, from its sample types ("cpu", "heap", "contention",
 // "goroutine", "threadcreate", or "other").

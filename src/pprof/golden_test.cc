@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "pprof/analyze.h"
 #include "pprof/graph.h"
 #include "pprof/merge.h"
 #include "pprof/writer.h"
@@ -239,6 +240,14 @@ TEST(PprofGolden, DiffAndBaseMatchGoToolPprof) {
     ASSERT_TRUE(m.Add(first, "base", -1, false).ok());
     ExpectTopEquals(m.Finish(), "base__parca-many-first-last.top");
   }
+}
+
+// -noinlines: inlined frames count for the function they were inlined into.
+TEST(PprofGolden, NoInlinesMatchesGoToolPprof) {
+  GODX_REQUIRE_SHARED(shared);
+  Profile p = testutil::ReadFileProfile(shared + "/corpus/pprof/google-pprof/internal/proftest/testdata/large.cpu");
+  DropInlinedFrames(&p);
+  ExpectTopEquals(p, "noinlines__large.cpu.top");
 }
 
 // The merged profile godx writes loads in `go tool pprof` with the same total (run when the Go

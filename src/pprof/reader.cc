@@ -23,6 +23,14 @@ Result<Profile> ReadProfile(std::string_view name, std::string_view data,
   return ReadProto(name, data, options);
 }
 
+Result<Profile> ReadProfile(const Input& input, const ReadOptions& options) {
+  auto r = ReadProfile(input.name(), input.data(), options);
+  if (!r.ok() && !input.cut_note().empty()) {
+    return Status::Error(fmt::format("{}; the input is cut: {}", r.status().message(), input.cut_note()));
+  }
+  return r;
+}
+
 int SniffProfile(std::string_view head) {
   if (head.empty()) return 0;
   if (!LooksBinary(head.substr(0, 4096))) return LooksLikeGoText(head) ? 90 : 0;

@@ -20,9 +20,9 @@ struct ReadOptions {
 // Reads any supported form. `name` is used in error messages ("<name>: byte N: ...").
 Result<Profile> ReadProfile(std::string_view name, std::string_view data,
                             const ReadOptions& options = {});
-inline Result<Profile> ReadProfile(const Input& input, const ReadOptions& options = {}) {
-  return ReadProfile(input.name(), input.data(), options);
-}
+// A profile.proto cut short cannot be shown (Go writes the string table last); the error then
+// says the input was cut and where.
+Result<Profile> ReadProfile(const Input& input, const ReadOptions& options = {});
 
 // The individual readers (ReadProfile picks one by content).
 Result<Profile> ReadProto(std::string_view name, std::string_view data, const ReadOptions& options);
