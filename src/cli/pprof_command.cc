@@ -266,7 +266,8 @@ void AddPprofCommand(CLI::App& root, CommandContext& ctx) {
   cmd->add_option("--hide", a->view.filters.hide, "Remove matching frames from stacks");
   cmd->add_option("--show", a->view.filters.show, "Keep only matching frames in stacks");
   cmd->add_option("--tagfocus", a->view.filters.tagfocus,
-                  "Keep samples with a label value matching ('key=regex' for one key)");
+                  "Keep samples with a label value matching ('key=regex' for one key), or a "
+                  "numeric label in a range ('bytes=1kb:64kb', '10ms:')");
   cmd->add_option("--tagignore", a->view.filters.tagignore, "Drop samples with a label value matching");
   cmd->add_option("--base", a->base,
                   "Subtract this profile (pprof -base: cumulative block/mutex profiles)");

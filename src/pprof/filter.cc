@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include <cctype>
 #include <memory>
+#include <string>
 
 namespace godx::pprof {
 
@@ -23,11 +25,60 @@ Result<std::unique_ptr<RE2>> Compile(const std::string& pattern, const char* fla
 
 bool Match(const RE2& re, std::string_view s) { return RE2::PartialMatch(s, re); }
 
-// A label filter: "regex" matches any label value; "key=regex" only values of `key`.
+// A label filter: "regex" matches any label value; "key=regex" only values of `key`. A numeric
+// range ("1kb:64kb", "10ms:", ":4096", "32mb", as pprof's -tagfocus) matches numeric labels.
 struct TagFilter {
   std::string key;
   std::unique_ptr<RE2> re;
+  bool numeric = false;
+  double lo = -1e300, hi = 1e300;
+  std::string text;  // a numeric pattern also matches string labels equal to it ("worker=1")
 };
+
+// Factor of a unit to bytes or nanoseconds (both case-insensitive); 0 when unknown.
+double UnitFactor(std::string u) {
+  for (char& c : u) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  struct U {
+    const char* name;
+    double f;
+  };
+  static const U kUnits[] = {{"", 1},          {"b", 1},          {"byte", 1},       {"bytes", 1},
+                             {"kb", 1024},     {"kib", 1024},     {"kilobytes", 1024}, {"mb", 1 << 20},
+                             {"mib", 1 << 20}, {"megabytes", 1 << 20}, {"gb", 1 << 30}, {"gib", 1 << 30},
+                             {"tb", 1099511627776.0}, {"ns", 1},  {"nanoseconds", 1}, {"us", 1e3},
+                             {"microseconds", 1e3}, {"ms", 1e6}, {"milliseconds", 1e6}, {"s", 1e9},
+                             {"seconds", 1e9}, {"m", 60e9}, {"h", 3600e9}, {"count", 1}};
+  for (const U& k : kUnits) {
+    if (u == k.name) return k.f;
+  }
+  return 0;
+}
+
+// "32kb" -> 32768; false when not a number with a known unit.
+bool ParseQuantity(std::string_view s, double* out) {
+  size_t i = 0;
+  while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
+  if (i == 0) return false;
+  double f = UnitFactor(std::string(s.substr(i)));
+  if (f == 0) return false;
+  *out = std::stod(std::string(s.substr(0, i))) * f;
+  return true;
+}
+
+bool ParseRange(std::string_view v, TagFilter* t) {
+  size_t colon = v.find(':');
+  if (colon == std::string_view::npos) {
+    double x;
+    if (!ParseQuantity(v, &x)) return false;
+    t->lo = t->hi = x;
+    return true;
+  }
+  std::string_view a = v.substr(0, colon), b = v.substr(colon + 1);
+  if (a.empty() && b.empty()) return false;
+  if (!a.empty() && !ParseQuantity(a, &t->lo)) return false;
+  if (!b.empty() && !ParseQuantity(b, &t->hi)) return false;
+  return true;
+}
 
 Result<TagFilter> CompileTag(const std::string& pattern, const char* flag) {
   TagFilter t;
@@ -38,6 +89,11 @@ Result<TagFilter> CompileTag(const std::string& pattern, const char* flag) {
     t.key = pattern.substr(0, eq);
     value = pattern.substr(eq + 1);
   }
+  if (ParseRange(value, &t)) {
+    t.numeric = true;
+    t.text = value;
+    return t;
+  }
   GODX_ASSIGN_OR_RETURN(t.re, Compile(value, flag));
   return t;
 }
@@ -45,6 +101,20 @@ Result<TagFilter> CompileTag(const std::string& pattern, const char* flag) {
 bool TagMatches(const TagFilter& t, const Profile& p, size_t sample) {
   for (const Label& l : p.Labels(sample)) {
     if (!t.key.empty() && p.Str(l.key) != t.key) continue;
+    if (t.numeric) {
+      if (l.str != 0) {
+        if (p.Str(l.str) == t.text) return true;
+        continue;
+      }
+      // Unit: the label's own, else pprof's rule (bytes for request/alignment/bytes keys).
+      std::string_view unit = p.Str(l.num_unit);
+      std::string_view key = p.Str(l.key);
+      if (unit.empty() && (key == "bytes" || key == "request" || key == "alignment")) unit = "bytes";
+      double f = UnitFactor(std::string(unit));
+      double v = static_cast<double>(l.num) * (f == 0 ? 1 : f);
+      if (v >= t.lo && v <= t.hi) return true;
+      continue;
+    }
     std::string num;
     std::string_view v = p.Str(l.str);
     if (l.str == 0) {
@@ -123,8 +193,8 @@ Status ApplyFilters(const FilterOptions& o, Profile* p) {
       }
       keep = keep && focused;
     }
-    if (keep && tagfocus.re && !TagMatches(tagfocus, q, s)) keep = false;
-    if (keep && tagignore.re && TagMatches(tagignore, q, s)) keep = false;
+    if (keep && (tagfocus.re || tagfocus.numeric) && !TagMatches(tagfocus, q, s)) keep = false;
+    if (keep && (tagignore.re || tagignore.numeric) && TagMatches(tagignore, q, s)) keep = false;
     if (!keep) continue;
     for (uint32_t li : st) {
       if (!dropped[li]) stack.push_back(li);

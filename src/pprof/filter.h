@@ -1,5 +1,6 @@
 // pprof's sample filters: --focus/--ignore (keep/drop samples with a matching frame),
-// --hide/--show (drop/keep matching frames) and --tagfocus/--tagignore (by label value).
+// --hide/--show (drop/keep matching frames) and --tagfocus/--tagignore (by label value, or
+// numeric label ranges such as 'bytes=1kb:64kb').
 // Patterns are RE2 (partial match), as pprof's are Go regexps.
 #pragma once
 
@@ -18,8 +19,7 @@ struct FilterOptions {
   }
 };
 
-// Rewrites `p` in place. A bad pattern is an error naming the flag. `matched` (optional) gets
-// how many samples survived.
+// Rewrites `p` in place. A bad pattern is an error naming the flag.
 Status ApplyFilters(const FilterOptions& options, Profile* p);
 
 }  // namespace godx::pprof

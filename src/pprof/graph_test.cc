@@ -111,6 +111,37 @@ TEST(PprofGraph, FocusIgnoreHideShow) {
   }
 }
 
+// Build() with the first two samples labelled bytes=512 and bytes=65536 instead.
+Profile WithBytes() {
+  Profile p = Build();
+  StringId bytes = p.strings.Intern("bytes");
+  std::vector<Label> labels;
+  std::vector<uint32_t> begin{0};
+  for (size_t i = 0; i < p.num_samples(); ++i) {
+    if (i == 0) labels.push_back({bytes, 0, 512, 0});
+    if (i == 1) labels.push_back({bytes, 0, 65536, 0});
+    begin.push_back(static_cast<uint32_t>(labels.size()));
+  }
+  p.labels = labels;
+  p.label_begin = begin;
+  return p;
+}
+
+TEST(PprofGraph, NumericTagRanges) {
+  Profile small = WithBytes(), big = WithBytes(), none = WithBytes();
+  FilterOptions f;
+  f.tagfocus = "bytes=:1kb";
+  ASSERT_TRUE(ApplyFilters(f, &small).ok());
+  EXPECT_EQ(ComputeTotal(small, 0), 10);
+  f.tagfocus = "32kb:";
+  ASSERT_TRUE(ApplyFilters(f, &big).ok());
+  EXPECT_EQ(ComputeTotal(big, 0), 5);
+  f.tagfocus = "";
+  f.tagignore = "bytes=0:1mb";
+  ASSERT_TRUE(ApplyFilters(f, &none).ok());
+  EXPECT_EQ(ComputeTotal(none, 0), 7);
+}
+
 TEST(PprofGraph, BadRegexNamesTheFlag) {
   Profile p = Build();
   FilterOptions f;
