@@ -1,7 +1,7 @@
 // The profile model: profile.proto's messages as flat, index-linked vectors. Readers of every
 // form (profile.proto, Go's debug=1 text) produce it; views, merge, diff and the writer consume
-// it. Other folders (execution-trace analyses) build one with ProfileBuilder and encode it with
-// pprof/writer.h.
+// it. Other folders (execution-trace analyses) build one with ProfileBuilder (pprof/builder.h)
+// and encode it with pprof/writer.h.
 //
 // Ids from the input (location/function/mapping ids) are kept for re-encoding, but every link is
 // a dense index: Sample stacks hold location indices, Line holds a function index, Location holds
