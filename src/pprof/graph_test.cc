@@ -1,5 +1,8 @@
 // Function-level top, filters and views on profiles built in code, with expected values worked
 // out by hand from pprof's rules (flat to the leaf frame, cum once per node per sample).
+#include <cstdio>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "pprof/analyze.h"
@@ -174,6 +177,31 @@ TEST(PprofViews, ListWithoutSourceStillGivesLines) {
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_NE(out->find("ROUTINE"), std::string::npos);
   EXPECT_NE(out->find("(source not readable)"), std::string::npos) << *out;
+}
+
+TEST(PprofViews, ListShowsSourceWhenReadable) {
+  std::string path = ::testing::TempDir() + "/godx-list-test.go";
+  {
+    std::ofstream f(path);
+    f << "package main\n\nfunc a() {\n\tfor {\n\t\twork()\n\t}\n}\n";
+  }
+  Profile p;
+  auto s = [&](std::string_view v) { return p.strings.Intern(v); };
+  p.sample_types = {{s("cpu"), s("nanoseconds")}};
+  p.functions.push_back({1, s("main.a"), s("main.a"), s(path), 3});
+  p.lines = {{0, 5, 0}, {0, 4, 0}};
+  p.locations = {{1, kNoIndex, 1, 0, 1, false}, {2, kNoIndex, 2, 1, 1, false}};
+  uint32_t st1[] = {0}, st2[] = {1};
+  int64_t v1[] = {30}, v2[] = {10};
+  p.AddSample(st1, v1);
+  p.AddSample(st2, v2);
+  auto out = ListView(p, 0, "main\\.a", "");
+  std::remove(path.c_str());
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_NE(out->find("     30 ns      30 ns      5: \t\twork()"), std::string::npos) << *out;
+  EXPECT_NE(out->find("     10 ns      10 ns      4: \tfor {"), std::string::npos) << *out;
+  EXPECT_NE(out->find("3: func a() {"), std::string::npos) << *out;
+  EXPECT_NE(out->find("40 ns      40 ns (flat, cum) 100% of Total"), std::string::npos) << *out;
 }
 
 TEST(PprofAnalyze, JsonRowsHoldEveryFunctionRaw) {

@@ -179,9 +179,10 @@ Result<std::string> ListView(const Profile& p, size_t index, const std::string& 
   for (const auto& [fi, lines] : per_fn) {
     const Function& fn = p.functions[fi];
     int64_t flat = 0, cum = 0;
+    // As pprof's list: the routine's flat and cum are the sums over its lines.
     for (const auto& [_, v] : lines) {
       flat += v.first;
-      cum = std::max(cum, v.second);
+      cum += v.second;
     }
     out += fmt::format("ROUTINE ======================== {} in {}\n", p.Str(fn.name), p.Str(fn.filename));
     out += fmt::format("{:>10} {:>10} (flat, cum) {} of Total\n", FormatValue(flat, unit, forced),
