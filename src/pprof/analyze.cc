@@ -318,9 +318,23 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
   for (const Label& l : p.labels) {
     if (p.Str(l.key) == "pprof::base") diff = true;
   }
-  r.title = fmt::format("{} profile{}: {} {} in {} samples ({})", kind, diff ? " diff" : "",
-                        FormatValue(top.total, unit, view.unit), type,
-                        FormatCount(p.num_samples()), SourceFormatName(p.format));
+  int64_t net = 0;
+  for (size_t i = 0; diff && idx < p.num_values() && i < p.num_samples(); ++i) {
+    net += p.values[i * p.num_values() + idx];
+  }
+  auto signed_value = [&](int64_t v) {
+    std::string s = FormatValue(v, unit, view.unit);
+    return v > 0 ? fmt::format("+{}", s) : s;
+  };
+  if (diff) {
+    r.title = fmt::format("{} profile diff: {} changed by {} ({} of the base's {}) in {} samples",
+                          kind, type, signed_value(net), Percent(net, top.total),
+                          FormatValue(top.total, unit, view.unit), FormatCount(p.num_samples()));
+  } else {
+    r.title = fmt::format("{} profile: {} {} in {} samples ({})", kind,
+                          FormatValue(top.total, unit, view.unit), type,
+                          FormatCount(p.num_samples()), SourceFormatName(p.format));
+  }
   std::string types;
   for (const auto& vt : p.sample_types) {
     if (!types.empty()) types += ", ";
@@ -339,7 +353,35 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
   }
 
   // Findings.
-  if (!diff) {
+  if (diff) {
+    // What grew and what shrank most, by the functions' own (flat) change.
+    std::vector<const TopRow*> grew, shrank;
+    for (const TopRow& row : top.rows) {
+      if (row.flat > 0) grew.push_back(&row);
+      if (row.flat < 0) shrank.push_back(&row);
+    }
+    std::sort(grew.begin(), grew.end(), [](auto* a, auto* b) { return a->flat > b->flat; });
+    std::sort(shrank.begin(), shrank.end(), [](auto* a, auto* b) { return a->flat < b->flat; });
+    if (!grew.empty() || !shrank.empty()) {
+      Finding f;
+      f.id = "diff-changes";
+      double share = top.total > 0 ? static_cast<double>(net) / static_cast<double>(top.total) : 0;
+      f.severity = share >= 0.5 ? Severity::kWarning : Severity::kInfo;
+      f.title = grew.empty() ? fmt::format("Biggest shrink: {} ({})", shrank[0]->name, signed_value(shrank[0]->flat))
+                             : fmt::format("Biggest growth: {} ({}, {} of the base)", grew[0]->name,
+                                           signed_value(grew[0]->flat), Percent(grew[0]->flat, top.total));
+      for (size_t i = 0; i < grew.size() && i < 5; ++i) {
+        f.evidence.push_back(fmt::format("grew   {}: {}", grew[i]->name, signed_value(grew[i]->flat)));
+      }
+      for (size_t i = 0; i < shrank.size() && i < 3; ++i) {
+        f.evidence.push_back(fmt::format("shrank {}: {}", shrank[i]->name, signed_value(shrank[i]->flat)));
+      }
+      f.advice = "`godx pprof flame --diff_base BASE NEW -o diff.html` shows where in the call tree "
+                 "the change sits (red grew, blue shrank).";
+      r.findings.push_back(std::move(f));
+    }
+    r.summary["net_change"] = net;
+  } else {
     if (kind == "cpu") {
       CpuFindings(p, idx, top, view, &r);
     } else if (kind == "heap") {

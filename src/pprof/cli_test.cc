@@ -109,7 +109,15 @@ TEST(PprofCli, MergeWritesAProfileGodxAndPprofRead) {
 TEST(PprofCli, DiffAndBaseAndFlame) {
   auto d = RunGodx("pprof diff --no-color " + Fixture("heap.pb.gz") + " " + Fixture("allocs.pb.gz"));
   ASSERT_EQ(d.exit_code, 0) << d.err;
-  EXPECT_NE(d.out.find("profile diff"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("profile diff: inuse_space changed by"), std::string::npos) << d.out;
+  auto dj = RunGodx("pprof diff --json " + Fixture("heap.pb.gz") + " " + Fixture("allocs.pb.gz"));
+  ASSERT_EQ(dj.exit_code, 0) << dj.err;
+  auto j = nlohmann::json::parse(dj.out);
+  EXPECT_EQ(j["summary"]["diff"], true);
+  Profile base = testutil::ReadFileProfile(Fixture("heap.pb.gz"));
+  Profile now = testutil::ReadFileProfile(Fixture("allocs.pb.gz"));
+  EXPECT_EQ(j["summary"]["net_change"], ComputeTotal(now, 3) - ComputeTotal(base, 3));
+  EXPECT_EQ(j["summary"]["total"], ComputeTotal(base, 3));
   std::string html = ::testing::TempDir() + "/godx-flame-test.html";
   auto f = RunGodx("pprof flame -o " + html + " --base " + Fixture("heap.pb.gz") + " " + Fixture("allocs.pb.gz"));
   ASSERT_EQ(f.exit_code, 0) << f.err;
