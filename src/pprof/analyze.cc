@@ -21,13 +21,13 @@ bool HasType(const Profile& p, std::string_view t) { return p.FindSampleIndex(t)
 bool IsStdFunction(std::string_view name) {
   if (name.empty() || name[0] == '<' || name[0] == '[') return true;
   size_t slash = name.find('/');
-  size_t dot = name.find('.');
-  std::string_view first = name.substr(0, std::min(slash, dot));
-  if (first == "main") return false;
-  if (slash != std::string_view::npos && slash < dot) {
-    return first.find('.') == std::string_view::npos;  // "github.com/..." has a dot
+  if (slash != std::string_view::npos) {
+    // "github.com/x/y.F" and "golang.org/x/net/http2.F": the first element has a dot.
+    std::string_view first = name.substr(0, slash);
+    return first.find('.') == std::string_view::npos;
   }
-  return true;  // "runtime.x", "sync.(*Mutex).Lock", "time.Now"
+  // "main.f", "main.(*T).M" are the program's; "runtime.x", "sync.(*Mutex).Lock" are not.
+  return name.substr(0, name.find('.')) != "main";
 }
 
 struct Category {

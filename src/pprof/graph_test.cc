@@ -219,6 +219,24 @@ TEST(PprofAnalyze, JsonRowsHoldEveryFunctionRaw) {
   EXPECT_EQ(r.extra["rows"][0]["flat"], 17);
 }
 
+TEST(PprofAnalyze, OwnCodeIsTheProgramsNotTheStandardLibrarys) {
+  // Heap sites: the innermost frame outside runtime/std, here a third-party module's.
+  Profile p;
+  auto s = [&](std::string_view v) { return p.strings.Intern(v); };
+  p.sample_types = {{s("inuse_objects"), s("count")}, {s("inuse_space"), s("bytes")}};
+  for (auto name : {"runtime.mallocgc", "github.com/dgraph-io/badger/v3/skl.newArena", "main.main"}) {
+    p.functions.push_back({p.functions.size() + 1, s(name), s(name), s(""), 0});
+  }
+  p.lines = {{0, 1, 0}, {1, 1, 0}, {2, 1, 0}};
+  p.locations = {{1, kNoIndex, 1, 0, 1, false}, {2, kNoIndex, 2, 1, 1, false}, {3, kNoIndex, 3, 2, 1, false}};
+  uint32_t st[] = {0, 1, 2};
+  int64_t v[] = {1, 4096};
+  p.AddSample(st, v);
+  Report r = AnalyzeProfile(p, "heap", 1, ViewOptions{}, AnalyzeOptions{});
+  ASSERT_FALSE(r.findings.empty());
+  EXPECT_NE(r.findings[0].title.find("skl.newArena"), std::string::npos) << r.findings[0].title;
+}
+
 TEST(PprofAnalyze, CpuFindingsFlagRuntimeWork) {
   Profile p;
   auto s = [&](std::string_view v) { return p.strings.Intern(v); };
