@@ -54,7 +54,8 @@ Status Gunzip(std::string_view in, uint64_t cap, std::string* out, std::string* 
   // rather than by doubling, which would hold up to twice the data at the peak.
   if (in.size() >= 18 && out->empty()) {
     uint64_t isize = 0;
-    for (int i = 4; i >= 1; --i) isize = isize << 8 | static_cast<unsigned char>(in[in.size() - static_cast<size_t>(i)]);
+    // Little-endian: the last byte is the most significant.
+    for (size_t i = 1; i <= 4; ++i) isize = isize << 8 | static_cast<unsigned char>(in[in.size() - i]);
     out->reserve(static_cast<size_t>(std::min(std::min<uint64_t>(isize + kChunk, cap), uint64_t{in.size()} * 64)));
   }
   Status status;

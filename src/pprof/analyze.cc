@@ -82,8 +82,7 @@ bool StartsWithAny(std::string_view name, const std::array<std::string_view, 10>
 // Where the program asked: per sample, the innermost frame of the program's own code (not the
 // runtime or the standard library, e.g. the caller of sync.(*Mutex).Lock or of make()); the leaf
 // when the whole stack is standard library.
-std::vector<std::pair<std::string, int64_t>> Sites(const Profile& p, size_t idx) {
-  NodeTable nodes(p);
+std::vector<std::pair<std::string, int64_t>> Sites(const Profile& p, size_t idx, const NodeTable& nodes) {
   std::vector<int64_t> by_node(nodes.size(), 0);
   std::vector<uint8_t> std_node(nodes.size());
   for (uint32_t n = 0; n < nodes.size(); ++n) std_node[n] = IsStdFunction(nodes.Name(n));
@@ -104,7 +103,7 @@ std::vector<std::pair<std::string, int64_t>> Sites(const Profile& p, size_t idx)
   }
   std::vector<std::pair<std::string, int64_t>> out;
   for (uint32_t n = 0; n < nodes.size(); ++n) {
-    if (by_node[n] > 0) out.push_back({nodes.Name(n), by_node[n]});
+    if (by_node[n] > 0) out.push_back({std::string(nodes.Name(n)), by_node[n]});
   }
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
@@ -116,25 +115,27 @@ void CpuFindings(const Profile& p, size_t idx, const TopResult& top, const ViewO
                  Report* r) {
   if (top.total <= 0) return;
   std::string_view unit = p.Str(p.sample_types[idx].unit);
-  NodeTable nodes(p);
   constexpr size_t kCats = std::size(kCpuCategories);
-  std::vector<std::array<uint8_t, kCats>> node_cat(nodes.size());
-  for (uint32_t n = 0; n < nodes.size(); ++n) {
-    for (size_t c = 0; c < kCats; ++c) node_cat[n][c] = StartsWithAny(nodes.Name(n), kCpuCategories[c].prefixes);
-  }
   std::array<int64_t, kCats> sums{};
-  const size_t nv = p.num_values();
-  for (size_t s = 0; s < p.num_samples(); ++s) {
-    int64_t w = p.values[s * nv + idx];
-    if (w == 0) continue;
-    std::array<uint8_t, kCats> in{};
-    for (uint32_t li : p.Stack(s)) {
-      for (uint32_t n : nodes.Of(li)) {
-        for (size_t c = 0; c < kCats; ++c) in[c] |= node_cat[n][c];
-      }
+  {
+    const NodeTable& nodes = *top.nodes;  // node tables cost memory: share the top's
+    std::vector<std::array<uint8_t, kCats>> node_cat(nodes.size());
+    for (uint32_t n = 0; n < nodes.size(); ++n) {
+      for (size_t c = 0; c < kCats; ++c) node_cat[n][c] = StartsWithAny(nodes.Name(n), kCpuCategories[c].prefixes);
     }
-    for (size_t c = 0; c < kCats; ++c) {
-      if (in[c]) sums[c] += w;
+    const size_t nv = p.num_values();
+    for (size_t s = 0; s < p.num_samples(); ++s) {
+      int64_t w = p.values[s * nv + idx];
+      if (w == 0) continue;
+      std::array<uint8_t, kCats> in{};
+      for (uint32_t li : p.Stack(s)) {
+        for (uint32_t n : nodes.Of(li)) {
+          for (size_t c = 0; c < kCats; ++c) in[c] |= node_cat[n][c];
+        }
+      }
+      for (size_t c = 0; c < kCats; ++c) {
+        if (in[c]) sums[c] += w;
+      }
     }
   }
   Json runtime = Json::object();
@@ -165,7 +166,7 @@ void CpuFindings(const Profile& p, size_t idx, const TopResult& top, const ViewO
   r->summary["runtime_cum"] = std::move(runtime);
   // The hottest code of the program's own: each sample goes to its innermost non-standard frame,
   // so a loop that spends its time in crypto/sha256 is found too.
-  auto all_sites = Sites(p, idx);
+  auto all_sites = Sites(p, idx, *top.nodes);
   std::vector<std::pair<std::string, int64_t>> sites;
   for (auto& site : all_sites) {
     if (!IsStdFunction(site.first)) sites.push_back(std::move(site));
@@ -196,13 +197,14 @@ void CpuFindings(const Profile& p, size_t idx, const TopResult& top, const ViewO
   }
 }
 
-void SitesFinding(const Profile& p, int idx, std::string_view id, std::string_view what,
-                  std::string_view advice, const ViewOptions& view, Report* r) {
+void SitesFinding(const Profile& p, const NodeTable& nodes, int idx, std::string_view id,
+                  std::string_view what, std::string_view advice, const ViewOptions& view,
+                  Report* r) {
   if (idx < 0) return;
   int64_t total = ComputeTotal(p, static_cast<size_t>(idx));
   if (total <= 0) return;
   std::string_view unit = p.Str(p.sample_types[static_cast<size_t>(idx)].unit);
-  auto sites = Sites(p, static_cast<size_t>(idx));
+  auto sites = Sites(p, static_cast<size_t>(idx), nodes);
   if (sites.empty()) return;
   Finding f;
   f.id = std::string(id);
@@ -227,8 +229,7 @@ void SitesFinding(const Profile& p, int idx, std::string_view id, std::string_vi
   r->findings.push_back(std::move(f));
 }
 
-void GoroutineFindings(const Profile& p, size_t idx, Report* r) {
-  NodeTable nodes(p);
+void GoroutineFindings(const Profile& p, const NodeTable& nodes, size_t idx, Report* r) {
   std::vector<std::pair<int64_t, size_t>> stacks;
   int64_t total = 0;
   const size_t nv = p.num_values();
@@ -385,21 +386,21 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
     if (kind == "cpu") {
       CpuFindings(p, idx, top, view, &r);
     } else if (kind == "heap") {
-      SitesFinding(p, p.FindSampleIndex("inuse_space"), "heap-inuse-sites", "in-use memory site (bytes)",
+      SitesFinding(p, *top.nodes, p.FindSampleIndex("inuse_space"), "heap-inuse-sites", "in-use memory site (bytes)",
                    "Memory still live at the last GC: check that caches and maps are bounded and "
                    "that large buffers are released.",
                    view, &r);
-      SitesFinding(p, p.FindSampleIndex("alloc_space"), "heap-alloc-sites", "allocation site (bytes)",
+      SitesFinding(p, *top.nodes, p.FindSampleIndex("alloc_space"), "heap-alloc-sites", "allocation site (bytes)",
                    "Allocation volume drives GC CPU: reuse buffers (sync.Pool), preallocate, and "
                    "avoid needless conversions on this path.",
                    view, &r);
     } else if (kind == "contention") {
-      SitesFinding(p, p.FindSampleIndex("delay"), "contention-sites", "contended call site (delay)",
+      SitesFinding(p, *top.nodes, p.FindSampleIndex("delay"), "contention-sites", "contended call site (delay)",
                    "Time goroutines waited here: shorten the critical section, shard the lock, or "
                    "replace channel hand-offs with batching.",
                    view, &r);
     } else if (kind == "goroutine") {
-      GoroutineFindings(p, idx, &r);
+      GoroutineFindings(p, *top.nodes, idx, &r);
     }
   }
 
@@ -418,7 +419,7 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
   if (options.json) {
     Json rows = Json::array();
     for (const TopRow& row : top.rows) {
-      Json j = {{"function", row.name}, {"flat", row.flat}, {"cum", row.cum}};
+      Json j = {{"function", std::string(row.name)}, {"flat", row.flat}, {"cum", row.cum}};
       if (!row.InlineLabel().empty()) j["inline"] = std::string(row.InlineLabel());
       rows.push_back(std::move(j));
     }
@@ -434,7 +435,7 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
       const TopRow& row = top.rows[i];
       sum += row.flat;
       if (i >= limit) continue;
-      std::string name = row.name;
+      std::string name(row.name);
       if (!row.InlineLabel().empty()) name += fmt::format(" {}", row.InlineLabel());
       t.rows.push_back({FormatValue(row.flat, unit, view.unit), Percent(row.flat, top.total),
                         Percent(sum, top.total), FormatValue(row.cum, unit, view.unit),

@@ -43,7 +43,7 @@ TEST(PprofCli, TopJsonHasEveryRowRaw) {
   TopResult top = ComputeTop(p, p.DefaultSampleIndex(), false);
   EXPECT_EQ(j["summary"]["total"], top.total);
   ASSERT_EQ(j["rows"].size(), top.rows.size());  // --nodecount does not trim JSON
-  EXPECT_EQ(j["rows"][0]["function"], top.rows[0].name);
+  EXPECT_EQ(j["rows"][0]["function"], std::string(top.rows[0].name));
   EXPECT_EQ(j["rows"][0]["flat"], top.rows[0].flat);
   EXPECT_TRUE(j["findings"].is_array());
 }

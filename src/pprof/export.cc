@@ -110,7 +110,7 @@ Result<std::string> ExportSpeedscope(const Profile& p, size_t index, std::string
     for (uint32_t n : stack) {
       if (frame_of[n] < 0) {
         frame_of[n] = static_cast<int>(frames.size());
-        frames.push_back(Json{{"name", nodes.Name(n)}});
+        frames.push_back(Json{{"name", std::string(nodes.Name(n))}});
       }
       st.push_back(frame_of[n]);
     }
@@ -239,7 +239,7 @@ std::string ExportFlameHtml(const Profile& p, size_t index, std::string_view tit
     if (n == UINT32_MAX) return 0;
     if (name_idx[n] < 0) {
       name_idx[n] = static_cast<int>(names.size());
-      names.push_back(nodes.Name(n));
+      names.push_back(std::string(nodes.Name(n)));
     }
     return name_idx[n];
   };

@@ -165,7 +165,7 @@ TEST(PprofGolden, TopMatchesGoToolPprof) {
     EXPECT_EQ(top.rows.size(), g.row_count);
     size_t mismatches = 0;
     for (const TopRow& row : top.rows) {
-      auto it = g.rows.find(row.name);
+      auto it = g.rows.find(std::string(row.name));
       if (it == g.rows.end()) {
         if (++mismatches <= 5) ADD_FAILURE() << "godx has a row pprof lacks: " << row.name;
         continue;
@@ -201,7 +201,7 @@ void ExpectTopEquals(const Profile& p, const std::string& golden_name) {
   EXPECT_EQ(top.rows.size(), g.row_count);
   size_t bad = 0;
   for (const TopRow& row : top.rows) {
-    auto it = g.rows.find(row.name);
+    auto it = g.rows.find(std::string(row.name));
     if (it == g.rows.end() || it->second != std::make_pair(row.flat, row.cum)) {
       if (++bad <= 5) ADD_FAILURE() << "row differs from pprof: " << row.name << " " << row.flat << " " << row.cum;
     }

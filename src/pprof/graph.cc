@@ -35,7 +35,10 @@ NodeTable::NodeTable(const Profile& p) {
   std::vector<uint32_t> fn_node(p.functions.size(), kNoIndex);
   auto other = [&](const std::string& name) {
     auto [it, inserted] = by_other.emplace(name, static_cast<uint32_t>(names_.size()));
-    if (inserted) names_.push_back(name);
+    if (inserted) {
+      owned_.push_back(name);
+      names_.push_back(owned_.back());
+    }
     return it->second;
   };
   auto objfile = [&](const Location& loc) {
@@ -63,7 +66,7 @@ NodeTable::NodeTable(const Profile& p) {
           cached = objfile(loc);
         } else {
           auto [it, inserted] = by_name.emplace(name, static_cast<uint32_t>(names_.size()));
-          if (inserted) names_.emplace_back(p.Str(name));
+          if (inserted) names_.push_back(p.Str(name));
           cached = it->second;
         }
       }
@@ -97,8 +100,10 @@ int64_t ComputeTotal(const Profile& p, size_t index) {
 }
 
 TopResult ComputeTop(const Profile& p, size_t index, bool sort_by_cum) {
-  NodeTable nodes(p);
+  auto table = std::make_shared<NodeTable>(p);
+  const NodeTable& nodes = *table;
   TopResult r;
+  r.nodes = table;
   r.total = ComputeTotal(p, index);
   const size_t n = nodes.size();
   std::vector<int64_t> flat(n, 0), cum(n, 0);
@@ -201,6 +206,7 @@ std::vector<PeekEntry> ComputePeek(const Profile& p, size_t index,
     if (!selected[row.node]) continue;
     PeekEntry e;
     e.row = row;
+    e.row.name = nodes.Name(row.node);  // the caller's table outlives `top`
     for (auto& [k, edge] : in_edges) {
       if (k >> 32 == row.node) e.callers.push_back(edge);
     }

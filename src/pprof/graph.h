@@ -4,32 +4,40 @@
 // distinct node on the stack once per sample; samples whose value is 0 are skipped.
 #pragma once
 
+#include <deque>
+#include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pprof/model.h"
 
 namespace godx::pprof {
 
+// Names are views into the profile's string pool (or into the table, for "[binary]" and
+// "<unknown>"): the table must not outlive the profile.
 class NodeTable {
  public:
   explicit NodeTable(const Profile& p);
+  NodeTable(const NodeTable&) = delete;
+  NodeTable& operator=(const NodeTable&) = delete;
   // The nodes of one location, callee (innermost inlined frame) first.
   std::span<const uint32_t> Of(uint32_t location) const {
     return {nodes_.data() + begin_[location], nodes_.data() + begin_[location + 1]};
   }
-  const std::string& Name(uint32_t node) const { return names_[node]; }
+  std::string_view Name(uint32_t node) const { return names_[node]; }
   size_t size() const { return names_.size(); }
 
  private:
-  std::vector<std::string> names_;
+  std::vector<std::string_view> names_;
+  std::deque<std::string> owned_;
   std::vector<uint32_t> begin_, nodes_;
 };
 
 struct TopRow {
   uint32_t node = 0;
-  std::string name;
+  std::string_view name;  // lives as long as the TopResult (and the profile)
   int64_t flat = 0;
   int64_t cum = 0;
   // How calls reached the node: pprof prints "(inline)" when every call was inlined and
@@ -43,6 +51,7 @@ struct TopRow {
 };
 
 struct TopResult {
+  std::shared_ptr<const NodeTable> nodes;  // owns what rows' names point to
   std::vector<TopRow> rows;  // every node with a non-zero flat or cum, sorted
   int64_t total = 0;         // pprof's total: sum of |value| (base total for a diff)
 };

@@ -59,14 +59,16 @@ TEST(PprofGraph, FlatAndCumFollowPprof) {
 }
 
 TEST(PprofGraph, InlineLabelFromCallEdges) {
-  TopResult t = ComputeTop(Build(), 0, false);
+  Profile p = Build();
+  TopResult t = ComputeTop(p, 0, false);
   // main.a is reached inlined (location 3) and by direct calls: partial.
   EXPECT_EQ(Row(t, "main.a")->InlineLabel(), "(partial-inline)");
   EXPECT_EQ(Row(t, "runtime.c")->InlineLabel(), "");
 }
 
 TEST(PprofGraph, CumSortOrdersByCumThenName) {
-  TopResult t = ComputeTop(Build(), 0, true);
+  Profile p = Build();
+  TopResult t = ComputeTop(p, 0, true);
   EXPECT_EQ(t.rows[0].name, "main.a");
   EXPECT_EQ(t.rows[1].name, "main.b");
   EXPECT_EQ(t.rows[2].name, "runtime.c");
