@@ -67,6 +67,7 @@ std::string ExportFolded(const Profile& p, size_t index) {
     StackNames(p, nodes, s, &frames);
     key.clear();
     for (uint32_t f : frames) {
+      if (key.size() > (1 << 20)) break;  // a 1 MiB stack line is already useless; stay bounded
       if (!key.empty()) key += ';';
       key += FoldedName(nodes.Name(f));
     }

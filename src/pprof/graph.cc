@@ -166,7 +166,10 @@ void StackNames(const Profile& p, const NodeTable& nodes, size_t i,
   auto st = p.Stack(i);
   for (size_t j = st.size(); j-- > 0;) {
     auto ln = nodes.Of(st[j]);
-    for (size_t k = ln.size(); k-- > 0;) root_first->push_back(ln[k]);
+    for (size_t k = ln.size(); k-- > 0;) {
+      if (root_first->size() >= kMaxExpandedFrames) return;
+      root_first->push_back(ln[k]);
+    }
   }
 }
 

@@ -76,7 +76,9 @@ std::vector<PeekEntry> ComputePeek(const Profile& p, size_t index,
                                    const std::vector<uint8_t>& selected_nodes,
                                    const NodeTable& nodes);
 
-// The frames of sample `i`, root first, as function-level node names (inlined frames expanded).
+// The frames of sample `i`, root first, as function-level node names (inlined frames expanded);
+// at most kMaxExpandedFrames (the root-most ones), so exports stay bounded on hostile input.
+inline constexpr size_t kMaxExpandedFrames = 4096;
 void StackNames(const Profile& p, const NodeTable& nodes, size_t i,
                 std::vector<uint32_t>* root_first);
 

@@ -156,9 +156,16 @@ bool IsLibrary(std::string_view file) {
   return false;
 }
 
+// "$name" -> value, one pass per attribute (a value naming itself must not loop), and bounded:
+// hostile attributes could otherwise double a line per attribute.
 std::string Substitute(std::string line, const std::vector<std::pair<std::string, std::string>>& attrs) {
+  constexpr size_t kMaxLine = 1 << 16;
   for (const auto& [k, v] : attrs) {
-    for (size_t pos; (pos = line.find(k)) != std::string::npos;) line.replace(pos, k.size(), v);
+    if (k.size() <= 1) continue;
+    for (size_t pos = line.find(k); pos != std::string::npos; pos = line.find(k, pos + v.size())) {
+      if (line.size() - k.size() + v.size() > kMaxLine) return line;
+      line.replace(pos, k.size(), v);
+    }
   }
   return line;
 }
@@ -192,7 +199,9 @@ void AttachMemoryMap(std::string_view rest, bool from_start, Profile* p) {
           size_t a = s.find_first_not_of(" \t"), b = s.find_last_not_of(" \t");
           return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
         };
-        attrs.push_back({fmt::format("${}", trim(text.substr(0, eq))), trim(text.substr(eq + 1))});
+        if (attrs.size() < 64) {
+          attrs.push_back({fmt::format("${}", trim(text.substr(0, eq))), trim(text.substr(eq + 1))});
+        }
       }
       continue;
     }

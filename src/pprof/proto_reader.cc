@@ -306,6 +306,10 @@ class ProtoDecoder {
               if (lf.number == 3) line.column = static_cast<int64_t>(lf.varint);
             }
             if (lc.failed()) return CursorError(lc, f.bytes, "Line");
+            if (p_.lines.size() - loc.line_begin >= options_.max_lines_per_location) {
+              return Error(f.bytes, fmt::format("at most {} Lines in a Location",
+                                                options_.max_lines_per_location));
+            }
             if (fid != 0) {
               line.function = function_ids_.Find(fid);
               if (line.function == kNoIndex) {

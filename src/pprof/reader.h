@@ -15,6 +15,9 @@ struct ReadOptions {
   // Caps on what input drives us to allocate; a profile beyond them is an error, not an OOM.
   uint64_t max_samples = uint64_t{1} << 31;
   uint64_t max_stack_depth = 1 << 20;
+  // Inlined frames per location (Go's inliner nests a handful); a cap keeps a location referenced
+  // a million times from expanding into billions of frames.
+  uint64_t max_lines_per_location = 1024;
 };
 
 // Reads any supported form. `name` is used in error messages ("<name>: byte N: ...").

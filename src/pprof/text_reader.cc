@@ -17,6 +17,14 @@ namespace godx::pprof {
 
 namespace {
 
+// double -> int64 without undefined behaviour on out-of-range values (hostile input).
+int64_t ClampToInt64(double v) {
+  if (!(v == v)) return 0;
+  if (v >= 9.2e18) return INT64_MAX;
+  if (v <= -9.2e18) return INT64_MIN;
+  return static_cast<int64_t>(v);
+}
+
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -242,7 +250,7 @@ class TextReader {
       if (p_.period > 0) {
         if (cpu_hz_ > 0) {
           double ghz = static_cast<double>(cpu_hz_) / 1e9;
-          v1 = static_cast<int64_t>(static_cast<double>(v1) * static_cast<double>(p_.period) / ghz);
+          v1 = ClampToInt64(static_cast<double>(v1) * static_cast<double>(p_.period) / ghz);
         }
         v2 *= p_.period;
       }
@@ -275,8 +283,8 @@ class TextReader {
     if (rate_ <= 1) return;
     double avg = static_cast<double>(*size) / static_cast<double>(*count);
     double scale = 1 / (1 - std::exp(-avg / static_cast<double>(rate_)));
-    *count = static_cast<int64_t>(static_cast<double>(*count) * scale);
-    *size = static_cast<int64_t>(static_cast<double>(*size) * scale);
+    *count = ClampToInt64(static_cast<double>(*count) * scale);
+    *size = ClampToInt64(static_cast<double>(*size) * scale);
   }
 
   uint32_t LocationFor(uint64_t address) {
@@ -333,6 +341,7 @@ class TextReader {
     } else if (loc.line_begin + loc.line_count != p_.lines.size()) {
       return;  // not contiguous: keep what we have
     }
+    if (loc.line_count >= options_.max_lines_per_location) return;
     Line l;
     l.function = FunctionFor(func, file);
     l.line = line;

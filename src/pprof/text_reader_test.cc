@@ -123,6 +123,16 @@ TEST(PprofTextReader, CutLastLineIsANoteNotAnError) {
   EXPECT_NE(p->notes[0].find("cut"), std::string::npos);
 }
 
+TEST(PprofTextReader, SelfReferentialMapAttributesTerminate) {
+  // Found by fuzzing: an attribute whose value names itself used to expand forever.
+  auto p = ReadGoText("m",
+                      "heap profile: 1: 8 [1: 8] @ heapprofile\n1: 8 [1: 8] @ 0x401000\n"
+                      "--- Memory map: ---\na=$a$a\n00400000-00500000: $a/bin\n",
+                      {});
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_FALSE(p->mappings.empty());
+}
+
 TEST(PprofTextReader, MalformedLineNamesTheLine) {
   auto p = ReadGoText("bad", "goroutine profile: total 1\n1 @ 0x10\nnot a sample\n1 @ 0x20\n", {});
   ASSERT_FALSE(p.ok());
