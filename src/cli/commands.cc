@@ -6,6 +6,7 @@ std::span<const AddCommandFn> Commands() {
   static constexpr AddCommandFn kCommands[] = {
       AddAnalyzeCommand,
       AddGcCommand,
+      AddPprofCommand,
       AddSchedCommand,
       AddDoctorCommand,
       AddWatchCommand,

@@ -16,6 +16,7 @@ void AddRunCommand(CLI::App& root, CommandContext& ctx);
 void AddStacksCommand(CLI::App& root, CommandContext& ctx);
 void AddEscapeCommand(CLI::App& root, CommandContext& ctx);
 void AddAsmCommand(CLI::App& root, CommandContext& ctx);
+void AddPprofCommand(CLI::App& root, CommandContext& ctx);
 
 std::span<const AddCommandFn> Commands();
 

@@ -3,6 +3,8 @@
 #include "gclog/analyze.h"
 #include "gclog/reader.h"
 #include "live/doctor.h"
+#include "pprof/analyze.h"
+#include "pprof/reader.h"
 #include "schedlog/analyze.h"
 #include "schedlog/reader.h"
 #include "stacks/analyze.h"
@@ -18,6 +20,9 @@ std::span<const Signal> Signals() {
   static const Signal kSignals[] = {
       {"gc", "GODEBUG=gctrace=1 garbage collector trace", gclog::SniffGcTrace,
        [](const Input& in, const AnalyzeOptions& o) { return gclog::AnalyzeInput(in, o); }},
+      {"pprof", "pprof profile (profile.proto, or Go debug=1 heap/block/mutex/count text)",
+       pprof::SniffProfile,
+       [](const Input& in, const AnalyzeOptions& o) { return pprof::AnalyzeInput(in, o); }},
       {"sched", "GODEBUG=schedtrace=N scheduler trace", schedlog::SniffSchedTrace,
        [](const Input& in, const AnalyzeOptions& o) { return schedlog::AnalyzeInput(in, o); }},
       // A bundle's manifest.json stands for its whole directory: every file in it is analysed.

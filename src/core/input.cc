@@ -50,6 +50,14 @@ Status Gunzip(std::string_view in, uint64_t cap, std::string* out, std::string* 
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   zs.avail_in = static_cast<uInt>(std::min<size_t>(in.size(), UINT32_MAX));
   size_t fed = zs.avail_in;
+  // The gzip trailer holds the size mod 2^32: reserve it (bounded) so the output grows once
+  // rather than by doubling, which would hold up to twice the data at the peak.
+  if (in.size() >= 18 && out->empty()) {
+    uint64_t isize = 0;
+    // Little-endian: the last byte is the most significant.
+    for (size_t i = 1; i <= 4; ++i) isize = isize << 8 | static_cast<unsigned char>(in[in.size() - i]);
+    out->reserve(static_cast<size_t>(std::min(std::min<uint64_t>(isize + kChunk, cap), uint64_t{in.size()} * 64)));
+  }
   Status status;
   while (true) {
     if (out->size() >= cap) {

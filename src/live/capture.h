@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "live/bundle.h"
-#include "live/http_client.h"
+#include "core/http_client.h"
 #include "live/proc.h"
 
 namespace godx::live {

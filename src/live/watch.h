@@ -10,7 +10,7 @@
 
 #include "core/report.h"
 #include "live/growth.h"
-#include "live/http_client.h"
+#include "core/http_client.h"
 
 namespace godx::live {
 

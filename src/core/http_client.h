@@ -9,7 +9,7 @@
 
 #include "core/status.h"
 
-namespace godx::live {
+namespace godx {
 
 // http://host[:port][/path]. The path is kept as given ("" or "/debug/pprof/").
 struct Url {
@@ -44,6 +44,14 @@ struct FetchResult {
 Result<FetchResult> HttpGet(const Url& url, const std::string& path_and_query,
                             const FetchOptions& options);
 
+// True for "http://..." and "https://..." strings: inputs given as URLs.
+bool IsUrl(std::string_view s);
+
+// The body of a 200 answer at `url` (an input given as a URL, e.g. a /debug/pprof/ handler).
+// Errors name the URL: unreachable, timed out, an HTTP status other than 200 (with the first line
+// of the body), an answer larger than `max_bytes`, https.
+Result<std::string> FetchUrl(const std::string& url, double timeout_s, uint64_t max_bytes);
+
 // True for 127.0.0.0/8, ::1 and "localhost": a service on this machine, whose process godx can
 // look at in /proc.
 bool IsLoopbackHost(std::string_view host);
@@ -52,4 +60,4 @@ bool IsLoopbackHost(std::string_view host);
 // connect timeout): later requests to it would fail the same way.
 bool IsUnreachable(const Status& status);
 
-}  // namespace godx::live
+}  // namespace godx

@@ -1,6 +1,7 @@
-// The HTTP client and the capture against an in-process server on 127.0.0.1 that misbehaves on
-// purpose: 404, garbage instead of a profile, a slow endpoint, an endless one, an oversized one.
-#include "live/http_client.h"
+// The HTTP client (core/http_client.h) and the capture and watch loop against an in-process server
+// on 127.0.0.1 that misbehaves on purpose: 404, garbage instead of a profile, a slow endpoint, an
+// endless one, an oversized one.
+#include "core/http_client.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

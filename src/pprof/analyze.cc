@@ -1,0 +1,458 @@
+#include "pprof/analyze.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+#include "core/units.h"
+#include "pprof/format.h"
+#include "pprof/graph.h"
+#include "pprof/reader.h"
+
+namespace godx::pprof {
+
+namespace {
+
+bool HasType(const Profile& p, std::string_view t) { return p.FindSampleIndex(t) >= 0 && !t.empty(); }
+
+// Standard-library and runtime code: a package path whose first element has no dot and is not
+// "main" (Go's rule for what `go get` cannot fetch).
+bool IsStdFunction(std::string_view name) {
+  if (name.empty() || name[0] == '<' || name[0] == '[') return true;
+  size_t slash = name.find('/');
+  if (slash != std::string_view::npos) {
+    // "github.com/x/y.F" and "golang.org/x/net/http2.F": the first element has a dot.
+    std::string_view first = name.substr(0, slash);
+    return first.find('.') == std::string_view::npos;
+  }
+  // "main.f", "main.(*T).M" are the program's; "runtime.x", "sync.(*Mutex).Lock" are not.
+  return name.substr(0, name.find('.')) != "main";
+}
+
+struct Category {
+  std::string_view id, title, advice;
+  std::array<std::string_view, 10> prefixes;
+  double warn, critical;
+};
+
+// Runtime work that can dominate a CPU profile. A sample counts once per category when any frame
+// starts with one of the prefixes.
+constexpr Category kCpuCategories[] = {
+    {"cpu-gc-marking", "garbage collection (marking and sweeping)",
+     "Allocate less (reuse buffers, sync.Pool, avoid pointers in large structures) or give the heap "
+     "more room (GOGC, GOMEMLIMIT); `godx pprof top --sample_index=alloc_space` on a heap profile "
+     "shows who allocates.",
+     {"runtime.gcBgMarkWorker", "runtime.gcDrain", "runtime.scanobject", "runtime.markroot",
+      "runtime.gcAssistAlloc", "runtime.bgsweep", "runtime.greyobject", "runtime.scanstack",
+      "runtime.sweepone", ""},
+     0.25, 0.5},
+    {"cpu-malloc", "memory allocation (runtime.mallocgc)",
+     "Reduce allocations on hot paths: preallocate slices and maps, avoid converting []byte to "
+     "string, avoid boxing values in interfaces.",
+     {"runtime.mallocgc", "runtime.newobject", "runtime.makeslice", "runtime.growslice", "", "", "",
+      "", "", ""},
+     0.2, 0.4},
+    {"cpu-scheduler", "the goroutine scheduler",
+     "Many short-lived goroutines or frequent blocking hand-offs: batch work per goroutine, use "
+     "worker pools, buffer channels.",
+     {"runtime.schedule", "runtime.findrunnable", "runtime.findRunnable", "runtime.park_m",
+      "runtime.goschedImpl", "runtime.stealWork", "runtime.mcall", "runtime.ready", "", ""},
+     0.2, 0.4},
+    {"cpu-syscall", "system calls",
+     "Batch I/O (bufio), avoid small reads and writes, and check for busy polling.",
+     {"syscall.Syscall", "syscall.RawSyscall", "syscall.syscall", "runtime/internal/syscall.Syscall6",
+      "internal/syscall/unix.", "syscall.Syscall6", "", "", "", ""},
+     0.3, 0.6},
+    {"cpu-lock-contention", "lock contention (spinning and futex waits)",
+     "Shard the lock, shorten critical sections, or use atomics; a mutex profile "
+     "(runtime.SetMutexProfileFraction) shows which locks.",
+     {"runtime.lock2", "runtime.lockWithRank", "sync.(*Mutex).lockSlow", "sync.(*RWMutex).RLock",
+      "runtime.procyield", "runtime.osyield", "sync.runtime_SemacquireMutex", "", "", ""},
+     0.1, 0.3},
+};
+
+bool StartsWithAny(std::string_view name, const std::array<std::string_view, 10>& prefixes) {
+  for (std::string_view p : prefixes) {
+    if (!p.empty() && name.starts_with(p)) return true;
+  }
+  return false;
+}
+
+// Where the program asked: per sample, the innermost frame of the program's own code (not the
+// runtime or the standard library, e.g. the caller of sync.(*Mutex).Lock or of make()); the leaf
+// when the whole stack is standard library.
+std::vector<std::pair<std::string, int64_t>> Sites(const Profile& p, size_t idx, const NodeTable& nodes) {
+  std::vector<int64_t> by_node(nodes.size(), 0);
+  std::vector<uint8_t> std_node(nodes.size());
+  for (uint32_t n = 0; n < nodes.size(); ++n) std_node[n] = IsStdFunction(nodes.Name(n));
+  const size_t nv = p.num_values();
+  for (size_t s = 0; s < p.num_samples(); ++s) {
+    int64_t w = p.values[s * nv + idx];
+    if (w == 0) continue;
+    uint32_t leaf = kNoIndex, own = kNoIndex;
+    for (uint32_t li : p.Stack(s)) {
+      for (uint32_t n : nodes.Of(li)) {
+        if (leaf == kNoIndex) leaf = n;
+        if (own == kNoIndex && !std_node[n]) own = n;
+      }
+      if (own != kNoIndex) break;
+    }
+    uint32_t site = own != kNoIndex ? own : leaf;
+    if (site != kNoIndex) by_node[site] += w;
+  }
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (uint32_t n = 0; n < nodes.size(); ++n) {
+    if (by_node[n] > 0) out.push_back({std::string(nodes.Name(n)), by_node[n]});
+  }
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  return out;
+}
+
+void CpuFindings(const Profile& p, size_t idx, const TopResult& top, const ViewOptions& view,
+                 Report* r) {
+  if (top.total <= 0) return;
+  std::string_view unit = p.Str(p.sample_types[idx].unit);
+  constexpr size_t kCats = std::size(kCpuCategories);
+  std::array<int64_t, kCats> sums{};
+  {
+    const NodeTable& nodes = *top.nodes;  // node tables cost memory: share the top's
+    std::vector<std::array<uint8_t, kCats>> node_cat(nodes.size());
+    for (uint32_t n = 0; n < nodes.size(); ++n) {
+      for (size_t c = 0; c < kCats; ++c) node_cat[n][c] = StartsWithAny(nodes.Name(n), kCpuCategories[c].prefixes);
+    }
+    const size_t nv = p.num_values();
+    for (size_t s = 0; s < p.num_samples(); ++s) {
+      int64_t w = p.values[s * nv + idx];
+      if (w == 0) continue;
+      std::array<uint8_t, kCats> in{};
+      for (uint32_t li : p.Stack(s)) {
+        for (uint32_t n : nodes.Of(li)) {
+          for (size_t c = 0; c < kCats; ++c) in[c] |= node_cat[n][c];
+        }
+      }
+      for (size_t c = 0; c < kCats; ++c) {
+        if (in[c]) sums[c] += w;
+      }
+    }
+  }
+  Json runtime = Json::object();
+  for (size_t c = 0; c < kCats; ++c) {
+    const Category& cat = kCpuCategories[c];
+    double share = static_cast<double>(sums[c]) / static_cast<double>(top.total);
+    runtime[std::string(cat.id)] = sums[c];
+    if (share < cat.warn) continue;
+    Finding f;
+    f.id = std::string(cat.id);
+    f.severity = share >= cat.critical ? Severity::kCritical : Severity::kWarning;
+    f.title = fmt::format("{} of CPU time is spent in {}", FormatPercent(share), cat.title);
+    f.evidence.push_back(fmt::format("{} of {} sampled in stacks through {}...",
+                                     FormatValue(sums[c], unit, view.unit),
+                                     FormatValue(top.total, unit, view.unit), cat.prefixes[0]));
+    int shown = 0;
+    for (const TopRow& row : top.rows) {
+      if (shown >= 3) break;
+      if (StartsWithAny(row.name, cat.prefixes)) {
+        f.evidence.push_back(fmt::format("{}: cum {} ({})", row.name, FormatValue(row.cum, unit, view.unit),
+                                         Percent(row.cum, top.total)));
+        ++shown;
+      }
+    }
+    f.advice = std::string(cat.advice);
+    r->findings.push_back(std::move(f));
+  }
+  r->summary["runtime_cum"] = std::move(runtime);
+  // The hottest code of the program's own: each sample goes to its innermost non-standard frame,
+  // so a loop that spends its time in crypto/sha256 is found too.
+  auto all_sites = Sites(p, idx, *top.nodes);
+  std::vector<std::pair<std::string, int64_t>> sites;
+  for (auto& site : all_sites) {
+    if (!IsStdFunction(site.first)) sites.push_back(std::move(site));
+  }
+  if (!sites.empty()) {
+    Finding f;
+    f.id = "cpu-hot-user-code";
+    f.severity = Severity::kInfo;
+    double share = static_cast<double>(sites[0].second) / static_cast<double>(top.total);
+    f.title = fmt::format("Hottest code of your own: {} ({} of CPU, counting the calls it makes)",
+                          sites[0].first, FormatPercent(share));
+    for (size_t i = 0; i < sites.size() && i < 5; ++i) {
+      if (IsStdFunction(sites[i].first)) continue;
+      int64_t flat = 0;
+      for (const TopRow& row : top.rows) {
+        if (row.name == sites[i].first) flat = row.flat;
+      }
+      f.evidence.push_back(fmt::format("{}: {} ({}) under it, {} in the function itself", sites[i].first,
+                                       FormatValue(sites[i].second, unit, view.unit),
+                                       Percent(sites[i].second, top.total),
+                                       FormatValue(flat, unit, view.unit)));
+    }
+    f.advice = fmt::format(
+        "Start here: `godx pprof peek '{}' PROFILE` shows what it calls, `godx pprof list` its hot "
+        "lines.",
+        sites[0].first);
+    r->findings.push_back(std::move(f));
+  }
+}
+
+void SitesFinding(const Profile& p, const NodeTable& nodes, int idx, std::string_view id,
+                  std::string_view what, std::string_view advice, const ViewOptions& view,
+                  Report* r) {
+  if (idx < 0) return;
+  int64_t total = ComputeTotal(p, static_cast<size_t>(idx));
+  if (total <= 0) return;
+  std::string_view unit = p.Str(p.sample_types[static_cast<size_t>(idx)].unit);
+  auto sites = Sites(p, static_cast<size_t>(idx), nodes);
+  if (sites.empty()) return;
+  Finding f;
+  f.id = std::string(id);
+  double share = static_cast<double>(sites[0].second) / static_cast<double>(total);
+  f.severity = share >= 0.5 ? Severity::kWarning : Severity::kInfo;
+  f.title = fmt::format("Top {}: {} ({} of {})", what, sites[0].first, FormatPercent(share),
+                        FormatValue(total, unit, view.unit));
+  Json rows = Json::array();
+  for (size_t i = 0; i < sites.size() && i < 5; ++i) {
+    std::string rate;
+    if (p.duration_nanos > 0) {
+      double per_s = static_cast<double>(sites[i].second) / (static_cast<double>(p.duration_nanos) / 1e9);
+      rate = fmt::format(", {}/s", FormatValue(static_cast<int64_t>(per_s), unit, view.unit));
+    }
+    f.evidence.push_back(fmt::format("{}: {} ({}){}", sites[i].first,
+                                     FormatValue(sites[i].second, unit, view.unit),
+                                     Percent(sites[i].second, total), rate));
+    rows.push_back({{"function", sites[i].first}, {"value", sites[i].second}});
+  }
+  r->summary[std::string(id)] = std::move(rows);
+  f.advice = std::string(advice);
+  r->findings.push_back(std::move(f));
+}
+
+void GoroutineFindings(const Profile& p, const NodeTable& nodes, size_t idx, Report* r) {
+  std::vector<std::pair<int64_t, size_t>> stacks;
+  int64_t total = 0;
+  const size_t nv = p.num_values();
+  for (size_t s = 0; s < p.num_samples(); ++s) {
+    int64_t w = p.values[s * nv + idx];
+    total += w;
+    if (w > 0) stacks.push_back({w, s});
+  }
+  if (stacks.empty()) return;
+  std::sort(stacks.begin(), stacks.end(), [](auto& a, auto& b) { return a.first > b.first; });
+  Finding f;
+  f.id = "goroutine-biggest-stacks";
+  int64_t top = stacks[0].first;
+  f.severity = top >= 10000 ? Severity::kCritical : top >= 1000 ? Severity::kWarning : Severity::kInfo;
+  auto describe = [&](size_t s) {
+    // The innermost frame of the program's own code, else the leaf.
+    std::string leaf, own;
+    for (uint32_t li : p.Stack(s)) {
+      for (uint32_t n : nodes.Of(li)) {
+        // Frames Go's text format leaves unnamed say nothing to a reader.
+        if (nodes.Name(n).starts_with("<") || nodes.Name(n).starts_with("[")) continue;
+        if (leaf.empty()) leaf = nodes.Name(n);
+        if (own.empty() && !IsStdFunction(nodes.Name(n))) own = nodes.Name(n);
+      }
+    }
+    if (own.empty() || own == leaf) return leaf.empty() ? std::string("<no stack>") : leaf;
+    return fmt::format("{} (in {})", own, leaf);
+  };
+  f.title = fmt::format("{} of {} goroutines share one stack: {}", FormatCount(static_cast<uint64_t>(top)),
+                        FormatCount(static_cast<uint64_t>(total)), describe(stacks[0].second));
+  for (size_t i = 0; i < stacks.size() && i < 5; ++i) {
+    f.evidence.push_back(fmt::format("{} goroutines: {}", FormatCount(static_cast<uint64_t>(stacks[i].first)),
+                                     describe(stacks[i].second)));
+  }
+  f.advice = top >= 1000
+                 ? "Thousands of goroutines parked at one place usually means a leak: a missing "
+                   "cancel/close, or a send nobody receives. `godx pprof traces` shows the full stack."
+                 : "No single stack holds many goroutines.";
+  r->findings.push_back(std::move(f));
+}
+
+}  // namespace
+
+std::string_view ProfileKind(const Profile& p) {
+  if (HasType(p, "cpu") || (p.sample_types.size() == 2 && HasType(p, "samples") && HasType(p, "cpu"))) return "cpu";
+  if (HasType(p, "inuse_space") || HasType(p, "alloc_space") || HasType(p, "space")) return "heap";
+  if (HasType(p, "contentions") || HasType(p, "delay")) return "contention";
+  if (HasType(p, "goroutine")) return "goroutine";
+  if (HasType(p, "threadcreate")) return "threadcreate";
+  return "other";
+}
+
+void DropInlinedFrames(Profile* p) {
+  for (Location& l : p->locations) {
+    if (l.line_count > 1) {
+      l.line_begin += l.line_count - 1;
+      l.line_count = 1;
+    }
+  }
+}
+
+Result<size_t> ResolveSampleIndex(const Profile& p, const std::string& wanted) {
+  if (p.sample_types.empty()) return Status::Error("the profile has no sample types");
+  if (wanted.empty()) return p.DefaultSampleIndex();
+  int i = p.FindSampleIndex(wanted);
+  if (i < 0) {
+    std::string choices;
+    for (const auto& vt : p.sample_types) {
+      if (!choices.empty()) choices += ", ";
+      choices += p.Str(vt.type);
+    }
+    return Status::Error(fmt::format("--sample_index: no sample type '{}' (choices: {})", wanted, choices));
+  }
+  return static_cast<size_t>(i);
+}
+
+Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
+                      const ViewOptions& view, const AnalyzeOptions& options) {
+  Report r;
+  r.kind = "pprof";
+  r.source = std::string(source);
+  TopResult top = ComputeTop(p, idx, view.cum_sort);
+  std::string_view type = idx < p.sample_types.size() ? p.Str(p.sample_types[idx].type) : "";
+  std::string_view unit = idx < p.sample_types.size() ? p.Str(p.sample_types[idx].unit) : "";
+  std::string_view kind = ProfileKind(p);
+  bool diff = false;
+  for (const Label& l : p.labels) {
+    if (p.Str(l.key) == "pprof::base") diff = true;
+  }
+  int64_t net = 0;
+  for (size_t i = 0; diff && idx < p.num_values() && i < p.num_samples(); ++i) {
+    net += p.values[i * p.num_values() + idx];
+  }
+  auto signed_value = [&](int64_t v) {
+    std::string s = FormatValue(v, unit, view.unit);
+    return v > 0 ? fmt::format("+{}", s) : s;
+  };
+  if (diff) {
+    r.title = fmt::format("{} profile diff: {} changed by {} ({} of the base's {}) in {} samples",
+                          kind, type, signed_value(net), Percent(net, top.total),
+                          FormatValue(top.total, unit, view.unit), FormatCount(p.num_samples()));
+  } else {
+    r.title = fmt::format("{} profile: {} {} in {} samples ({})", kind,
+                          FormatValue(top.total, unit, view.unit), type,
+                          FormatCount(p.num_samples()), SourceFormatName(p.format));
+  }
+  std::string types;
+  for (const auto& vt : p.sample_types) {
+    if (!types.empty()) types += ", ";
+    types += fmt::format("{}/{}", p.Str(vt.type), p.Str(vt.unit));
+  }
+  r.facts.push_back({"Sample types", types});
+  r.facts.push_back({"Showing", fmt::format("{} ({}), total {}", type, unit, FormatValue(top.total, unit, view.unit))});
+  if (p.duration_nanos > 0) r.facts.push_back({"Duration", FormatDuration(static_cast<double>(p.duration_nanos) / 1e9)});
+  if (p.period != 0) {
+    r.facts.push_back({"Period", fmt::format("{} {}", p.period, p.Str(p.period_type.unit))});
+  }
+  r.facts.push_back({"Functions", FormatCount(top.rows.size())});
+  for (StringId c : p.comments) r.facts.push_back({"Comment", std::string(p.Str(c))});
+  if (diff) {
+    r.facts.push_back({"Diff", "values are NEW minus BASE; percentages are of the base total"});
+  }
+
+  // Findings.
+  if (diff) {
+    // What grew and what shrank most, by the functions' own (flat) change.
+    std::vector<const TopRow*> grew, shrank;
+    for (const TopRow& row : top.rows) {
+      if (row.flat > 0) grew.push_back(&row);
+      if (row.flat < 0) shrank.push_back(&row);
+    }
+    std::sort(grew.begin(), grew.end(), [](auto* a, auto* b) { return a->flat > b->flat; });
+    std::sort(shrank.begin(), shrank.end(), [](auto* a, auto* b) { return a->flat < b->flat; });
+    if (!grew.empty() || !shrank.empty()) {
+      Finding f;
+      f.id = "diff-changes";
+      double share = top.total > 0 ? static_cast<double>(net) / static_cast<double>(top.total) : 0;
+      f.severity = share >= 0.5 ? Severity::kWarning : Severity::kInfo;
+      f.title = grew.empty() ? fmt::format("Biggest shrink: {} ({})", shrank[0]->name, signed_value(shrank[0]->flat))
+                             : fmt::format("Biggest growth: {} ({}, {} of the base)", grew[0]->name,
+                                           signed_value(grew[0]->flat), Percent(grew[0]->flat, top.total));
+      for (size_t i = 0; i < grew.size() && i < 5; ++i) {
+        f.evidence.push_back(fmt::format("grew   {}: {}", grew[i]->name, signed_value(grew[i]->flat)));
+      }
+      for (size_t i = 0; i < shrank.size() && i < 3; ++i) {
+        f.evidence.push_back(fmt::format("shrank {}: {}", shrank[i]->name, signed_value(shrank[i]->flat)));
+      }
+      f.advice = "`godx pprof flame --diff_base BASE NEW -o diff.html` shows where in the call tree "
+                 "the change sits (red grew, blue shrank).";
+      r.findings.push_back(std::move(f));
+    }
+    r.summary["net_change"] = net;
+  } else {
+    if (kind == "cpu") {
+      CpuFindings(p, idx, top, view, &r);
+    } else if (kind == "heap") {
+      SitesFinding(p, *top.nodes, p.FindSampleIndex("inuse_space"), "heap-inuse-sites", "in-use memory site (bytes)",
+                   "Memory still live at the last GC: check that caches and maps are bounded and "
+                   "that large buffers are released.",
+                   view, &r);
+      SitesFinding(p, *top.nodes, p.FindSampleIndex("alloc_space"), "heap-alloc-sites", "allocation site (bytes)",
+                   "Allocation volume drives GC CPU: reuse buffers (sync.Pool), preallocate, and "
+                   "avoid needless conversions on this path.",
+                   view, &r);
+    } else if (kind == "contention") {
+      SitesFinding(p, *top.nodes, p.FindSampleIndex("delay"), "contention-sites", "contended call site (delay)",
+                   "Time goroutines waited here: shorten the critical section, shard the lock, or "
+                   "replace channel hand-offs with batching.",
+                   view, &r);
+    } else if (kind == "goroutine") {
+      GoroutineFindings(p, *top.nodes, idx, &r);
+    }
+  }
+
+  r.summary["sample_type"] = std::string(type);
+  r.summary["unit"] = std::string(unit);
+  r.summary["total"] = top.total;
+  r.summary["profile_kind"] = std::string(kind);
+  r.summary["format"] = std::string(SourceFormatName(p.format));
+  r.summary["samples"] = p.num_samples();
+  r.summary["duration_ns"] = p.duration_nanos;
+  r.summary["diff"] = diff;
+  Json sts = Json::array();
+  for (const auto& vt : p.sample_types) sts.push_back({{"type", std::string(p.Str(vt.type))}, {"unit", std::string(p.Str(vt.unit))}});
+  r.summary["sample_types"] = std::move(sts);
+
+  if (options.json) {
+    Json rows = Json::array();
+    for (const TopRow& row : top.rows) {
+      Json j = {{"function", std::string(row.name)}, {"flat", row.flat}, {"cum", row.cum}};
+      if (!row.InlineLabel().empty()) j["inline"] = std::string(row.InlineLabel());
+      rows.push_back(std::move(j));
+    }
+    r.extra["rows"] = std::move(rows);
+  } else {
+    Table t;
+    t.title = view.cum_sort ? "Top functions by cum" : "Top functions by flat";
+    t.columns = {"flat", "flat%", "sum%", "cum", "cum%", "function"};
+    t.right = {true, true, true, true, true, false};
+    int64_t sum = 0;
+    size_t limit = view.nodecount > 0 ? static_cast<size_t>(view.nodecount) : top.rows.size();
+    for (size_t i = 0; i < top.rows.size(); ++i) {
+      const TopRow& row = top.rows[i];
+      sum += row.flat;
+      if (i >= limit) continue;
+      std::string name(row.name);
+      if (!row.InlineLabel().empty()) name += fmt::format(" {}", row.InlineLabel());
+      t.rows.push_back({FormatValue(row.flat, unit, view.unit), Percent(row.flat, top.total),
+                        Percent(sum, top.total), FormatValue(row.cum, unit, view.unit),
+                        Percent(row.cum, top.total), name});
+    }
+    if (top.rows.size() > limit) t.omitted_rows = top.rows.size() - limit;
+    r.tables.push_back(std::move(t));
+  }
+  for (const std::string& n : p.notes) r.warnings.push_back(n);
+  return r;
+}
+
+Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options) {
+  GODX_ASSIGN_OR_RETURN(Profile p, ReadProfile(input));
+  ViewOptions view;
+  GODX_ASSIGN_OR_RETURN(size_t idx, ResolveSampleIndex(p, view.sample_index));
+  return AnalyzeProfile(p, input.name(), idx, view, options);
+}
+
+}  // namespace godx::pprof
