@@ -401,51 +401,32 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
     f.advice = CauseAdvice(EscapeCause::kInterfaceCall);
     r.findings.push_back(std::move(f));
   }
-  if (auto it = by_cause.find(EscapeCause::kClosure); it != by_cause.end()) {
+  // The other causes: one informational finding each, worded by this table.
+  struct CauseFinding {
+    EscapeCause cause;
+    const char* id;
+    const char* title;  // "{}" is the number of values
+  };
+  static constexpr CauseFinding kCauseFindings[] = {
+      {EscapeCause::kClosure, "escape-via-closure",
+       "{} variables are moved to the heap because an escaping closure captures them"},
+      {EscapeCause::kNonConstantSize, "escape-non-constant-size",
+       "{} make() calls allocate on the heap because their size is not a constant"},
+      {EscapeCause::kReturned, "escape-returned",
+       "{} values escape because they are returned to the caller (as pointers or inside "
+       "interfaces)"},
+      {EscapeCause::kInterfaceConversion, "escape-interface-conversion",
+       "{} values escape because they are converted to an interface that is stored"},
+  };
+  for (const CauseFinding& cf : kCauseFindings) {
+    auto it = by_cause.find(cf.cause);
+    if (it == by_cause.end()) continue;
     Finding f;
-    f.id = "escape-via-closure";
+    f.id = cf.id;
     f.severity = Severity::kInfo;
-    f.title = fmt::format(
-        "{} variables are moved to the heap because an escaping closure captures "
-        "them",
-        it->second.size());
+    f.title = fmt::format(fmt::runtime(cf.title), it->second.size());
     f.evidence = evidence_for(it->second);
-    f.advice = CauseAdvice(EscapeCause::kClosure);
-    r.findings.push_back(std::move(f));
-  }
-  if (auto it = by_cause.find(EscapeCause::kNonConstantSize); it != by_cause.end()) {
-    Finding f;
-    f.id = "escape-non-constant-size";
-    f.severity = Severity::kInfo;
-    f.title =
-        fmt::format("{} make() calls allocate on the heap because their size is not a constant",
-                    it->second.size());
-    f.evidence = evidence_for(it->second);
-    f.advice = CauseAdvice(EscapeCause::kNonConstantSize);
-    r.findings.push_back(std::move(f));
-  }
-  if (auto it = by_cause.find(EscapeCause::kReturned); it != by_cause.end()) {
-    Finding f;
-    f.id = "escape-returned";
-    f.severity = Severity::kInfo;
-    f.title = fmt::format(
-        "{} values escape because they are returned to the caller (as pointers or "
-        "inside interfaces)",
-        it->second.size());
-    f.evidence = evidence_for(it->second);
-    f.advice = CauseAdvice(EscapeCause::kReturned);
-    r.findings.push_back(std::move(f));
-  }
-  if (auto it = by_cause.find(EscapeCause::kInterfaceConversion); it != by_cause.end()) {
-    Finding f;
-    f.id = "escape-interface-conversion";
-    f.severity = Severity::kInfo;
-    f.title = fmt::format(
-        "{} values escape because they are converted to an interface that is "
-        "stored",
-        it->second.size());
-    f.evidence = evidence_for(it->second);
-    f.advice = CauseAdvice(EscapeCause::kInterfaceConversion);
+    f.advice = CauseAdvice(cf.cause);
     r.findings.push_back(std::move(f));
   }
   if (!near.empty()) {
