@@ -149,3 +149,33 @@ TEST(Cli, NoColourWhenNotATerminal) {
 
 }  // namespace
 }  // namespace godx
+
+namespace godx {
+namespace {
+
+// A real bounds-check panic (testdata/gen/boundspanic) and the objdump of the same binary: godx
+// stacks names the check the culprit frame hit, through the listing reader.
+TEST(Cli, StacksNamesTheCheckACrashHitFromAnObjdump) {
+  auto r = godx::testing::RunGodx(
+      "stacks --json --objdump testdata/compiler/go1.19-boundspanic-objdump.txt "
+      "testdata/compiler/go1.19-boundspanic-panic.txt");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j["crash"]["check"].is_object()) << r.out;
+  EXPECT_EQ(j["crash"]["check"]["check"], "bounds");
+  EXPECT_EQ(j["crash"]["check"]["line"], 14);
+  EXPECT_NE(j["crash"]["check"]["instruction"].get<std::string>().find("runtime.panicIndex"),
+            std::string::npos);
+  auto text = godx::testing::RunGodx(
+      "stacks --no-color --objdump testdata/compiler/go1.19-boundspanic-objdump.txt "
+      "testdata/compiler/go1.19-boundspanic-panic.txt");
+  EXPECT_NE(text.out.find("it hit a bounds check"), std::string::npos) << text.out;
+  auto piped = godx::testing::RunGodx(
+      "stacks --objdump testdata/compiler/go1.19-boundspanic-objdump.txt -",
+      godx::testing::ReadFile(godx::testing::TestData("compiler/go1.19-boundspanic-panic.txt")));
+  EXPECT_EQ(piped.exit_code, 2);
+  EXPECT_NE(piped.err.find("--objdump needs the dump in a file"), std::string::npos) << piped.err;
+}
+
+}  // namespace
+}  // namespace godx

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "cli/commands.h"
+#include "cli/crash_check.h"
 #include "report/text_renderer.h"
 #include "stacks/analyze.h"
 #include "stacks/diff.h"
@@ -24,6 +25,7 @@ struct StacksArgs {
   bool stream = false;
   bool no_stream = false;
   std::vector<std::string> diff_inputs;
+  std::string objdump;  // listing of the crashed binary (go tool objdump, -S)
   stacks::FilterOptions filter;
 };
 
@@ -107,7 +109,14 @@ int RunReports(const StacksArgs& a) {
     }
     AnalyzeOptions options;
     options.json = a.out.json;
-    reports.push_back(stacks::AnalyzeDump(*dump, options, view));
+    Report report = stacks::AnalyzeDump(*dump, options, view);
+    if (!a.objdump.empty()) {
+      if (Status s = AddCrashCheck(path, a.objdump, &report); !s.ok()) {
+        PrintError(s.message());
+        failed = true;
+      }
+    }
+    reports.push_back(std::move(report));
   }
   int code = reports.empty() ? kExitOk : EmitReports(std::move(reports), a.out);
   return failed ? kExitError : code;
@@ -175,13 +184,17 @@ void AddStacksCommand(CLI::App& root, CommandContext& ctx) {
       "Examples:\n"
       "  curl -s localhost:6060/debug/pprof/goroutine?debug=2 > g.txt; godx stacks g.txt\n"
       "  go test ./... 2>&1 | godx stacks -\n"
-      "  godx stacks diff before.txt after.txt");
+      "  godx stacks diff before.txt after.txt\n"
+      "  godx stacks --objdump objdump.txt crash.txt   # which check panicked");
   cmd->add_option("inputs", args->inputs, "Dump files or logs ('-' for stdin)");
   AddOutputOptions(cmd, &args->out);
   AddViewOptions(cmd, args.get());
   cmd->add_flag("--stream", args->stream,
                 "Pass the text around dumps through and print each dump grouped (default for '-')");
   cmd->add_flag("--no-stream", args->no_stream, "Read '-' to the end and print one report");
+  cmd->add_option("--objdump", args->objdump,
+                  "Listing of the crashed binary (go tool objdump, or -gcflags=-S): name the "
+                  "runtime check the crash hit (bounds, nil, divide, ...)");
 
   auto* diff = cmd->add_subcommand(
       "diff",
@@ -201,7 +214,8 @@ void AddStacksCommand(CLI::App& root, CommandContext& ctx) {
     }
     (void)cmd;
     bool only_stdin = args->inputs.size() == 1 && args->inputs[0] == "-";
-    bool stream = !args->out.json && !args->no_stream && (args->stream || only_stdin);
+    bool stream = !args->out.json && !args->no_stream && (args->stream || only_stdin) &&
+                  args->objdump.empty();
     ctx.exit_code = stream ? RunStream(*args) : RunReports(*args);
   });
 }
