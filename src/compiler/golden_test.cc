@@ -31,12 +31,7 @@ std::string Relative(std::string out) {
 }
 
 void ExpectGolden(const std::string& golden, const std::string& got) {
-  std::string path = TestData("compiler/golden/" + golden);
-  if (std::getenv("GODX_UPDATE_GOLDEN") != nullptr) {
-    std::ofstream(path, std::ios::binary) << got;
-    return;
-  }
-  EXPECT_EQ(ReadFile(path), got) << "golden " << path;
+  godx::testing::ExpectGolden(TestData("compiler/golden/" + golden), got);
 }
 
 TEST(CompilerGolden, EscapeDiffText) {

@@ -28,12 +28,7 @@ std::string Portable(std::string s) {
 }
 
 void ExpectGolden(const std::string& golden, const std::string& actual) {
-  std::string path = Fixture("golden/" + golden);
-  if (std::getenv("GODX_UPDATE_GOLDEN") != nullptr) {
-    std::ofstream(path, std::ios::binary) << actual;
-    return;
-  }
-  EXPECT_EQ(godx::testing::ReadFile(path), actual) << "golden: " << path;
+  godx::testing::ExpectGolden(Fixture("golden/" + golden), actual);
 }
 
 TEST(StacksGolden, DeadlockText) {

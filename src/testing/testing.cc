@@ -56,6 +56,14 @@ void ExpectEveryCutReadsCompleteLines(const std::string& fixture,
   EXPECT_EQ(last, full);
 }
 
+void ExpectGolden(const std::string& path, const std::string& actual) {
+  if (std::getenv("GODX_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(path, std::ios::binary) << actual;
+    return;
+  }
+  EXPECT_EQ(ReadFile(path), actual) << "golden " << path;
+}
+
 RunResult RunGodx(const std::string& args, const std::string& stdin_data) {
   const char* bin = std::getenv("GODX_BIN");
   RunResult r;

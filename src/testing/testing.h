@@ -29,6 +29,10 @@ Input InputFromString(const std::string& name, std::string bytes);
 void ExpectEveryCutReadsCompleteLines(const std::string& fixture,
                                       const std::function<size_t(const std::string&)>& count);
 
+// Compares `actual` with the golden file at `path`. With GODX_UPDATE_GOLDEN=1 in the environment
+// the file is rewritten instead (review the diff by hand before committing).
+void ExpectGolden(const std::string& path, const std::string& actual);
+
 struct RunResult {
   int exit_code = -1;
   std::string out, err;
