@@ -27,6 +27,14 @@ class LineCursor {
     return true;
   }
 
+  // Takes the next line without looking for its end, which the caller found: the line runs from
+  // offset() to `newline` (the offset of its '\n', or of the end of the data).
+  void Take(size_t newline) {
+    line_start_ = pos_;
+    pos_ = newline < data_.size() ? newline + 1 : data_.size();
+    ++line_number_;
+  }
+
   // 1-based number of the line last returned by Next().
   uint64_t line_number() const { return line_number_; }
   // Byte offset of the start of the line last returned by Next().

@@ -35,6 +35,22 @@ TEST(LineCursor, CountsLinesAndOffsets) {
   EXPECT_FALSE(c.Next(&l));
 }
 
+// A caller that found the end of a line itself takes it without a search, and the count and
+// offsets go on as if Next had read it.
+TEST(LineCursor, TakesALineWhoseEndTheCallerFound) {
+  LineCursor c("ab\ncd\nef");
+  c.Take(2);
+  EXPECT_EQ(c.line_number(), 1u);
+  EXPECT_EQ(c.offset(), 3u);
+  std::string_view l;
+  ASSERT_TRUE(c.Next(&l));
+  EXPECT_EQ(l, "cd");
+  c.Take(8);  // the last line, which has no '\n': its end is the end of the data
+  EXPECT_EQ(c.line_number(), 3u);
+  EXPECT_EQ(c.line_offset(), 6u);
+  EXPECT_FALSE(c.Next(&l));
+}
+
 TEST(LineCursor, EmptyInputHasNoLines) { EXPECT_TRUE(All("").empty()); }
 
 }  // namespace

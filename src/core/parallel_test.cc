@@ -1,6 +1,8 @@
 #include "core/parallel.h"
 
 #include <atomic>
+#include <cstdlib>
+#include <functional>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -43,6 +45,19 @@ TEST(Parallel, RunsEveryIndexOnce) {
   std::vector<std::atomic<int>> hits(5);
   RunParallel(5, [&](size_t i) { hits[i]++; });
   for (auto& h : hits) EXPECT_EQ(h.load(), 1);
+}
+
+TEST(Parallel, RunsEveryTaskOnceOnAnyNumberOfThreads) {
+  for (const char* threads : {"1", "2", "7"}) {
+    setenv("GODX_THREADS", threads, 1);
+    std::vector<std::atomic<int>> hits(20);
+    std::vector<std::function<void()>> tasks;
+    for (size_t i = 0; i < hits.size(); ++i) tasks.push_back([&hits, i] { hits[i]++; });
+    RunTasks(tasks);
+    unsetenv("GODX_THREADS");
+    for (auto& h : hits) EXPECT_EQ(h.load(), 1) << threads;
+  }
+  RunTasks({});  // nothing to do: returns
 }
 
 }  // namespace

@@ -10,6 +10,33 @@
 
 namespace godx {
 
+// Whether the N-1 bytes at `p` (all readable) are the string literal `s`. Its length is known at
+// compile time, so the comparison is inlined (this is the hot path of every log reader): word
+// loads, not memcmp, because most attempts fail on the first bytes and a library call per attempt
+// costs more than the comparison. Two overlapping loads cover 2..16 bytes; longer ones are rare.
+template <size_t N>
+inline bool MatchesLiteral(const char* p, const char (&s)[N]) {
+  constexpr size_t n = N - 1;
+  auto load = [](const char* at, auto word) {
+    std::memcpy(&word, at, sizeof word);
+    return word;
+  };
+  if constexpr (n >= 8 && n <= 16) {
+    return ((load(p, uint64_t{}) ^ load(s, uint64_t{})) |
+            (load(p + n - 8, uint64_t{}) ^ load(s + n - 8, uint64_t{}))) == 0;
+  } else if constexpr (n >= 4 && n < 8) {
+    return ((load(p, uint32_t{}) ^ load(s, uint32_t{})) |
+            (load(p + n - 4, uint32_t{}) ^ load(s + n - 4, uint32_t{}))) == 0;
+  } else if constexpr (n >= 2 && n < 4) {
+    return ((load(p, uint16_t{}) ^ load(s, uint16_t{})) |
+            (load(p + n - 2, uint16_t{}) ^ load(s + n - 2, uint16_t{}))) == 0;
+  } else if constexpr (n > 16) {
+    return std::memcmp(p, s, n) == 0;
+  } else {
+    return n == 0 || *p == *s;
+  }
+}
+
 class Scanner {
  public:
   explicit Scanner(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
@@ -33,26 +60,8 @@ class Scanner {
   // the hot path of every log reader).
   template <size_t N>
   bool Literal(const char (&s)[N]) {
-    constexpr size_t n = N - 1;
-    if (Remaining() < n) return false;
-    // Word loads, not memcmp: most attempts fail on the first bytes, and a library call per
-    // attempt costs more than the comparison. Two overlapping loads cover 4..16 bytes.
-    if constexpr (n >= 8 && n <= 16) {
-      if ((Load<uint64_t>(p_) ^ Load<uint64_t>(s)) |
-          (Load<uint64_t>(p_ + n - 8) ^ Load<uint64_t>(s + n - 8))) {
-        return false;
-      }
-    } else if constexpr (n >= 4 && n < 8) {
-      if ((Load<uint32_t>(p_) ^ Load<uint32_t>(s)) |
-          (Load<uint32_t>(p_ + n - 4) ^ Load<uint32_t>(s + n - 4))) {
-        return false;
-      }
-    } else {
-      for (size_t i = 0; i < n; ++i) {
-        if (p_[i] != s[i]) return false;
-      }
-    }
-    p_ += n;
+    if (Remaining() < N - 1 || !MatchesLiteral(p_, s)) return false;
+    p_ += N - 1;
     return true;
   }
 
@@ -175,13 +184,6 @@ class Scanner {
   }
 
  private:
-  template <typename T>
-  static T Load(const char* p) {
-    T v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-  }
-
   // Numbers with more than 18 digits on either side of the point (never printed by Go, but
   // possible in corrupt input): precision no longer matters, only not overflowing.
   bool SlowDecimal(double* out) {

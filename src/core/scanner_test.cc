@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
 namespace godx {
 namespace {
 
@@ -80,6 +84,63 @@ TEST(Scanner, DecimalEdgeCases) {
   ASSERT_TRUE(longfrac.Decimal(&v));
   EXPECT_NEAR(v, 0.12345678901234568, 1e-15);
   EXPECT_TRUE(longfrac.AtEnd());
+}
+
+}  // namespace
+}  // namespace godx
+
+namespace godx {
+namespace {
+
+// Uint and Decimal against a plain reference (a digit loop, strtod) on random digit runs, for
+// every length and terminator (including bytes just below '0' and just above '9').
+TEST(Scanner, NumbersAgreeWithAReference) {
+  uint64_t seed = 42;
+  auto next = [&] {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<unsigned>(seed >> 33);
+  };
+  const std::string others = "./+: -\x7f\x00\xff/:A";
+  for (int round = 0; round < 200000; ++round) {
+    std::string text;
+    size_t len = next() % 24;
+    for (size_t i = 0; i < len; ++i) {
+      unsigned r = next() % 16;
+      if (r < 11 || i == 0) text.push_back(static_cast<char>('0' + next() % 10));
+      else if (r == 11) text.push_back('.');
+      else text.push_back(others[next() % others.size()]);
+    }
+    // The reference: one digit at a time.
+    size_t n = 0;
+    uint64_t want_u = 0;
+    bool overflow = false;
+    while (n < text.size() && text[n] >= '0' && text[n] <= '9') {
+      overflow |= __builtin_mul_overflow(want_u, 10, &want_u) ||
+                  __builtin_add_overflow(want_u, uint64_t(text[n] - '0'), &want_u);
+      ++n;
+    }
+    Scanner su(text);
+    uint64_t got_u = 0;
+    bool ok = su.Uint(&got_u);
+    ASSERT_EQ(ok, n > 0 && !overflow) << text;
+    if (ok) {
+      EXPECT_EQ(got_u, want_u) << text;
+      EXPECT_EQ(su.Consumed(text), n) << text;
+    }
+    // The decimal: the integer digits, then "." and digits if there are any; its value per strtod.
+    size_t m = n;
+    if (n > 0 && m + 1 < text.size() && text[m] == '.' && text[m + 1] >= '0' && text[m + 1] <= '9') {
+      for (++m; m < text.size() && text[m] >= '0' && text[m] <= '9';) ++m;
+    }
+    double want_d = std::strtod(text.substr(0, m).c_str(), nullptr);
+    Scanner sd(text);
+    double got_d = -1;
+    ASSERT_EQ(sd.Decimal(&got_d), n > 0) << text;
+    if (n > 0) {
+      EXPECT_NEAR(got_d, want_d, 1e-12 * std::max(1.0, want_d)) << text;
+      EXPECT_EQ(sd.Consumed(text), m) << text;
+    }
+  }
 }
 
 }  // namespace

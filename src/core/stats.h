@@ -13,16 +13,12 @@ struct Distribution {
 };
 
 // Nearest-rank percentiles (the value of an actual sample, as a user would find it in the log).
-// Reorders `samples`.
-Distribution Summarize(std::span<double> samples);
-// The same over floats: half the memory traffic for the millions of samples of a long log.
-Distribution Summarize(std::span<float> samples);
-// One nearest-rank percentile (q in 0..1); reorders `samples`. NaN when empty.
-double Percentile(std::span<float> samples, double q);
-double Percentile(std::span<double> samples, double q);
-inline Distribution Summarize(std::vector<double> samples) {
-  return Summarize(std::span<double>(samples));
-}
+// Samples are floats: half the memory of doubles for the millions of samples of a long log, and
+// 32 bits is what the selection works on. Samples must not be NaN; they are not reordered.
+Distribution Summarize(std::span<const float> samples);
+// Nearest-rank percentiles at each q of `qs` (each in 0..1), in the order given. NaN when empty.
+std::vector<double> Percentiles(std::span<const float> samples, std::span<const double> qs);
+double Percentile(std::span<const float> samples, double q);
 
 // Least-squares line y = intercept + slope * x, with the coefficient of determination r2
 // (0 when y does not vary).

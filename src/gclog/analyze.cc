@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <span>
 
 #include <fmt/format.h>
 
+#include "core/parallel.h"
 #include "core/stats.h"
 #include "core/units.h"
 #include "gclog/reader.h"
@@ -40,17 +42,10 @@ constexpr double kSqueezedHeadroom = 0.15;    // late median headroom below this
 // as a share of what GOGC applies to (live heap, plus stacks and globals since 1.18). With no
 // memory limit it is GOGC/100 throughout; under GOMEMLIMIT it shrinks towards 0 as the heap nears
 // the limit. NaN where it cannot be judged (no goal, or a heap too small for MiB rounding).
-double Headroom(const GcCycle& prev, const GcCycle& c) {
-  if (c.goal_mb < 0 || prev.heap_live_mb < kHeadroomMinLiveMb) return NAN;
-  double base = double(prev.heap_live_mb) + std::max(0, prev.stacks_mb) + std::max(0, prev.globals_mb);
-  return (double(c.goal_mb) - prev.heap_live_mb) / base;
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return NAN;
-  auto mid = v.begin() + long(v.size() / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  return *mid;
+double Headroom(const GcSeries& ser, size_t i) {
+  int32_t live = ser.live_mb[i - 1];
+  if (ser.goal_mb[i] < 0 || live < kHeadroomMinLiveMb) return NAN;
+  return (double(ser.goal_mb[i]) - live) / (double(live) + ser.roots_mb[i - 1]);
 }
 
 // Milliseconds for JSON: the runtime prints at most microsecond precision.
@@ -69,92 +64,141 @@ std::string DistText(const Distribution& d) {
 // The runtime prints heap sizes truncated to whole MiB, so 0 means "under 1 MiB".
 std::string Mib(double mb) { return mb == 0 ? "<1 MiB" : FormatBytes(mb * 1024 * 1024); }
 
+// The pacer's headroom over the trace: GOGC (from its median, when pacing is steady) and its
+// median in the last third of the trace (NaN where there are too few cycles to judge).
+void HeadroomStats(const GcSeries& ser, double* gogc, double* late_median) {
+  const size_t n = ser.size();
+  // The cycles where headroom can be judged; those from `late_from` on are in the last third.
+  std::vector<float> head;
+  head.reserve(n);
+  size_t late_from = 0;
+  for (size_t i = 1; i < n; ++i) {
+    if (i == n - n / 3) late_from = head.size();
+    double h = Headroom(ser, i);
+    if (!std::isnan(h)) head.push_back(static_cast<float>(h));
+  }
+  if (n - n / 3 >= n) late_from = head.size();
+  if (head.size() >= kHeadroomMinCycles) {
+    const double qs[] = {0.10, 0.50, 0.90};
+    std::vector<double> p = Percentiles(head, qs);
+    if (p[0] > 0 && p[2] <= 1.3 * p[0]) *gogc = p[1] * 100;  // steady pacing only
+  }
+  std::span<const float> late = std::span<const float>(head).subspan(late_from);
+  if (late.size() >= kHeadroomMinCycles) *late_median = Percentile(late, 0.5);
+}
+
+// The "Over time" table cuts the trace into ten windows of equal time: cycles [begin, end).
+struct Window {
+  size_t begin = 0, end = 0;
+  double from_s = 0;  // since the first cycle
+};
+
+std::vector<Window> TimeWindows(const GcSeries& ser, double span_s) {
+  const int kWindows = 10;
+  const size_t n = ser.size();
+  const double t0 = ser.t_s[0];
+  std::vector<Window> windows;
+  size_t i = 0;
+  for (int w = 0; w < kWindows; ++w) {
+    double hi = w + 1 == kWindows ? INFINITY : t0 + span_s * (w + 1) / kWindows;
+    size_t begin = i;
+    while (i < n && ser.t_s[i] < hi) ++i;
+    if (i > begin) windows.push_back({begin, i, span_s * w / kWindows});
+  }
+  return windows;
+}
+
+std::vector<std::string> WindowRow(const GcSeries& ser, const Window& w, double span_s) {
+  double assist = 0, all = 0;
+  for (size_t i = w.begin; i < w.end; ++i) {
+    assist += ser.cpu_assist_ms[i];
+    all += ser.cpu_ms[i];
+  }
+  const size_t cycles = w.end - w.begin;
+  const size_t last = w.end - 1;
+  double p99 = Percentile(std::span<const float>(ser.pause_ms).subspan(w.begin, cycles), 0.99);
+  return {FormatDuration(w.from_s), FormatCount(cycles),
+          fmt::format("{:.1f}", double(cycles) / (span_s / 10)), FormatMs(p99),
+          all > 0 ? FormatPercent(assist / all) : "n/a", Mib(double(ser.live_mb[last])),
+          ser.goal_mb[last] >= 0 ? Mib(double(ser.goal_mb[last])) : "n/a"};
+}
+
 }  // namespace
 
 Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const AnalyzeOptions& options) {
   Report r;
   r.kind = "gc";
   r.source = source;
-  const auto& cs = t.cycles;
-  const size_t n = cs.size();
-  auto when = [&](size_t i) { return cs[i].t_s; };
-  const size_t restarts = t.restarts;
-  const bool timed = cs.front().format != GcFormat::kGo14;
+  const GcSeries& ser = t.series;
+  const GcTotals& tot = t.totals;
+  const size_t n = ser.size();
+  auto when = [&](size_t i) { return ser.t_s[i]; };
+  const size_t restarts = t.run_starts.size();
+  const bool timed = t.first.format != GcFormat::kGo14;
+  // The newest format seen (a log can mix them only when several programs wrote to it).
+  const GcFormat format = tot.format;
 
-  // Formats seen (a log can mix them only when several programs wrote to it).
-  GcFormat format = cs.front().format;
-  for (const auto& c : cs) format = std::max(format, c.format);
-
-  // Pauses, mark phase, CPU.
-  // Percentiles reorder these; per-cycle values are read from `cs` afterwards.
-  std::vector<float> pauses, marks;
-  pauses.reserve(n);
-  marks.reserve(timed ? n : 0);
-  size_t worst = 0;  // the cycle with the longest pause
-  std::vector<size_t> longest;  // the five longest pauses, a min-heap by pause
-  auto shorter = [&](size_t a, size_t b) { return cs[a].PauseMs() > cs[b].PauseMs(); };
-  double cpu_total = 0, cpu_assist = 0, cpu_bg = 0, cpu_idle = 0, cpu_stw = 0, proc_ms = 0;
-  uint64_t forced = 0, overshoot = 0, with_goal = 0;
-  int min_p = INT32_MAX, max_p = 0, p_changes = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const GcCycle& c = cs[i];
-    pauses.push_back(static_cast<float>(c.PauseMs()));
-    if (pauses.back() > cs[worst].PauseMs()) worst = i;
-    if (longest.size() < 5 || shorter(i, longest.front())) {
-      longest.push_back(i);
-      std::push_heap(longest.begin(), longest.end(), shorter);
-      if (longest.size() > 5) {
-        std::pop_heap(longest.begin(), longest.end(), shorter);
-        longest.pop_back();
-      }
-    }
-    if (timed) marks.push_back(c.mark_ms);
-    if (c.has_cpu) {
-      cpu_total += c.CpuMs();
-      cpu_assist += c.cpu_assist_ms;
-      cpu_bg += c.cpu_background_ms;
-      cpu_idle += c.cpu_idle_ms;
-      cpu_stw += double(c.cpu_sweep_term_ms) + c.cpu_mark_term_ms + c.cpu_other_ms;
-    }
-    if (i + 1 < n) proc_ms += (when(i + 1) - when(i)) * 1000 * c.procs;
-    forced += c.forced;
-    if (c.goal_mb >= 0) {
-      ++with_goal;
-      overshoot += c.heap_end_mb > c.goal_mb;
-    }
-    min_p = std::min<int>(min_p, c.procs);
-    max_p = std::max<int>(max_p, c.procs);
-    if (i > 0 && c.procs != cs[i - 1].procs) ++p_changes;
-  }
-  Distribution pause = Summarize(std::span<float>(pauses));
-  Distribution mark = Summarize(std::span<float>(marks));
-  std::sort_heap(longest.begin(), longest.end(), shorter);
+  const double cpu_total = tot.cpu_ms, cpu_assist = tot.cpu_assist_ms,
+               cpu_bg = tot.cpu_background_ms, cpu_idle = tot.cpu_idle_ms, cpu_stw = tot.cpu_stw_ms;
+  const uint64_t forced = tot.forced, overshoot = tot.over_goal, with_goal = tot.with_goal;
   const double span_s = n > 1 ? when(n - 1) - when(0) : 0;
   const double per_s = span_s > 0 ? double(n - 1) / span_s : 0;
+
+  // The passes over the columns are independent: they run side by side (a long log has millions
+  // of cycles), each writing only its own results.
+  Distribution pause, mark;  // pauses and concurrent mark, per cycle
+  double proc_ms = 0;        // wall time × GOMAXPROCS, ms
+  int min_p = INT32_MAX, max_p = 0, p_changes = 0;
+  // Live heap: level, growth (a straight line through time), peak. The second half alone shows
+  // whether growth goes on or levelled off.
+  LinearFit fit, late_fit;
+  double live_max = 0, live_mean = 0, goal_last = -1, goal_max = -1;
+  double gogc = NAN, head_late = NAN;  // the pacer's headroom: GOGC, and late in the trace
+  // The trace in ten windows of time.
+  const std::vector<Window> windows =
+      timed && n >= 20 && span_s > 0 ? TimeWindows(ser, span_s) : std::vector<Window>{};
+  std::vector<std::vector<std::string>> window_rows(windows.size());
+  // Longest first (RunTasks).
+  std::vector<std::function<void()>> passes = {
+      [&] {
+        // One pass for the sums that run along the whole trace; each keeps its own order of
+        // addition, so results do not depend on the number of threads.
+        LineFitter all, second_half;
+        for (size_t i = 0; i < n; ++i) {
+          if (i + 1 < n) proc_ms += (when(i + 1) - when(i)) * 1000 * ser.procs[i];
+          min_p = std::min<int>(min_p, ser.procs[i]);
+          max_p = std::max<int>(max_p, ser.procs[i]);
+          if (i > 0 && ser.procs[i] != ser.procs[i - 1]) ++p_changes;
+          double live = ser.live_mb[i];
+          all.Add(when(i), live);
+          if (i >= n / 2) second_half.Add(when(i), live);
+          live_max = std::max(live_max, live);
+          live_mean += live;
+          if (ser.goal_mb[i] >= 0) {
+            goal_last = double(ser.goal_mb[i]);
+            goal_max = std::max(goal_max, goal_last);
+          }
+        }
+        live_mean /= double(n);
+        fit = all.Fit();
+        late_fit = second_half.Fit();
+      },
+      [&] { HeadroomStats(ser, &gogc, &head_late); },
+      [&] { pause = Summarize(ser.pause_ms); },
+      [&] {
+        if (timed) mark = Summarize(ser.mark_ms);
+      },
+  };
+  for (size_t w = 0; w < windows.size(); ++w) {
+    passes.push_back([&, w] { window_rows[w] = WindowRow(ser, windows[w], span_s); });
+  }
+  RunTasks(passes);
   // Idle-priority marking only runs on Ps that had nothing else to do, so it is left out of the
   // share that counts as a cost (and reported beside it).
   const double gc_cpu_share = proc_ms > 0 ? (cpu_total - cpu_idle) / proc_ms : NAN;
   const double gc_cpu_share_idle = proc_ms > 0 ? cpu_total / proc_ms : NAN;
   const double assist_share = cpu_total > 0 ? cpu_assist / cpu_total : NAN;
-
-  // Live heap: level, growth (a straight line through time), peak.
-  // The second half alone shows whether growth goes on or levelled off.
-  LineFitter all, second_half;
-  double live_max = 0, live_mean = 0, goal_last = -1, goal_max = -1;
-  for (size_t i = 0; i < n; ++i) {
-    double live = cs[i].heap_live_mb;
-    all.Add(when(i), live);
-    if (i >= n / 2) second_half.Add(when(i), live);
-    live_max = std::max(live_max, live);
-    live_mean += live;
-    if (cs[i].goal_mb >= 0) {
-      goal_last = double(cs[i].goal_mb);
-      goal_max = std::max(goal_max, goal_last);
-    }
-  }
-  live_mean /= double(n);
-  const LinearFit fit = all.Fit();
-  const double live_first = cs.front().heap_live_mb, live_last = cs.back().heap_live_mb;
+  const double live_first = t.first.heap_live_mb, live_last = t.last.heap_live_mb;
 
   // Title and facts.
   r.title = fmt::format("GC trace: {} cycles{} ({} format)", FormatCount(n),
@@ -173,7 +217,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
                                "wall time × GOMAXPROCS) · runtime's own figure {}%",
                                std::isnan(gc_cpu_share) ? "n/a" : FormatPercent(gc_cpu_share),
                                std::isnan(gc_cpu_share) ? "n/a" : FormatPercent(gc_cpu_share_idle),
-                               FormatDuration(proc_ms / 1000), unsigned(cs.back().util_pct))});
+                               FormatDuration(proc_ms / 1000), unsigned(t.last.util_pct))});
     r.facts.push_back(
         {"Mark CPU", fmt::format("assist {} · background {} · idle {} (assist {} of GC CPU)",
                                  FormatMs(cpu_assist), FormatMs(cpu_bg), FormatMs(cpu_idle),
@@ -225,7 +269,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
                      "GOMAXPROCS {}",
                      FormatMs(cpu_total - cpu_idle), FormatMs(cpu_idle), FormatDuration(span_s),
                      max_p),
-         fmt::format("the runtime's own cumulative figure: {}%", unsigned(cs.back().util_pct))},
+         fmt::format("the runtime's own cumulative figure: {}%", unsigned(t.last.util_pct))},
         "Profile allocations (go tool pprof -sample_index=alloc_space, or godx pprof on an allocs "
         "profile) and cut the top sites; raising GOGC trades memory for GC CPU."});
   }
@@ -241,7 +285,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
         "the only bound you want."});
   }
   if (pause.max >= kPauseOutlierMs && pause.max >= kPauseOutlierRatio * std::max(pause.p50, 1e-3)) {
-    const GcCycle& c = cs[worst];
+    const GcCycle& c = t.longest.front();
     r.findings.push_back(Finding{
         "gc-pause-outlier", Severity::kWarning,
         fmt::format("One GC pause of {} ({}x the median)", FormatMs(pause.max),
@@ -267,14 +311,14 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
     double start = fit.intercept + fit.slope * when(0);
     double end = fit.intercept + fit.slope * when(n - 1);
     // Still growing at the end: the second half on its own must keep climbing.
-    LinearFit late = second_half.Fit();
+    const LinearFit& late = late_fit;
     if (end - start >= kLeakMinGrowthMb && end >= kLeakMinGrowth * std::max(start, 1.0) &&
         late.slope > 0.25 * fit.slope) {
       r.findings.push_back(Finding{
           "gc-live-heap-growth", Severity::kWarning,
           fmt::format("Live heap grows steadily: +{}/min, a leak suspect", Mib(fit.slope * 60)),
           {fmt::format("live heap {} at cycle {} → {} at cycle {} over {}", Mib(live_first),
-                       cs.front().num, Mib(live_last), cs.back().num, FormatDuration(span_s)),
+                       t.first.num, Mib(live_last), t.last.num, FormatDuration(span_s)),
            fmt::format("straight-line fit r² {:.2f} over {} cycles; still growing in the second "
                        "half (+{}/min)",
                        fit.r2, FormatCount(n), Mib(late.slope * 60))},
@@ -301,27 +345,12 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
         "Allocation bursts outrun the pacer; expect mark assists. Smoothing allocation spikes "
         "or raising GOGC helps."});
   }
-  // The pacer's headroom: GOGC while it is steady, and whether a memory limit took over late.
-  std::vector<double> all_head, late;
-  for (size_t i = 1; i < n; ++i) {
-    double h = Headroom(cs[i - 1], cs[i]);
-    if (std::isnan(h)) continue;
-    all_head.push_back(h);
-    if (i >= n - n / 3) late.push_back(h);
-  }
-  double gogc = NAN;
-  if (all_head.size() >= kHeadroomMinCycles) {
-    std::span<double> h(all_head);
-    double p10 = Percentile(h, 0.10), p50 = Percentile(h, 0.50), p90 = Percentile(h, 0.90);
-    if (p10 > 0 && p90 <= 1.3 * p10) gogc = p50 * 100;  // steady pacing only
-  }
-  const double head_late = late.size() >= kHeadroomMinCycles ? Median(late) : NAN;
   if (!std::isnan(gogc)) {
     r.facts.push_back({"GOGC (estimated)",
                        fmt::format("≈{:.0f}, from the heap goal against the live heap", gogc)});
   }
   if (!std::isnan(head_late) && head_late < kSqueezedHeadroom) {
-    const GcCycle& last = cs.back();
+    const GcCycle& last = t.last;
     bool costly = !std::isnan(gc_cpu_share) && gc_cpu_share >= kGcCpuWarn;
     r.findings.push_back(Finding{
         "gc-memory-limit", costly ? Severity::kCritical : Severity::kWarning,
@@ -371,8 +400,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   {
     Table top{"Longest pauses", {"cycle", "line", "at", "pause", "sweep term", "mark term", "heap"},
               {true, true, true, true, true, true, false}, {}, 0};
-    for (size_t j : longest) {
-      const GcCycle& c = cs[j];
+    for (const GcCycle& c : t.longest) {
       top.rows.push_back({std::to_string(c.num), std::to_string(c.line),
                           timed ? fmt::format("{:.3f}s", c.at_s) : "",
                           FormatMs(c.PauseMs()), FormatMs(c.sweep_term_ms),
@@ -382,31 +410,12 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
     }
     r.tables.push_back(std::move(top));
   }
-  if (timed && n >= 20 && span_s > 0) {
-    Table tl{"Over time", {"from", "cycles", "GC/s", "pause p99", "assist", "live heap", "goal"},
-             {true, true, true, true, true, true, true}, {}, 0};
-    const int kWindows = 10;
-    size_t i = 0;
-    for (int w = 0; w < kWindows; ++w) {
-      double lo = when(0) + span_s * w / kWindows;
-      double hi = w + 1 == kWindows ? INFINITY : when(0) + span_s * (w + 1) / kWindows;
-      std::vector<float> wp;  // this window's pauses
-      double assist = 0, all = 0;
-      while (i < n && when(i) < hi) {
-        wp.push_back(static_cast<float>(cs[i].PauseMs()));
-        assist += cs[i].cpu_assist_ms;
-        all += cs[i].CpuMs();
-        ++i;
-      }
-      if (wp.empty()) continue;
-      double p99 = Percentile(std::span<float>(wp), 0.99);
-      tl.rows.push_back({FormatDuration(lo - when(0)), FormatCount(wp.size()),
-                         fmt::format("{:.1f}", double(wp.size()) / (span_s / kWindows)),
-                         FormatMs(p99), all > 0 ? FormatPercent(assist / all) : "n/a",
-                         Mib(double(cs[i - 1].heap_live_mb)),
-                         cs[i - 1].goal_mb >= 0 ? Mib(double(cs[i - 1].goal_mb)) : "n/a"});
-    }
-    r.tables.push_back(std::move(tl));
+  if (!window_rows.empty()) {
+    r.tables.push_back(Table{"Over time",
+                             {"from", "cycles", "GC/s", "pause p99", "assist", "live heap", "goal"},
+                             {true, true, true, true, true, true, true},
+                             std::move(window_rows),
+                             0});
   }
 
   // JSON.
@@ -419,7 +428,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   s["mark_ms"] = timed ? DistJson(mark) : Json(nullptr);
   s["gc_cpu"] = Json{{"computed_pct", std::isnan(gc_cpu_share) ? Json(nullptr) : Json(gc_cpu_share * 100)},
                      {"computed_with_idle_pct", std::isnan(gc_cpu_share_idle) ? Json(nullptr) : Json(gc_cpu_share_idle * 100)},
-                     {"runtime_pct", cs.back().util_pct},
+                     {"runtime_pct", t.last.util_pct},
                      {"total_ms", Ms(cpu_total)},
                      {"stw_ms", Ms(cpu_stw)},
                      {"assist_ms", Ms(cpu_assist)},
@@ -440,7 +449,9 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   s["skipped_lines"] = t.other_lines;
   s["malformed_lines"] = t.malformed;
 
-  if (!options.json) return r;
+  // The per-cycle series, from the whole records (the trace must be read with keep_cycles).
+  if (!options.json || t.cycles.size() != n) return r;
+  const auto& cs = t.cycles;
   Json series = Json::object();
   auto column = [&](const char* name, auto get) {
     Json col = Json::array();
@@ -467,7 +478,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
 }
 
 Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options) {
-  GODX_ASSIGN_OR_RETURN(GcTrace trace, ReadGcTrace(input));
+  GODX_ASSIGN_OR_RETURN(GcTrace trace, ReadGcTrace(input, {.keep_cycles = options.json}));
   return AnalyzeGcTrace(trace, input.name(), options);
 }
 

@@ -18,7 +18,7 @@ using godx::testing::TestData;
 
 Report Analyze(const std::string& path) {
   auto in = InputFromString(path, ReadFile(path));
-  auto t = ReadGcTrace(in);
+  auto t = ReadGcTrace(in, {.keep_cycles = true});
   EXPECT_TRUE(t.ok()) << t.status().message();
   AnalyzeOptions o;
   o.json = true;

@@ -2,9 +2,12 @@
 // milliseconds as the runtime printed them; heap sizes are the runtime's truncated MiB (x>>20).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace godx::gclog {
@@ -18,13 +21,16 @@ enum class GcFormat : uint8_t {
 };
 const char* GcFormatName(GcFormat f);
 
-// Kept small (96 bytes): a multi-gigabyte log holds millions of cycles.
+// A heap size in MiB as printed, saturated (a corrupt line must not wrap a size negative).
+inline int32_t SaturatedMb(uint64_t v) {
+  return static_cast<int32_t>(std::min<uint64_t>(v, INT32_MAX));
+}
+
+// One `gc N @...` line as the runtime printed it. The reader parses every line into one of these;
+// the trace keeps per-cycle columns (GcSeries) and whole records only where they are needed.
 struct GcCycle {
   uint64_t line = 0;  // 1-based line number in the input
   double at_s = NAN;  // seconds since program start, as printed; NaN for ≤1.4
-  // Seconds on one clock for the whole log: at_s, plus the length of earlier runs when the log
-  // holds several (the cycle number and clock restart); the cycle's index for ≤1.4.
-  double t_s = 0;
   uint32_t num = 0;   // the runtime's cycle number
   uint16_t procs = 0;   // GOMAXPROCS during the cycle (≤1.4: the number of GC procs)
   uint8_t util_pct = 0;  // runtime's GC CPU share since program start, truncated
@@ -47,7 +53,111 @@ struct GcCycle {
     return double(cpu_sweep_term_ms) + cpu_assist_ms + cpu_background_ms + cpu_idle_ms +
            cpu_mark_term_ms + cpu_other_ms;
   }
+  bool operator==(const GcCycle&) const = default;
+
+  // What GOGC applies to besides the live heap: stacks and globals since 1.18, else 0.
+  int32_t RootsMb() const { return std::max(0, stacks_mb) + std::max(0, globals_mb); }
 };
+
+// Allocates like std::allocator but leaves elements that a vector grows by uninitialised, so that
+// room resized for a piece of the input costs no memory until it is written (ReadGcTrace).
+template <typename T>
+struct UninitializedAllocator : std::allocator<T> {
+  using value_type = T;
+  UninitializedAllocator() = default;
+  template <typename U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  template <typename U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;  // default-initialisation: no write for numbers
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+template <typename T>
+using Column = std::vector<T, UninitializedAllocator<T>>;
+
+// The per-cycle values the analyses read, one column each, in cycle order. 38 bytes per cycle
+// where a whole GcCycle takes 104: a long log holds millions of cycles, and the memory they take
+// is a large share of reading it.
+struct GcSeries {
+  Column<double> t_s;  // seconds on one clock for the whole log (GcTrace::run_starts)
+  Column<float> pause_ms, mark_ms, cpu_assist_ms, cpu_ms;
+  Column<int32_t> live_mb, goal_mb, roots_mb;
+  Column<uint16_t> procs;
+
+  size_t size() const { return t_s.size(); }
+  // `t_s` holds the cycle's at_s until the reader lays the runs on one clock.
+  void Add(const GcCycle& c) {
+    t_s.push_back(c.at_s);
+    pause_ms.push_back(static_cast<float>(c.PauseMs()));
+    mark_ms.push_back(c.mark_ms);
+    cpu_assist_ms.push_back(c.cpu_assist_ms);
+    cpu_ms.push_back(static_cast<float>(c.CpuMs()));
+    live_mb.push_back(c.heap_live_mb);
+    goal_mb.push_back(c.goal_mb);
+    roots_mb.push_back(c.RootsMb());
+    procs.push_back(c.procs);
+  }
+  // Writes cycle `c` at index `i` (below size()).
+  void Set(size_t i, const GcCycle& c) {
+    t_s[i] = c.at_s;
+    pause_ms[i] = static_cast<float>(c.PauseMs());
+    mark_ms[i] = c.mark_ms;
+    cpu_assist_ms[i] = c.cpu_assist_ms;
+    cpu_ms[i] = static_cast<float>(c.CpuMs());
+    live_mb[i] = c.heap_live_mb;
+    goal_mb[i] = c.goal_mb;
+    roots_mb[i] = c.RootsMb();
+    procs[i] = c.procs;
+  }
+  // Resizes every column; new elements are uninitialised (and take no memory until written).
+  void Resize(size_t n);
+  void Reserve(size_t n);
+  // Appends `count` cycles of `from` starting at `first`.
+  void AppendRange(const GcSeries& from, size_t first, size_t count);
+  // Moves `count` cycles from index `from` to index `to` (ranges may overlap), one column per
+  // worker on up to `threads` threads.
+  void Move(size_t from, size_t to, size_t count, size_t threads);
+};
+
+// Whole-trace sums and counts that need no per-cycle column.
+struct GcTotals {
+  // GC CPU, ms: all of it, and its parts (cpu_stw: the stop-the-world phases' CPU).
+  double cpu_ms = 0, cpu_assist_ms = 0, cpu_background_ms = 0, cpu_idle_ms = 0, cpu_stw_ms = 0;
+  uint64_t forced = 0;
+  uint64_t with_goal = 0, over_goal = 0;  // cycles with a goal, and those that ended above it
+  GcFormat format = GcFormat::kGo14;  // the newest era seen
+
+  void Add(const GcCycle& c) {
+    if (c.has_cpu) {
+      cpu_ms += c.CpuMs();
+      cpu_assist_ms += c.cpu_assist_ms;
+      cpu_background_ms += c.cpu_background_ms;
+      cpu_idle_ms += c.cpu_idle_ms;
+      cpu_stw_ms += double(c.cpu_sweep_term_ms) + c.cpu_mark_term_ms + c.cpu_other_ms;
+    }
+    forced += c.forced;
+    if (c.goal_mb >= 0) {
+      ++with_goal;
+      over_goal += c.heap_end_mb > c.goal_mb;
+    }
+    format = std::max(format, c.format);
+  }
+  void Merge(const GcTotals& o);
+};
+
+// Whether `c` starts a new run of a program after `prev` (the program restarted and appended to
+// the same log): its cycle number and its time are both below the previous cycle's.
+inline bool StartsRun(const GcCycle& prev, const GcCycle& c) {
+  return c.num < prev.num && c.at_s < prev.at_s;
+}
 
 // Scavenger output: `scvg` lines (≤1.13, with gctrace) and `scav` lines (scavtrace, 1.14+).
 struct ScavengerStats {
@@ -59,13 +169,23 @@ struct ScavengerStats {
   int64_t last_inuse_mb = -1;    // last scvg "inuse: X"
 };
 
+// How many whole records the trace keeps besides the first and the last: the longest pauses.
+inline constexpr size_t kLongestPauses = 5;
+
 struct GcTrace {
+  GcSeries series;
+  GcTotals totals;
+  GcCycle first, last;  // whole records of the first and the last cycle
+  // The cycles with the longest pauses, longest first (the earlier of equal pauses first).
+  std::vector<GcCycle> longest;
+  // Every cycle as a whole record, only when read with keep_cycles (--json's per-cycle series).
   std::vector<GcCycle> cycles;
   ScavengerStats scavenger;
   uint64_t gc_forced_lines = 0;  // "GC forced": sysmon's 2-minute forced GC
   uint64_t lines = 0;            // lines read
   uint64_t other_lines = 0;      // lines that were not GC/scavenger lines (program output, ...)
-  uint64_t restarts = 0;         // times the cycle numbers started again (several runs in a log)
+  // The first cycle of every run after the first (StartsRun): a log several runs appended to.
+  std::vector<size_t> run_starts;
   uint64_t malformed = 0;        // lines that looked like runtime lines but did not parse
   uint64_t first_malformed_line = 0;
   std::string first_malformed_why;

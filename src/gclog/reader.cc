@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -11,6 +12,7 @@
 #include "core/rejoin.h"
 #include "core/scanner.h"
 #include "core/text.h"
+#include "gclog/common_line.h"
 
 namespace godx::gclog {
 
@@ -29,9 +31,6 @@ const char* GcFormatName(GcFormat f) {
 }
 
 namespace {
-
-// Heap sizes in MiB, saturated (a corrupt line must not wrap a size negative).
-int32_t Mb(uint64_t v) { return static_cast<int32_t>(std::min<uint64_t>(v, INT32_MAX)); }
 
 bool Fail(std::string* why, const char* what) {
   if (why) *why = what;
@@ -58,8 +57,8 @@ bool ParseGo14(Scanner& s, GcCycle* c, std::string* why) {
   c->procs = static_cast<uint16_t>(std::min<uint64_t>(procs, UINT16_MAX));
   // The whole collection stopped the world before Go 1.5.
   c->other_stw_ms = static_cast<float>((t[0] + t[1] + t[2] + t[3]) / 1000.0);
-  c->heap_start_mb = Mb(h0);
-  c->heap_end_mb = c->heap_live_mb = Mb(h1);
+  c->heap_start_mb = SaturatedMb(h0);
+  c->heap_end_mb = c->heap_live_mb = SaturatedMb(h1);
   return true;
 }
 
@@ -132,9 +131,9 @@ bool ParseModern(Scanner& s, GcCycle* c, std::string* why) {
       !s.Literal(" MB, ")) {
     return Fail(why, "'A->B->C MB, '");
   }
-  c->heap_start_mb = Mb(h0);
-  c->heap_end_mb = Mb(h1);
-  c->heap_live_mb = Mb(h2);
+  c->heap_start_mb = SaturatedMb(h0);
+  c->heap_end_mb = SaturatedMb(h1);
+  c->heap_live_mb = SaturatedMb(h2);
   // Then: [G MB goal, ][S MB stacks, ][L MB globals, ]P P[ (forced)]. The word after "MB"
   // tells which field follows, so each is tried once.
   while (true) {
@@ -146,12 +145,12 @@ bool ParseModern(Scanner& s, GcCycle* c, std::string* why) {
     }
     if (!s.Literal(" MB ")) return Fail(why, "'N MB goal, ' or 'N P'");
     if (s.Literal("goal, ")) {
-      c->goal_mb = Mb(v);
+      c->goal_mb = SaturatedMb(v);
     } else if (s.Literal("stacks, ")) {
-      c->stacks_mb = Mb(v);
+      c->stacks_mb = SaturatedMb(v);
       c->format = GcFormat::kGo118;
     } else if (s.Literal("globals, ")) {
-      c->globals_mb = Mb(v);
+      c->globals_mb = SaturatedMb(v);
       c->format = GcFormat::kGo118;
     } else {
       return Fail(why, "'N MB goal, ', 'N MB stacks, ' or 'N MB globals, '");
@@ -262,36 +261,134 @@ size_t FindGcStart(std::string_view line) {
 
 namespace {
 
-// Room for the cycles of the whole input, judged from its first MiB, so that the vector does not
-// copy itself while growing through a multi-gigabyte log.
+// Room for the cycles of a piece of the input, judged from its first MiB, with 5% to spare; never
+// more than one cycle per 30 bytes (the shortest record, Go 1.4's, is longer), so that text full
+// of "gc " cannot ask for room out of proportion to the input.
 size_t EstimateCycles(std::string_view data) {
   std::string_view head = data.substr(0, 1 << 20);
+  if (head.empty()) return 0;
   size_t hits = 0;
   for (size_t at = head.find("gc "); at != std::string_view::npos; at = head.find("gc ", at + 3)) {
     ++hits;
   }
-  return static_cast<size_t>(double(hits + 16) * double(data.size()) / double(head.size()) * 1.05);
+  double estimate = double(hits + 16) * double(data.size()) / double(head.size()) * 1.05;
+  return std::min(static_cast<size_t>(estimate), data.size() / 30 + 16);
 }
 
-// Lays the runs of a log end to end on one clock: a cycle number lower than the last one, at an
-// earlier time, starts a new run (the program restarted and appended to the same log).
-class RunClock {
- public:
-  // `c` is cycle `i` of `t`; the cycles before it are placed already.
-  void Place(GcCycle* c, size_t i, GcTrace* t) {
-    double at = std::isnan(c->at_s) ? static_cast<double>(i) : c->at_s;
-    if (i > 0 && c->num < t->cycles[i - 1].num && at < prev_at_) {
-      ++t->restarts;
-      offset_ = t->cycles[i - 1].t_s;
+// Lays the runs of a log end to end on one clock: each run's times continue from the last time of
+// the run before. `t_s` holds each cycle's at_s on entry (NaN for ≤1.4, whose cycles are timed by
+// their index).
+void PlaceRuns(const std::vector<size_t>& run_starts, GcSeries* s) {
+  double offset = 0;
+  size_t next = 0;
+  for (size_t i = 0; i < s->size(); ++i) {
+    if (next < run_starts.size() && run_starts[next] == i) {
+      offset = s->t_s[i - 1];
+      ++next;
     }
-    prev_at_ = at;
-    c->t_s = offset_ + at;
+    double at = std::isnan(s->t_s[i]) ? static_cast<double>(i) : s->t_s[i];
+    s->t_s[i] = offset + at;
+  }
+}
+
+// Orders notable cycles: the longer pause first, then the earlier line.
+bool LongerPause(const GcCycle& a, const GcCycle& b) {
+  double pa = a.PauseMs(), pb = b.PauseMs();
+  return pa != pb ? pa > pb : a.line < b.line;
+}
+
+// Where one piece of the input writes its columns: a slot of the shared columns, sized by an
+// estimate, so that the pieces' columns need not be copied together afterwards (PackSlots); past
+// the slot, a series of the piece's own.
+struct SeriesSlot {
+  GcSeries* shared = nullptr;
+  size_t begin = 0, capacity = 0, used = 0;
+  GcSeries spill;
+
+  size_t size() const { return used + spill.size(); }
+  void Add(const GcCycle& c) {
+    if (used < capacity) {
+      shared->Set(begin + used++, c);
+    } else {
+      spill.Add(c);
+    }
+  }
+};
+
+// Takes the cycles of one piece, in order: columns into `slot`, the rest into the piece's GcTrace.
+// Cycles are parsed in place into one of two records (Next), so that the last cycle is kept
+// without a copy per cycle.
+class PieceSink {
+ public:
+  PieceSink(GcTrace* t, SeriesSlot* slot, bool keep_cycles)
+      : t_(t), slot_(slot), keep_cycles_(keep_cycles) {}
+
+  // The record to parse the next cycle into (every field is written by the parser).
+  GcCycle* Next() { return &records_[current_]; }
+
+  // Keeps the cycle just parsed into Next().
+  void Keep() {
+    const GcCycle& c = records_[current_];
+    GcTrace& t = *t_;
+    if (slot_->size() == 0) {
+      t.first = c;
+    } else if (StartsRun(records_[current_ ^ 1], c)) {
+      t.run_starts.push_back(slot_->size());
+    }
+    slot_->Add(c);
+    t.totals.Add(c);
+    if (keep_cycles_) t.cycles.push_back(c);
+    // The longest pauses, kept sorted; a cycle is in only if it beats the shortest kept (so the
+    // earlier of two equal pauses stays).
+    auto& top = t.longest;
+    if (top.size() < kLongestPauses || c.PauseMs() > shortest_kept_) {
+      if (top.size() == kLongestPauses) top.pop_back();
+      top.insert(std::upper_bound(top.begin(), top.end(), c, LongerPause), c);
+      shortest_kept_ = top.back().PauseMs();
+    }
+    current_ ^= 1;
+  }
+
+  // Call once the piece is read.
+  void Finish() {
+    if (slot_->size() > 0) t_->last = records_[current_ ^ 1];
   }
 
  private:
-  double offset_ = 0, prev_at_ = 0;
+  GcTrace* t_;
+  SeriesSlot* slot_;
+  bool keep_cycles_;
+  GcCycle records_[2];
+  size_t current_ = 0;  // the record Next() gives; the other holds the last cycle kept
+  double shortest_kept_ = 0;
 };
 
+// The pieces' columns as one series, in order. When every piece fitted its slot, the slots are
+// closed up in place (each moves down over the unused end of the slots before it); otherwise the
+// series is built anew.
+GcSeries PackSlots(GcSeries shared, std::vector<SeriesSlot>& slots, size_t threads) {
+  bool spilled = std::any_of(slots.begin(), slots.end(),
+                             [](const SeriesSlot& s) { return s.spill.size() > 0; });
+  if (!spilled) {
+    size_t end = 0;
+    for (const SeriesSlot& s : slots) {
+      if (s.begin != end && s.used > 0) shared.Move(s.begin, end, s.used, threads);
+      end += s.used;
+    }
+    shared.Resize(end);
+    return shared;
+  }
+  GcSeries out;
+  size_t total = 0;
+  for (const SeriesSlot& s : slots) total += s.size();
+  out.Reserve(total);
+  for (SeriesSlot& s : slots) {
+    out.AppendRange(shared, s.begin, s.used);
+    out.AppendRange(s.spill, 0, s.spill.size());
+    s.spill = {};
+  }
+  return out;
+}
 
 const RecordParser kParseGc = [](std::string_view text, size_t* stop) {
   return ParseGcLine(text, nullptr, stop).has_value();
@@ -300,17 +397,37 @@ const RecordParser kParseGc = [](std::string_view text, size_t* stop) {
 // Reads the lines that start inside the first `len` bytes of `rest` (a piece of the input; `rest`
 // runs on to the end of the input so that a record split across the piece's end can be rejoined).
 // Line numbers are relative to the piece; `overshoot` counts lines past `len` consumed that way.
-void ReadPiece(std::string_view rest, size_t len, GcTrace* t, uint64_t* overshoot,
-               Progress* progress) {
+void ReadPiece(std::string_view rest, size_t len, bool keep_cycles, SeriesSlot* slot, GcTrace* t,
+               uint64_t* overshoot, Progress* progress) {
   LineCursor lines(rest);
   std::string_view line;
   std::string why, scratch;
+  PieceSink sink(t, slot, keep_cycles);
+  // Lines that start before `fast_until` end with a '\n' that has 16 bytes after it: the fast path's
+  // contract (ParseCommonGcLine).
+  size_t fast_until = 0;
+  if (rest.size() > 17) {
+    size_t nl = rest.rfind('\n', rest.size() - 17);
+    if (nl != std::string_view::npos) fast_until = nl;
+  }
   size_t reported = 0;
-  while (lines.offset() < len && lines.Next(&line)) {
+  while (lines.offset() < len) {
     if ((lines.line_number() & 0xffff) == 0) {
       progress->Advance(lines.offset() - reported);
       reported = lines.offset();
     }
+    // The common gctrace line: parsed where it starts, and its end found from the record's end.
+    const char* start = rest.data() + lines.offset();
+    if (lines.offset() < fast_until && MatchesLiteral(start, "gc ")) {
+      if (const char* stop = ParseCommonGcLine(start, sink.Next())) {
+        const void* nl = *stop == '\n' ? stop : std::memchr(stop, '\n', rest.size() - (stop - rest.data()));
+        lines.Take(nl ? static_cast<size_t>(static_cast<const char*>(nl) - rest.data()) : rest.size());
+        sink.Next()->line = lines.line_number();
+        sink.Keep();
+        continue;
+      }
+    }
+    if (!lines.Next(&line)) break;
     uint64_t lineno = lines.line_number();
     size_t at = std::string_view::npos;
     if (line.size() > 3 && line[0] == 'g' && line[1] == 'c' &&
@@ -330,6 +447,13 @@ void ReadPiece(std::string_view rest, size_t len, GcTrace* t, uint64_t* overshoo
       continue;
     }
     std::string_view record = line.substr(at);
+    // A record behind a log prefix takes the fast path too, when its line meets the contract.
+    if (at > 0 && lines.offset() <= fast_until + 1 && ParseCommonGcLine(record.data(), sink.Next())) {
+      sink.Next()->line = lineno;
+      sink.Keep();
+      ++t->other_lines;  // program text before the record
+      continue;
+    }
     size_t stop = 0;
     auto c = ParseGcLine(record, &why, &stop);
     uint64_t program_lines = 0;
@@ -340,7 +464,8 @@ void ReadPiece(std::string_view rest, size_t len, GcTrace* t, uint64_t* overshoo
     }
     if (c) {
       c->line = lineno;
-      t->cycles.push_back(*c);
+      *sink.Next() = *c;
+      sink.Keep();
       if (at > 0 && program_lines == 0) ++t->other_lines;  // program text before the record
     } else if (at == 0) {
       NoteMalformed(t, lineno, why);
@@ -348,6 +473,7 @@ void ReadPiece(std::string_view rest, size_t len, GcTrace* t, uint64_t* overshoo
       ++t->other_lines;  // "gc 3 items" in program output: not ours
     }
   }
+  sink.Finish();
   t->lines = lines.line_number();
   *overshoot = 0;
   if (lines.offset() > len) {
@@ -356,14 +482,27 @@ void ReadPiece(std::string_view rest, size_t len, GcTrace* t, uint64_t* overshoo
   }
 }
 
-// Appends piece `p` (read by ReadPiece) to `t`, renumbering its lines after `base` lines.
-void Append(GcTrace* t, GcTrace&& p, uint64_t base) {
-  for (auto& c : p.cycles) c.line += base;
-  if (t->cycles.capacity() == 0) {  // one piece: take its records as they are
-    t->cycles = std::move(p.cycles);
-  } else {
+// Appends piece `p` (read by ReadPiece, `cycles` cycles) to `t`, which holds `index_base` cycles
+// so far, renumbering its lines after `base` lines. The columns are packed apart (PackSlots).
+void Append(GcTrace* t, GcTrace&& p, size_t cycles, size_t index_base, uint64_t base) {
+  if (cycles > 0) {
+    p.first.line += base;
+    p.last.line += base;
+    for (auto& c : p.longest) c.line += base;
+    for (auto& c : p.cycles) c.line += base;
+    if (index_base == 0) {
+      t->first = p.first;
+    } else if (StartsRun(t->last, p.first)) {
+      t->run_starts.push_back(index_base);
+    }
+    for (size_t i : p.run_starts) t->run_starts.push_back(index_base + i);
+    t->last = p.last;
     t->cycles.insert(t->cycles.end(), p.cycles.begin(), p.cycles.end());
-    p.cycles = {};  // free the piece now: peak memory stays near one copy of the records
+    p.cycles = {};
+    t->totals.Merge(p.totals);
+    t->longest.insert(t->longest.end(), p.longest.begin(), p.longest.end());
+    std::sort(t->longest.begin(), t->longest.end(), LongerPause);
+    if (t->longest.size() > kLongestPauses) t->longest.resize(kLongestPauses);
   }
   ScavengerStats& a = t->scavenger;
   const ScavengerStats& b = p.scavenger;
@@ -384,7 +523,7 @@ void Append(GcTrace* t, GcTrace&& p, uint64_t base) {
 
 }  // namespace
 
-Result<GcTrace> ReadGcTrace(const Input& input) {
+Result<GcTrace> ReadGcTrace(const Input& input, const GcReadOptions& options) {
   std::string_view data = input.data();
   if (data.empty()) {
     return Status::Error(
@@ -398,28 +537,41 @@ Result<GcTrace> ReadGcTrace(const Input& input) {
   std::vector<std::string_view> pieces = SplitAtLines(data, PiecesFor(data.size()));
   std::vector<GcTrace> parts(pieces.size());
   std::vector<uint64_t> overshoot(pieces.size());
+  // Each piece writes its columns into its own slot of one set of columns, sized from an estimate
+  // (only what is written takes memory).
+  std::vector<SeriesSlot> slots(pieces.size());
+  GcSeries shared;
+  size_t room = 0;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    slots[i].shared = &shared;
+    slots[i].begin = room;
+    slots[i].capacity = EstimateCycles(pieces[i]);
+    room += slots[i].capacity;
+  }
+  shared.Resize(room);
   Progress progress("reading " + input.name(), data.size());
   RunParallel(pieces.size(), [&](size_t i) {
     size_t begin = static_cast<size_t>(pieces[i].data() - data.data());
-    // The first piece's vector becomes the result, so it reserves room for the whole input (only
-    // pages that get written are backed by memory); the others are appended to it.
-    parts[i].cycles.reserve(EstimateCycles(i == 0 ? data : pieces[i]));
-    ReadPiece(data.substr(begin), pieces[i].size(), &parts[i], &overshoot[i], &progress);
+    if (options.keep_cycles) parts[i].cycles.reserve(slots[i].capacity);
+    ReadPiece(data.substr(begin), pieces[i].size(), options.keep_cycles, &slots[i], &parts[i],
+              &overshoot[i], &progress);
   });
   GcTrace t;
   uint64_t base = 0;
+  size_t cycles = 0;
   for (size_t i = 0; i < parts.size(); ++i) {
     // Lines a piece's last record took from the next piece were counted there as other lines.
     uint64_t taken = i > 0 ? overshoot[i - 1] : 0;
     parts[i].other_lines -= std::min(parts[i].other_lines, taken);
     uint64_t lines = parts[i].lines;
-    Append(&t, std::move(parts[i]), base);
+    Append(&t, std::move(parts[i]), slots[i].size(), cycles, base);
+    cycles += slots[i].size();
     base += lines - overshoot[i];
   }
+  t.series = PackSlots(std::move(shared), slots, pieces.size());
   t.lines = base;
-  RunClock clock;
-  for (size_t i = 0; i < t.cycles.size(); ++i) clock.Place(&t.cycles[i], i, &t);
-  if (t.cycles.empty()) {
+  PlaceRuns(t.run_starts, &t.series);
+  if (t.series.size() == 0) {
     if (t.malformed > 0) {
       return Status::Error(fmt::format("{}:{}: malformed gctrace line: expected {}", input.name(),
                                        t.first_malformed_line, t.first_malformed_why));

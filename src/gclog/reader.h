@@ -17,9 +17,15 @@ namespace godx::gclog {
 std::optional<GcCycle> ParseGcLine(std::string_view line, std::string* why = nullptr,
                                    size_t* stop = nullptr);
 
+struct GcReadOptions {
+  // Keep every cycle's whole record in GcTrace::cycles (for --json's per-cycle series), not just
+  // the columns.
+  bool keep_cycles = false;
+};
+
 // Reads every GC and scavenger line of the input. Fails, naming the input, when the input is
 // empty, binary, or holds no gctrace line at all.
-Result<GcTrace> ReadGcTrace(const Input& input);
+Result<GcTrace> ReadGcTrace(const Input& input, const GcReadOptions& options = {});
 
 // Sniffer for `godx analyze`: how sure we are that `head` holds gctrace lines (0..100).
 int SniffGcTrace(std::string_view head);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "testing/testing.h"
 
 namespace godx::gclog {
@@ -108,7 +110,7 @@ TEST(GcTraceReader, ReadsScavengerLinesOfEveryEra) {
                             "GC forced\n"
                             "gc 1 @0.073s 0%: 0.036+0.73+0.019 ms clock, 0.14+0.72/0.46/0+0.076 ms "
                             "cpu, 4->4->0 MB, 5 MB goal, 4 P\n");
-  auto t = ReadGcTrace(in);
+  auto t = ReadGcTrace(in, {.keep_cycles = true});
   ASSERT_TRUE(t.ok()) << t.status().message();
   EXPECT_EQ(t->scavenger.scvg_lines, 2u);
   EXPECT_EQ(t->scavenger.scav_lines, 2u);
@@ -132,7 +134,7 @@ TEST(GcTraceReader, RejoinsALineSplitByProgramOutput) {
       "gc request 675000 served\n"
       "4275 @1.726s 15%: 0.005+0.15+0.040 ms clock, 0.011+0.019/0.024/0+0.081 ms cpu, 21->23->11 "
       "MB, 23 MB goal, 0 MB stacks, 0 MB globals, 2 P\n");
-  auto t = ReadGcTrace(in);
+  auto t = ReadGcTrace(in, {.keep_cycles = true});
   ASSERT_TRUE(t.ok()) << t.status().message();
   ASSERT_EQ(t->cycles.size(), 2u);
   EXPECT_EQ(t->cycles[0].num, 566u);
@@ -148,11 +150,43 @@ TEST(GcTraceReader, FindsLinesBehindALogPrefix) {
       "2024-05-01T10:00:00.000Z stderr F gc 7 @1.000s 2%: 0.012+0.15+0.003 ms clock, "
       "0.29+0/0.16/0+0.074 ms cpu, 4->4->4 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 24 P\n"
       "gc 3 items cleaned\n");
-  auto t = ReadGcTrace(in);
+  auto t = ReadGcTrace(in, {.keep_cycles = true});
   ASSERT_TRUE(t.ok());
   ASSERT_EQ(t->cycles.size(), 1u);
   EXPECT_EQ(t->cycles[0].num, 7u);
   EXPECT_EQ(t->malformed, 1u);  // "gc 3 items" starts a line: counted, not fatal
+}
+
+// Without keep_cycles the trace holds columns and the notable cycles only; they agree with the
+// whole records.
+TEST(GcTraceReader, ColumnsAndNotableCyclesAgreeWithTheRecords) {
+  std::string log = godx::testing::ReadFile(godx::testing::TestData("gclog/go1.19-gcleak.log"));
+  auto whole = ReadGcTrace(InputFromString("w.log", log), {.keep_cycles = true});
+  auto slim = ReadGcTrace(InputFromString("s.log", log));
+  ASSERT_TRUE(whole.ok() && slim.ok());
+  EXPECT_TRUE(slim->cycles.empty());
+  const auto& cs = whole->cycles;
+  const GcSeries& ser = slim->series;
+  ASSERT_EQ(ser.size(), cs.size());
+  ASSERT_GT(cs.size(), 200u);
+  for (size_t i = 0; i < cs.size(); ++i) {
+    EXPECT_EQ(ser.t_s[i], cs[i].at_s);  // one run: the clock is the program's
+    EXPECT_EQ(ser.pause_ms[i], float(cs[i].PauseMs()));
+    EXPECT_EQ(ser.live_mb[i], cs[i].heap_live_mb);
+    EXPECT_EQ(ser.goal_mb[i], cs[i].goal_mb);
+    EXPECT_EQ(ser.procs[i], cs[i].procs);
+  }
+  EXPECT_EQ(slim->first.line, cs.front().line);
+  EXPECT_EQ(slim->last.line, cs.back().line);
+  // The longest pauses: what sorting every record gives, the earlier of equal pauses first.
+  std::vector<GcCycle> sorted = cs;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const GcCycle& a, const GcCycle& b) { return a.PauseMs() > b.PauseMs(); });
+  ASSERT_EQ(slim->longest.size(), kLongestPauses);
+  for (size_t i = 0; i < kLongestPauses; ++i) EXPECT_EQ(slim->longest[i].line, sorted[i].line) << i;
+  uint64_t forced = 0;
+  for (const auto& c : cs) forced += c.forced;
+  EXPECT_EQ(slim->totals.forced, forced);
 }
 
 TEST(GcTraceReader, ErrorsNameTheInput) {
@@ -185,7 +219,7 @@ TEST(GcTraceReader, EveryTruncationParses) {
       godx::testing::ReadFile(godx::testing::TestData("gclog/go1.19-gcsteady.log")),
       [](const std::string& text) {
         auto t = ReadGcTrace(InputFromString("cut", text));
-        return t.ok() ? t->cycles.size() : size_t{0};
+        return t.ok() ? t->series.size() : size_t{0};
       });
 }
 
@@ -197,7 +231,7 @@ namespace {
 
 GcTrace ReadWithThreads(const std::string& data, const char* threads) {
   setenv("GODX_THREADS", threads, 1);
-  auto t = ReadGcTrace(godx::testing::InputFromString("big.log", data));
+  auto t = ReadGcTrace(godx::testing::InputFromString("big.log", data), {.keep_cycles = true});
   unsetenv("GODX_THREADS");
   EXPECT_TRUE(t.ok()) << t.status().message();
   return std::move(t).value();
@@ -208,12 +242,18 @@ void ExpectSame(const GcTrace& a, const GcTrace& b) {
   for (size_t i = 0; i < a.cycles.size(); ++i) {
     ASSERT_EQ(a.cycles[i].line, b.cycles[i].line) << i;
     ASSERT_EQ(a.cycles[i].num, b.cycles[i].num) << i;
-    ASSERT_EQ(a.cycles[i].t_s, b.cycles[i].t_s) << i;
+    ASSERT_EQ(a.series.t_s[i], b.series.t_s[i]) << i;
   }
+  ASSERT_EQ(a.longest.size(), b.longest.size());
+  for (size_t i = 0; i < a.longest.size(); ++i) EXPECT_EQ(a.longest[i].line, b.longest[i].line);
+  EXPECT_EQ(a.first.line, b.first.line);
+  EXPECT_EQ(a.last.line, b.last.line);
+  EXPECT_EQ(a.totals.forced, b.totals.forced);
+  EXPECT_EQ(a.totals.over_goal, b.totals.over_goal);
   EXPECT_EQ(a.lines, b.lines);
   EXPECT_EQ(a.other_lines, b.other_lines);
   EXPECT_EQ(a.malformed, b.malformed);
-  EXPECT_EQ(a.restarts, b.restarts);
+  EXPECT_EQ(a.run_starts, b.run_starts);
   EXPECT_EQ(a.gc_forced_lines, b.gc_forced_lines);
 }
 
@@ -226,7 +266,34 @@ TEST(GcTraceReader, PiecesReadOnThreadsMergeToTheSameTrace) {
   GcTrace serial = ReadWithThreads(big, "1");
   GcTrace parallel = ReadWithThreads(big, "3");
   ExpectSame(serial, parallel);
-  EXPECT_GT(serial.restarts, 100u);  // the sample repeated: each copy is a new run
+  EXPECT_GT(serial.run_starts.size(), 100u);  // the sample repeated: each copy is a new run
+}
+
+// A piece whose first MiB holds no GC line is given too little room for its columns; what does
+// not fit goes to the piece's own columns, and the trace is the same.
+TEST(GcTraceReader, PiecesThatOutgrowTheirRoomReadTheSame) {
+  std::string one = godx::testing::ReadFile(godx::testing::TestData("gclog/go1.19-gcleak.log"));
+  const std::string filler = std::string(99, 'x') + "\n";
+  std::string big;
+  while (big.size() < (40u << 20)) {
+    if (big.size() % (14u << 20) < (2u << 20)) {
+      for (int i = 0; i < 1000; ++i) big += filler;  // stretches without GC lines
+    } else {
+      big += one;
+    }
+  }
+  GcTrace serial = ReadWithThreads(big, "1");
+  GcTrace parallel = ReadWithThreads(big, "3");
+  ExpectSame(serial, parallel);
+  setenv("GODX_THREADS", "3", 1);
+  auto whole = ReadGcTrace(godx::testing::InputFromString("big.log", big), {.keep_cycles = true});
+  unsetenv("GODX_THREADS");
+  ASSERT_TRUE(whole.ok());
+  ASSERT_EQ(whole->cycles.size(), parallel.series.size());
+  for (size_t i = 0; i < whole->cycles.size(); i += 997) {
+    EXPECT_EQ(parallel.series.live_mb[i], whole->cycles[i].heap_live_mb) << i;
+    EXPECT_EQ(parallel.series.pause_ms[i], float(whole->cycles[i].PauseMs())) << i;
+  }
 }
 
 // A record split by program output exactly where two pieces meet is rejoined once, and its

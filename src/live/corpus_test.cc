@@ -46,8 +46,8 @@ TEST(LiveCorpus, RunParsesARealGcTraceLive) {
   ASSERT_TRUE(input.ok());
   auto trace = gclog::ReadGcTrace(*input);
   ASSERT_TRUE(trace.ok()) << trace.status().message();
-  EXPECT_EQ(r->gc_cycles, trace->cycles.size());
-  EXPECT_GE(r->runtime_lines, trace->cycles.size());
+  EXPECT_EQ(r->gc_cycles, trace->series.size());
+  EXPECT_GE(r->runtime_lines, trace->series.size());
   EXPECT_EQ(r->exit_code, 0);
   EXPECT_FALSE(r->Crashed());
 }
