@@ -10,11 +10,18 @@ bool RejoinRecord(std::string_view head, size_t stop, LineCursor* lines, const R
   // The parser may stop a few bytes into a fragment that ends mid-token ("4 MB go" before the
   // program's line): try the fragment boundary up to this far past where it stopped.
   constexpr size_t kMaxPartialToken = 16;
+  // The record's first word ("gc ", "SCHED "), when the parser read it: a line that starts with it
+  // is the next record, so this one ends unfinished there. (Without this, each bad line that
+  // starts like a record would search all 32 lines after it.)
+  size_t space = head.substr(0, stop).find(' ');
+  std::string_view marker =
+      space == std::string_view::npos ? std::string_view() : head.substr(0, space + 1);
   std::string acc(head), candidate, best;
   size_t acc_stop = stop;
   LineCursor ahead = *lines;
   std::string_view next;
   for (int n = 1; n <= kMaxLines && ahead.Next(&next); ++n) {
+    if (!marker.empty() && next.substr(0, marker.size()) == marker) return false;
     size_t best_stop = 0;
     for (size_t k = acc_stop; k <= std::min(acc.size(), acc_stop + kMaxPartialToken); ++k) {
       candidate.assign(acc, 0, k);

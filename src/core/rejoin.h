@@ -27,8 +27,9 @@ namespace godx {
 using RecordParser = std::function<bool(std::string_view text, size_t* stop)>;
 
 // `head` is a line whose record parsed up to `stop` and then met other text. Looks at the lines
-// after `lines`' position (at most 32) for the rest: each either continues the record at its
-// start (the fragment is as long as the parser can read) or is program output alone. On success
+// after `lines`' position (at most 32, and none past a line that starts with the record's first
+// word, which is the next record) for the rest: each either continues the record at its start (the
+// fragment is as long as the parser can read) or is program output alone. On success
 // `record` holds the whole record, `lines` is advanced past its last fragment, and
 // `program_lines` is the number of lines (the head included) that held program output.
 bool RejoinRecord(std::string_view head, size_t stop, LineCursor* lines, const RecordParser& parse,

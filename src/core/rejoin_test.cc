@@ -39,8 +39,9 @@ TEST(RejoinRecord, GluesFragmentsAndSkipsProgramOnlyLines) {
   EXPECT_EQ(next, "after");
 }
 
-TEST(RejoinRecord, GivesUpWithoutMovingTheCursor) {
-  std::string_view text = "rec 1{x}\nnothing\nmore\n";
+// Runs RejoinRecord on the first line of `text` as the head; true when it gives up and leaves
+// the cursor where it was.
+bool GivesUpInPlace(std::string_view text) {
   LineCursor lines(text);
   std::string_view head;
   lines.Next(&head);
@@ -48,8 +49,18 @@ TEST(RejoinRecord, GivesUpWithoutMovingTheCursor) {
   ParseToy(head, &stop);
   std::string record;
   uint64_t program_lines = 0;
-  EXPECT_FALSE(RejoinRecord(head, stop, &lines, ParseToy, &record, &program_lines));
-  EXPECT_EQ(lines.line_number(), 1u);
+  bool joined = RejoinRecord(head, stop, &lines, ParseToy, &record, &program_lines);
+  return !joined && lines.line_number() == 1;
+}
+
+TEST(RejoinRecord, GivesUpWithoutMovingTheCursor) {
+  EXPECT_TRUE(GivesUpInPlace("rec 1{x}\nnothing\nmore\n"));
+}
+
+// A line that starts a new record ends the search: the fragment after it belongs to that record,
+// and a bad line that merely starts like a record does not cost a search of 32 lines.
+TEST(RejoinRecord, StopsAtTheNextRecord) {
+  EXPECT_TRUE(GivesUpInPlace("rec 1{x}\nrec 2 3 4.\n 5 6.\n"));
 }
 
 }  // namespace

@@ -60,7 +60,8 @@ void SelectQuantiles(std::span<const float> v, std::span<const double> qs, doubl
     while (below + top[b] <= rank) below += top[b++];
     bucket_of[i] = static_cast<uint32_t>(b);
     inner[i] = static_cast<uint32_t>(rank - below);
-    if (slot_bucket.empty() || slot_bucket.back() != b) slot_bucket.push_back(static_cast<uint32_t>(b));
+    if (slot_bucket.empty() || slot_bucket.back() != b)
+      slot_bucket.push_back(static_cast<uint32_t>(b));
     slot_of[i] = static_cast<uint32_t>(slot_bucket.size() - 1);
   }
   std::vector<uint8_t> slot(kBuckets, 0xff);

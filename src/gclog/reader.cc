@@ -403,8 +403,8 @@ void ReadPiece(std::string_view rest, size_t len, bool keep_cycles, SeriesSlot* 
   std::string_view line;
   std::string why, scratch;
   PieceSink sink(t, slot, keep_cycles);
-  // Lines that start before `fast_until` end with a '\n' that has 16 bytes after it: the fast path's
-  // contract (ParseCommonGcLine).
+  // Lines that start before `fast_until` end with a '\n' that has 16 bytes after it: the fast
+  // path's contract (ParseCommonGcLine).
   size_t fast_until = 0;
   if (rest.size() > 17) {
     size_t nl = rest.rfind('\n', rest.size() - 17);
@@ -420,8 +420,10 @@ void ReadPiece(std::string_view rest, size_t len, bool keep_cycles, SeriesSlot* 
     const char* start = rest.data() + lines.offset();
     if (lines.offset() < fast_until && MatchesLiteral(start, "gc ")) {
       if (const char* stop = ParseCommonGcLine(start, sink.Next())) {
-        const void* nl = *stop == '\n' ? stop : std::memchr(stop, '\n', rest.size() - (stop - rest.data()));
-        lines.Take(nl ? static_cast<size_t>(static_cast<const char*>(nl) - rest.data()) : rest.size());
+        const void* nl =
+            *stop == '\n' ? stop : std::memchr(stop, '\n', rest.size() - (stop - rest.data()));
+        lines.Take(nl ? static_cast<size_t>(static_cast<const char*>(nl) - rest.data())
+                      : rest.size());
         sink.Next()->line = lines.line_number();
         sink.Keep();
         continue;
@@ -448,7 +450,8 @@ void ReadPiece(std::string_view rest, size_t len, bool keep_cycles, SeriesSlot* 
     }
     std::string_view record = line.substr(at);
     // A record behind a log prefix takes the fast path too, when its line meets the contract.
-    if (at > 0 && lines.offset() <= fast_until + 1 && ParseCommonGcLine(record.data(), sink.Next())) {
+    if (at > 0 && lines.offset() <= fast_until + 1 &&
+        ParseCommonGcLine(record.data(), sink.Next())) {
       sink.Next()->line = lineno;
       sink.Keep();
       ++t->other_lines;  // program text before the record
