@@ -12,12 +12,6 @@ using godx::testing::InputFromString;
 using godx::testing::ReadFile;
 using godx::testing::TestData;
 
-const Finding* FindingById(const Report& r, std::string_view id) {
-  for (const auto& f : r.findings)
-    if (f.id == id) return &f;
-  return nullptr;
-}
-
 struct Loaded {
   Input input;
   EscapeBuild build;
@@ -57,16 +51,16 @@ TEST(EscapeAnalyze, ReportsSummaryFindingsAndTables) {
   EXPECT_EQ(r.summary["escapes_to_heap"], 21);
   EXPECT_EQ(r.summary["not_inlinable_functions"],
             5);  // main, Polynomial, NoInline, Recurse, Checks
-  const Finding* iface = FindingById(r, "escape-via-interface");
+  const Finding* iface = godx::testing::FindFinding(r, "escape-via-interface");
   ASSERT_NE(iface, nullptr);
   EXPECT_EQ(iface->severity, Severity::kWarning);
   EXPECT_NE(iface->title.find("fmt.Sprintf"), std::string::npos);
-  const Finding* closure = FindingById(r, "escape-via-closure");
+  const Finding* closure = godx::testing::FindFinding(r, "escape-via-closure");
   ASSERT_NE(closure, nullptr);
   EXPECT_NE(closure->evidence[0].find("./main.go:33:2 in Counter: moved to heap: n"),
             std::string::npos);
-  ASSERT_NE(FindingById(r, "escape-non-constant-size"), nullptr);
-  const Finding* over = FindingById(r, "inline-just-over-budget");
+  ASSERT_NE(godx::testing::FindFinding(r, "escape-non-constant-size"), nullptr);
+  const Finding* over = godx::testing::FindFinding(r, "inline-just-over-budget");
   ASSERT_NE(over, nullptr);
   EXPECT_NE(over->evidence[0].find("Checks: cost 87 exceeds budget 80"), std::string::npos);
   ASSERT_TRUE(r.extra.contains("escapes"));
@@ -76,12 +70,12 @@ TEST(EscapeAnalyze, ReportsSummaryFindingsAndTables) {
 TEST(EscapeAnalyze, FlagsFunctionsNearTheBudget) {
   Loaded l = Load("go1.19-escapesnew-m2.txt");  // Polynomial was trimmed to cost 79
   Report r = AnalyzeEscapes(l.build, "new", EscapeOptions{});
-  const Finding* near = FindingById(r, "inline-near-budget");
+  const Finding* near = godx::testing::FindFinding(r, "inline-near-budget");
   ASSERT_NE(near, nullptr);
   EXPECT_NE(near->evidence[0].find("Polynomial: cost 79 of 80"), std::string::npos);
   EscapeOptions tight;
   tight.near_budget = 0;
-  EXPECT_EQ(FindingById(AnalyzeEscapes(l.build, "new", tight), "inline-near-budget"), nullptr);
+  EXPECT_EQ(godx::testing::FindFinding(AnalyzeEscapes(l.build, "new", tight), "inline-near-budget"), nullptr);
 }
 
 TEST(EscapeAnalyze, WarnsThatMOneHasNoExplanations) {

@@ -14,12 +14,6 @@ using godx::testing::InputFromString;
 using godx::testing::ReadFile;
 using godx::testing::TestData;
 
-const Finding* FindingById(const Report& r, std::string_view id) {
-  for (const auto& f : r.findings)
-    if (f.id == id) return &f;
-  return nullptr;
-}
-
 void ExpectTheFourChanges(const Report& r) {
   EXPECT_EQ(r.summary["new_heap_escapes"], 1);  // &Point{3, 4} passed to Identity in main
   EXPECT_EQ(r.summary["new_param_leaks"], 1);   // Identity's p
@@ -27,14 +21,14 @@ void ExpectTheFourChanges(const Report& r) {
   EXPECT_EQ(r.summary["lost_inlining"], 1);    // Small
   EXPECT_EQ(r.summary["gained_inlining"], 1);  // Polynomial
   EXPECT_EQ(r.summary["cost_growth"], 1);      // Identity 2 → 5
-  const Finding* lost = FindingById(r, "lost-inlining");
+  const Finding* lost = godx::testing::FindFinding(r, "lost-inlining");
   ASSERT_NE(lost, nullptr);
   EXPECT_EQ(lost->severity, Severity::kWarning);
   EXPECT_NE(lost->evidence[0].find("Small: was cost 6"), std::string::npos);
-  const Finding* leak = FindingById(r, "new-param-leak");
+  const Finding* leak = godx::testing::FindFinding(r, "new-param-leak");
   ASSERT_NE(leak, nullptr);
   EXPECT_NE(leak->evidence[0].find("in Identity: leaking param: p"), std::string::npos);
-  const Finding* heap = FindingById(r, "new-heap-escape");
+  const Finding* heap = godx::testing::FindFinding(r, "new-heap-escape");
   ASSERT_NE(heap, nullptr);
   EXPECT_NE(heap->evidence[0].find("in main: &Point{...} escapes to heap"), std::string::npos);
 }

@@ -31,20 +31,13 @@ const Signal kTable[] = {
     {"stacks", "fake", SniffDump, AnalyzeDump},
 };
 
-const Finding* FindId(const Report& r, std::string_view id) {
-  for (const auto& f : r.findings) {
-    if (f.id == id) return &f;
-  }
-  return nullptr;
-}
-
 // leaky-bundle: goroutine.debug1.txt says total 35, goroutine.debug1.end.txt total 103 (checked
 // with head -1); the leaky server leaks 50 goroutines a second.
 TEST(Doctor, FindsGoroutineGrowthInLeakyBundle) {
   auto r = AnalyzeBundle(TestData("live/leaky-bundle"), kTable, AnalyzeOptions{});
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->kind, "doctor");
-  const Finding* g = FindId(*r, "goroutine-growth");
+  const Finding* g = godx::testing::FindFinding(*r, "goroutine-growth");
   ASSERT_NE(g, nullptr);
   EXPECT_NE(g->title.find("from 35 to 103"), std::string::npos) << g->title;
   EXPECT_EQ(r->summary["goroutines"], 103);
@@ -53,7 +46,7 @@ TEST(Doctor, FindsGoroutineGrowthInLeakyBundle) {
   EXPECT_EQ(r->summary["process"]["go_version"], "go1.19.8");
   EXPECT_TRUE(r->summary["memory"]["go_sys_bytes"].get<int64_t>() > 0);
   // The dump went through the table once (debug=1 is skipped when debug=2 is there).
-  const Finding* d = FindId(*r, "fake-dump");
+  const Finding* d = godx::testing::FindFinding(*r, "fake-dump");
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->evidence.back(), "from goroutine.debug2.txt (stacks)");
   int dumps = 0;
@@ -69,8 +62,8 @@ TEST(Doctor, FindsGoroutineGrowthInLeakyBundle) {
 TEST(Doctor, GoodBundleHasNoLeakFinding) {
   auto r = AnalyzeBundle(TestData("live/good-bundle"), kTable, AnalyzeOptions{});
   ASSERT_TRUE(r.ok()) << r.status().message();
-  EXPECT_EQ(FindId(*r, "goroutine-growth"), nullptr);
-  EXPECT_EQ(FindId(*r, "memory-off-heap"), nullptr);
+  EXPECT_EQ(godx::testing::FindFinding(*r, "goroutine-growth"), nullptr);
+  EXPECT_EQ(godx::testing::FindFinding(*r, "memory-off-heap"), nullptr);
   EXPECT_EQ(r->summary["failed"], 0);
   EXPECT_TRUE(r->warnings.empty());
 }
@@ -91,7 +84,7 @@ TEST(Doctor, StoppedServiceGivesPartialBundleWithWarnings) {
 TEST(Doctor, FindsOffHeapMemory) {
   auto r = AnalyzeBundle(TestData("live/offheap-bundle"), kTable, AnalyzeOptions{});
   ASSERT_TRUE(r.ok()) << r.status().message();
-  const Finding* f = FindId(*r, "memory-off-heap");
+  const Finding* f = godx::testing::FindFinding(*r, "memory-off-heap");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->evidence[0], "proc_status.txt: RssAnon 97.0 MiB");
   int64_t off = r->summary["memory"]["off_heap_bytes"];

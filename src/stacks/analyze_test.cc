@@ -4,18 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include "stacks/test_fixtures.h"
 #include "testing/testing.h"
 
 namespace godx::stacks {
 namespace {
-
-Dump ReadFixture(const std::string& name) {
-  Input in = godx::testing::InputFromString(
-      name, godx::testing::ReadFile(godx::testing::TestData("stacks/" + name)));
-  auto d = ReadDump(in);
-  EXPECT_TRUE(d.ok()) << d.status().message();
-  return d.ok() ? std::move(d).value() : Dump{};
-}
 
 Report AnalyzeFixture(const std::string& name) {
   AnalyzeOptions o;
@@ -23,18 +16,12 @@ Report AnalyzeFixture(const std::string& name) {
   return AnalyzeDump(ReadFixture(name), o);
 }
 
-const Finding* FindingById(const Report& r, const std::string& id) {
-  for (const auto& f : r.findings)
-    if (f.id == id) return &f;
-  return nullptr;
-}
-
 TEST(StacksAnalyze, DeadlockNamesBothBlockedGoroutines) {
   Report r = AnalyzeFixture("go1.19-deadlock.txt");
-  const Finding* crash = FindingById(r, "deadlock");
+  const Finding* crash = godx::testing::FindFinding(r, "deadlock");
   ASSERT_NE(crash, nullptr);
   EXPECT_EQ(crash->severity, Severity::kCritical);
-  const Finding* shape = FindingById(r, "deadlock-shape");
+  const Finding* shape = godx::testing::FindFinding(r, "deadlock-shape");
   ASSERT_NE(shape, nullptr);
   // goroutine 1 waits in WaitGroup.Wait (printed "semacquire" by Go 1.19), goroutine 6 in a send.
   EXPECT_NE(shape->title.find("1 WaitGroup"), std::string::npos) << shape->title;
@@ -44,7 +31,7 @@ TEST(StacksAnalyze, DeadlockNamesBothBlockedGoroutines) {
 
 TEST(StacksAnalyze, ConcurrentMapWritesPointsAtTheWriter) {
   Report r = AnalyzeFixture("go1.19-mapwrite.txt");
-  const Finding* f = FindingById(r, "concurrent-map-access");
+  const Finding* f = godx::testing::FindFinding(r, "concurrent-map-access");
   ASSERT_NE(f, nullptr);
   const Json& crash = r.extra["crash"];
   EXPECT_EQ(crash["kind"], "fatal");
@@ -60,7 +47,7 @@ TEST(StacksAnalyze, NilDereferenceCulpritSkipsRuntimeFrames) {
   EXPECT_EQ(crash["goroutine"], 1);
   EXPECT_EQ(crash["culprit"]["function"], "main.(*Server).Lookup");
   EXPECT_EQ(crash["signal"], "SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x6468f2");
-  EXPECT_NE(FindingById(r, "nil-dereference"), nullptr);
+  EXPECT_NE(godx::testing::FindFinding(r, "nil-dereference"), nullptr);
 }
 
 TEST(StacksAnalyze, JsonCarriesTheRequiredKeys) {
@@ -80,12 +67,12 @@ TEST(StacksAnalyze, JsonCarriesTheRequiredKeys) {
 
 TEST(StacksAnalyze, LeakSuspectAndLockConvoy) {
   Report r = AnalyzeFixture("go1.19-leak-2.debug2.txt");
-  const Finding* leak = FindingById(r, "leak-suspect");
+  const Finding* leak = godx::testing::FindFinding(r, "leak-suspect");
   ASSERT_NE(leak, nullptr);
   EXPECT_NE(leak->title.find("120 goroutines blocked in chan receive at main.handle"),
             std::string::npos)
       << leak->title;
-  const Finding* convoy = FindingById(r, "lock-convoy");
+  const Finding* convoy = godx::testing::FindFinding(r, "lock-convoy");
   ASSERT_NE(convoy, nullptr);
   EXPECT_NE(convoy->title.find("12 goroutines queue for one lock at main.contend.func1"),
             std::string::npos)
@@ -100,12 +87,12 @@ TEST(StacksAnalyze, LeakSuspectAndLockConvoy) {
   EXPECT_EQ(convoy->evidence[1], "all 12 wait for the same mutex " + mutex);
   // The first dump has 60 leaked goroutines: under the threshold of 100.
   Report early = AnalyzeFixture("go1.19-leak-1.debug2.txt");
-  EXPECT_EQ(FindingById(early, "leak-suspect"), nullptr);
+  EXPECT_EQ(godx::testing::FindFinding(early, "leak-suspect"), nullptr);
 }
 
 TEST(StacksAnalyze, RaceReportIsCritical) {
   Report r = AnalyzeFixture("go1.19-race.txt");
-  const Finding* f = FindingById(r, "data-race");
+  const Finding* f = godx::testing::FindFinding(r, "data-race");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->severity, Severity::kCritical);
   EXPECT_NE(f->title.find("main.race.func"), std::string::npos) << f->title;
@@ -126,14 +113,14 @@ TEST(StacksAnalyze, RunawayCreationFromOneSite) {
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->buckets.size(), 3u);
   Report r = AnalyzeDump(*d);
-  const Finding* f = FindingById(r, "runaway-goroutines");
+  const Finding* f = godx::testing::FindFinding(r, "runaway-goroutines");
   ASSERT_NE(f, nullptr);
   EXPECT_NE(f->title.find("1,500 goroutines"), std::string::npos) << f->title;
 }
 
 TEST(StacksAnalyze, SigquitIsInformationNotACrash) {
   Report r = AnalyzeFixture("go1.19-sigquit.txt");
-  const Finding* f = FindingById(r, "sigquit-dump");
+  const Finding* f = godx::testing::FindFinding(r, "sigquit-dump");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->severity, Severity::kInfo);
   EXPECT_EQ(r.extra["crash"]["culprit"]["function"], "main.main");

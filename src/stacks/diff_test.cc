@@ -4,18 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include "stacks/test_fixtures.h"
 #include "testing/testing.h"
 
 namespace godx::stacks {
 namespace {
-
-Dump ReadFixture(const std::string& name) {
-  Input in = godx::testing::InputFromString(
-      name, godx::testing::ReadFile(godx::testing::TestData("stacks/" + name)));
-  auto d = ReadDump(in);
-  EXPECT_TRUE(d.ok()) << d.status().message();
-  return d.ok() ? std::move(d).value() : Dump{};
-}
 
 TEST(StacksDiff, FindsTheGrowingBucket) {
   Dump a = ReadFixture("go1.19-leak-1.debug2.txt");

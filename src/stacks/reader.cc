@@ -125,6 +125,26 @@ struct DumpParser::Impl {
     uint64_t count = 1;  // debug=1 records carry a count
     StringId labels = 0;
     StringId wait_object = 0;
+
+    // Starts a goroutine record at input line `at` standing for `n` goroutines (the vectors keep
+    // their memory for the next record).
+    void Start(uint64_t at, uint64_t n) {
+      active = true;
+      id = 0;
+      state = 0;
+      minutes = 0;
+      locked = false;
+      attributes.clear();
+      frames.clear();
+      created_by = Frame{};
+      elided = false;
+      want_file = false;
+      capture = false;
+      line = at;
+      count = n;
+      labels = 0;
+      wait_object = 0;
+    }
   } cur;
 
   // Race report being read.
@@ -332,13 +352,11 @@ struct DumpParser::Impl {
     CommitGoroutine();
     OpenSection();
     Current& c = cur;
-    c.active = true;
+    c.Start(line_no, 1);
     c.id = h.id;
     c.state = dump.strings.Intern(h.state);
     c.minutes = h.minutes;
     c.locked = h.locked;
-    c.attributes.clear();
-    c.labels = 0;
     for (auto a : h.attributes) {
       // Go 1.27 (GODEBUG=tracebacklabels=1): pprof labels in the header, kept like debug=1's.
       if (StartsWith(a, "labels:")) {
@@ -347,14 +365,6 @@ struct DumpParser::Impl {
       }
       c.attributes.push_back(dump.strings.Intern(a));
     }
-    c.frames.clear();
-    c.created_by = Frame{};
-    c.elided = false;
-    c.want_file = false;
-    c.capture = false;
-    c.line = line_no;
-    c.count = 1;
-    c.wait_object = 0;
     if (h.gp) Hint(22, "goroutine headers with gp= m= (Go 1.22+)");
     if (StartsWith(h.state, "sync.Mutex.Lock") || StartsWith(h.state, "sync.RWMutex."))
       Hint(21, "wait reason sync.Mutex.Lock (Go 1.21+)");
@@ -668,22 +678,7 @@ struct DumpParser::Impl {
     uint64_t n;
     if (s.Uint(&n) && s.Literal(" @")) {
       CommitGoroutine();
-      Current& c = cur;
-      c.active = true;
-      c.id = 0;
-      c.state = 0;
-      c.minutes = 0;
-      c.locked = false;
-      c.attributes.clear();
-      c.frames.clear();
-      c.created_by = Frame{};
-      c.elided = false;
-      c.want_file = false;
-      c.capture = false;
-      c.line = line_no;
-      c.count = n;
-      c.labels = 0;
-      c.wait_object = 0;
+      cur.Start(line_no, n);
       return;
     }
     if (StartsWith(line, "# labels: ") && cur.active) {

@@ -56,6 +56,13 @@ void ExpectEveryCutReadsCompleteLines(const std::string& fixture,
   EXPECT_EQ(last, full);
 }
 
+const Finding* FindFinding(const Report& report, std::string_view id) {
+  for (const auto& f : report.findings) {
+    if (f.id == id) return &f;
+  }
+  return nullptr;
+}
+
 void ExpectGolden(const std::string& path, const std::string& actual) {
   if (std::getenv("GODX_UPDATE_GOLDEN") != nullptr) {
     std::ofstream(path, std::ios::binary) << actual;

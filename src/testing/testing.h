@@ -5,10 +5,12 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <gtest/gtest.h>
 
 #include "core/input.h"
+#include "core/report.h"
 
 namespace godx::testing {
 
@@ -22,6 +24,9 @@ std::optional<std::string> SharedDir();
 std::string ReadFile(const std::string& path);
 // An Input over in-memory bytes named `name`.
 Input InputFromString(const std::string& name, std::string bytes);
+
+// The finding of `report` with id `id`, or nullptr.
+const Finding* FindFinding(const Report& report, std::string_view id);
 
 // Cuts `fixture` at every byte offset and reads each prefix with `count` (records read, 0 on a
 // read error): nothing may crash, every complete line before the cut must be read, and the cut
