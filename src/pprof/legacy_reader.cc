@@ -327,7 +327,7 @@ Result<Profile> ReadLegacyCpu(std::string_view name, std::string_view data) {
     p.period = static_cast<int64_t>(h[3]) * 1000;
     p.period_type = {s("cpu"), s("nanoseconds")};
     p.sample_types = {{s("samples"), s("count")}, {s("cpu"), s("nanoseconds")}};
-    std::unordered_map<uint64_t, uint32_t> locs;
+    AddressLocations locs(&p);
     std::vector<std::vector<uint32_t>> stacks;
     std::vector<uint64_t> counts;
     std::vector<uint64_t> addrs;
@@ -353,14 +353,7 @@ Result<Profile> ReadLegacyCpu(std::string_view name, std::string_view data) {
       std::vector<uint32_t> st;
       for (size_t k = 0; k < addrs.size(); ++k) {
         uint64_t a = k > 0 ? addrs[k] - 1 : addrs[k];
-        auto [it, fresh] = locs.emplace(a, static_cast<uint32_t>(p.locations.size()));
-        if (fresh) {
-          Location l;
-          l.id = p.locations.size() + 1;
-          l.address = a;
-          p.locations.push_back(l);
-        }
-        st.push_back(it->second);
+        st.push_back(locs.For(a));
       }
       stacks.push_back(std::move(st));
       counts.push_back(count);

@@ -43,4 +43,15 @@ int Profile::FindSampleIndex(std::string_view name) const {
   return -1;
 }
 
+uint32_t AddressLocations::For(uint64_t address) {
+  auto [it, fresh] = index_.emplace(address, static_cast<uint32_t>(p_->locations.size()));
+  if (fresh) {
+    Location l;
+    l.id = p_->locations.size() + 1;
+    l.address = address;
+    p_->locations.push_back(l);
+  }
+  return it->second;
+}
+
 }  // namespace godx::pprof

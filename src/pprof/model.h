@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/string_pool.h"
@@ -138,6 +139,19 @@ struct Profile {
   size_t DefaultSampleIndex() const;
   // Index of the sample type named `name` (or a decimal index); -1 when absent.
   int FindSampleIndex(std::string_view name) const;
+};
+
+// Address-only locations, one per distinct address: the legacy and text formats give raw program
+// counters, which godx does not symbolise.
+class AddressLocations {
+ public:
+  explicit AddressLocations(Profile* p) : p_(p) {}
+  // The index of the location for `address`, added to the profile the first time.
+  uint32_t For(uint64_t address);
+
+ private:
+  Profile* p_;
+  std::unordered_map<uint64_t, uint32_t> index_;
 };
 
 }  // namespace godx::pprof

@@ -269,7 +269,7 @@ class TextReader {
       pending_labels_.push_back(Label{bytes_key_, 0, block, 0});
     }
     stack_.clear();
-    for (uint64_t a : addrs_) stack_.push_back(LocationFor(a - 1));
+    for (uint64_t a : addrs_) stack_.push_back(locs_.For(a - 1));
     next_frame_ = 0;
     return true;
   }
@@ -285,17 +285,6 @@ class TextReader {
     double scale = 1 / (1 - std::exp(-avg / static_cast<double>(rate_)));
     *count = ClampToInt64(static_cast<double>(*count) * scale);
     *size = ClampToInt64(static_cast<double>(*size) * scale);
-  }
-
-  uint32_t LocationFor(uint64_t address) {
-    auto [it, inserted] = loc_by_addr_.emplace(address, static_cast<uint32_t>(p_.locations.size()));
-    if (inserted) {
-      Location l;
-      l.id = p_.locations.size() + 1;
-      l.address = address;
-      p_.locations.push_back(l);
-    }
-    return it->second;
   }
 
   // "#\t0x4bc39c\tmain.alloc+0x7c\t\t/path/main.go:30": attach the frame to the location of the
@@ -461,6 +450,7 @@ class TextReader {
   const ReadOptions& options_;
   LineCursor cursor_;
   Profile p_;
+  AddressLocations locs_{&p_};
   bool has_alloc_ = false, v2_ = false, in_sample_ = false;
   int64_t rate_ = 1, cpu_hz_ = 0;
   StringId bytes_key_ = 0;
@@ -471,7 +461,6 @@ class TextReader {
   size_t next_frame_ = 0;
   std::vector<uint8_t> filled_;  // per location: 0 unnamed, 1 being named, 2 named
   std::vector<uint32_t> filling_;
-  std::unordered_map<uint64_t, uint32_t> loc_by_addr_;
   std::unordered_map<std::string, uint32_t> fn_by_key_;
   std::string key_;
   std::string_view rest_;
