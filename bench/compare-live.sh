@@ -45,7 +45,7 @@ hyperfine --warmup 3 --runs 20 "bash -c '$curl_all'"
 hyperfine --warmup 3 --runs 20 "go tool pprof -top $url/debug/pprof/heap >/dev/null 2>&1"
 
 echo "== godx run: ${mb} MB of runtime output through the line splitter"
-one="$root/testdata/live/run/crasher.stderr.txt"
+one="$root/testdata/live/go1.19/run/crasher.stderr.txt"
 log="$work/stderr.log"
 while [ "$(stat -c %s "$log" 2>/dev/null || echo 0)" -lt $((mb << 20)) ]; do cat "$one" >>"$log"; done
 hyperfine --warmup 1 --runs 5 \

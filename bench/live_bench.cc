@@ -37,7 +37,7 @@ std::string Repeat(const std::string& one, size_t default_mb) {
 
 // What godx run does per stderr line: classify, keep, parse gctrace lines.
 void BM_RunLineSplit(benchmark::State& state) {
-  static const std::string log = Repeat(Fixture("live/run/crasher.stderr.txt"), 256);
+  static const std::string log = Repeat(Fixture("live/go1.19/run/crasher.stderr.txt"), 256);
   for (auto _ : state) {
     godx::LineCursor lines(log);
     std::string_view line;
@@ -57,7 +57,7 @@ void BM_RunLineSplit(benchmark::State& state) {
 BENCHMARK(BM_RunLineSplit)->Unit(benchmark::kMillisecond);
 
 void BM_ProcStatus(benchmark::State& state) {
-  const std::string text = Fixture("live/proc/leakyserver.status.txt");
+  const std::string text = Fixture("live/go1.19/proc/leakyserver.status.txt");
   for (auto _ : state) benchmark::DoNotOptimize(godx::live::ParseProcStatus(text, "s"));
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(text.size()));
 }
@@ -65,7 +65,7 @@ BENCHMARK(BM_ProcStatus);
 
 // A host with 100k sockets: /proc/PID/net/tcp is then ~15 MB.
 void BM_NetTcp(benchmark::State& state) {
-  std::string one = Fixture("live/proc/leakyserver.net_tcp.txt");
+  std::string one = Fixture("live/go1.19/proc/leakyserver.net_tcp.txt");
   std::string body = one.substr(one.find('\n') + 1);
   std::string text = one.substr(0, one.find('\n') + 1);
   while (text.size() < (size_t{15} << 20)) text += body;
@@ -75,14 +75,14 @@ void BM_NetTcp(benchmark::State& state) {
 BENCHMARK(BM_NetTcp)->Unit(benchmark::kMillisecond);
 
 void BM_Expvar(benchmark::State& state) {
-  const std::string text = Fixture("live/expvar/go1.19-goodserver.json");
+  const std::string text = Fixture("live/go1.19/expvar/goodserver.json");
   for (auto _ : state) benchmark::DoNotOptimize(godx::live::ParseExpvars(text, "v"));
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(text.size()));
 }
 BENCHMARK(BM_Expvar);
 
 void BM_AnalyzeBundle(benchmark::State& state) {
-  std::string dir = std::string(GODX_SOURCE_DIR) + "/testdata/live/leaky-bundle";
+  std::string dir = std::string(GODX_SOURCE_DIR) + "/testdata/live/go1.19/leaky-bundle";
   for (auto _ : state) {
     auto r = godx::live::AnalyzeBundle(dir, {}, godx::AnalyzeOptions{});
     benchmark::DoNotOptimize(r);

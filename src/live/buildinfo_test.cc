@@ -14,7 +14,7 @@ using godx::testing::TestData;
 // (objcopy --only-section); `go version -m` on that binary prints "go1.19.8" and
 // "mod godx.test/gen (devel)".
 TEST(GoBuildInfo, ParsesGo119Section) {
-  auto info = ParseGoBuildInfo(ReadFile(TestData("live/buildinfo/go1.19-crasher.bin")));
+  auto info = ParseGoBuildInfo(ReadFile(TestData("live/go1.19/buildinfo/crasher.bin")));
   ASSERT_TRUE(info.ok()) << info.status().message();
   EXPECT_EQ(info->go_version, "go1.19.8");
   EXPECT_EQ(info->module_path, "godx.test/gen");
@@ -27,7 +27,7 @@ TEST(GoBuildInfo, RejectsMissingMagic) {
 }
 
 TEST(GoBuildInfo, SaysPre118FormatIsNotFollowed) {
-  std::string blob = ReadFile(TestData("live/buildinfo/go1.19-crasher.bin"));
+  std::string blob = ReadFile(TestData("live/go1.19/buildinfo/crasher.bin"));
   ASSERT_GT(blob.size(), 32u);
   blob[15] = 0;  // pointer format
   auto info = ParseGoBuildInfo(blob);
@@ -36,7 +36,7 @@ TEST(GoBuildInfo, SaysPre118FormatIsNotFollowed) {
 }
 
 TEST(GoBuildInfo, CutHeaderIsAnError) {
-  std::string blob = ReadFile(TestData("live/buildinfo/go1.19-crasher.bin"));
+  std::string blob = ReadFile(TestData("live/go1.19/buildinfo/crasher.bin"));
   EXPECT_FALSE(ParseGoBuildInfo(blob.substr(0, 20)).ok());
   EXPECT_FALSE(ParseGoBuildInfo(blob.substr(0, 33)).ok());
 }
@@ -45,7 +45,7 @@ TEST(GoBuildInfo, NonGoBinaryIsAClearError) {
   auto info = ReadGoBuildInfo("/proc/self/exe");  // this C++ test binary
   ASSERT_FALSE(info.ok());
   EXPECT_NE(info.status().message().find("no Go build info"), std::string::npos);
-  auto text = ReadGoBuildInfo(TestData("live/proc/leakyserver.status.txt"));
+  auto text = ReadGoBuildInfo(TestData("live/go1.19/proc/leakyserver.status.txt"));
   ASSERT_FALSE(text.ok());
   EXPECT_NE(text.status().message().find("not an ELF"), std::string::npos);
   EXPECT_FALSE(ReadGoBuildInfo("/nonexistent/binary").ok());

@@ -69,7 +69,7 @@ TEST(Manifest, MissingDirectoryIsAClearError) {
 }
 
 TEST(Manifest, ReadsCommittedBundle) {
-  auto m = ReadManifest(godx::testing::TestData("live/leaky-bundle"));
+  auto m = ReadManifest(godx::testing::TestData("live/go1.19/leaky-bundle"));
   ASSERT_TRUE(m.ok()) << m.status().message();
   EXPECT_EQ(m->format, "godx-bundle/1");
   EXPECT_EQ(m->target_kind, "pid");

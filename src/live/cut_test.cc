@@ -27,26 +27,26 @@ void EveryPrefix(const std::string& fixture, Fn fn) {
 
 TEST(LiveCut, ProcFiles) {
   size_t ok = 0;
-  EveryPrefix("live/proc/leakyserver.status.txt",
+  EveryPrefix("live/go1.19/proc/leakyserver.status.txt",
               [&](const std::string& s) { ok += ParseProcStatus(s, "cut").ok(); });
   EXPECT_GT(ok, 0u);  // long enough prefixes still parse
-  EveryPrefix("live/proc/leakyserver.smaps_rollup.txt", [](const std::string& s) {
+  EveryPrefix("live/go1.19/proc/leakyserver.smaps_rollup.txt", [](const std::string& s) {
     SmapsRollup r = ParseSmapsRollup(s);
     EXPECT_GE(r.rss, -1);
   });
-  EveryPrefix("live/proc/leakyserver.net_tcp.txt",
+  EveryPrefix("live/go1.19/proc/leakyserver.net_tcp.txt",
               [](const std::string& s) { EXPECT_LE(ParseNetTcp(s, false).size(), 2u); });
-  EveryPrefix("live/proc/leakyserver.net_tcp6.txt",
+  EveryPrefix("live/go1.19/proc/leakyserver.net_tcp6.txt",
               [](const std::string& s) { EXPECT_LE(ParseNetTcp(s, true).size(), 64u); });
 }
 
 TEST(LiveCut, ExpvarAndManifest) {
   size_t ok = 0;
-  EveryPrefix("live/expvar/go1.19-goodserver.json",
+  EveryPrefix("live/go1.19/expvar/goodserver.json",
               [&](const std::string& s) { ok += ParseExpvars(s, "cut").ok(); });
   EXPECT_GE(ok, 1u);  // only the whole object (with or without its newline) is valid JSON
   EXPECT_LE(ok, 2u);
-  EveryPrefix("live/leaky-bundle/manifest.json", [](const std::string& s) {
+  EveryPrefix("live/go1.19/leaky-bundle/manifest.json", [](const std::string& s) {
     auto m = ParseManifest(s, "cut");
     if (m.ok()) {
       EXPECT_EQ(m->format.substr(0, 12), "godx-bundle/");
@@ -55,19 +55,19 @@ TEST(LiveCut, ExpvarAndManifest) {
 }
 
 TEST(LiveCut, GoroutineCountBuildInfoAndStderr) {
-  EveryPrefix("live/goroutine/go1.19-goodserver.debug1.txt", [](const std::string& s) {
+  EveryPrefix("live/go1.19/goroutine/goodserver.debug1.txt", [](const std::string& s) {
     auto n = GoroutineTotal(s);
     if (n) {
       EXPECT_LE(*n, 13u);
     }
   });
-  EveryPrefix("live/buildinfo/go1.19-crasher.bin", [](const std::string& s) {
+  EveryPrefix("live/go1.19/buildinfo/crasher.bin", [](const std::string& s) {
     auto info = ParseGoBuildInfo(s);
     if (info.ok()) {
       EXPECT_EQ(info->go_version.substr(0, 3), "go1");
     }
   });
-  EveryPrefix("live/run/crasher.stderr.txt", [](const std::string& s) {
+  EveryPrefix("live/go1.19/run/crasher.stderr.txt", [](const std::string& s) {
     LineCursor lines(s);
     std::string_view line;
     while (lines.Next(&line)) (void)(IsRuntimeLine(line) || StartsTraceback(line));

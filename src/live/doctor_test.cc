@@ -34,7 +34,7 @@ const Signal kTable[] = {
 // leaky-bundle: goroutine.debug1.txt says total 35, goroutine.debug1.end.txt total 103 (checked
 // with head -1); the leaky server leaks 50 goroutines a second.
 TEST(Doctor, FindsGoroutineGrowthInLeakyBundle) {
-  auto r = AnalyzeBundle(TestData("live/leaky-bundle"), kTable, AnalyzeOptions{});
+  auto r = AnalyzeBundle(TestData("live/go1.19/leaky-bundle"), kTable, AnalyzeOptions{});
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->kind, "doctor");
   const Finding* g = godx::testing::FindFinding(*r, "goroutine-growth");
@@ -60,7 +60,7 @@ TEST(Doctor, FindsGoroutineGrowthInLeakyBundle) {
 }
 
 TEST(Doctor, GoodBundleHasNoLeakFinding) {
-  auto r = AnalyzeBundle(TestData("live/good-bundle"), kTable, AnalyzeOptions{});
+  auto r = AnalyzeBundle(TestData("live/go1.19/good-bundle"), kTable, AnalyzeOptions{});
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(godx::testing::FindFinding(*r, "goroutine-growth"), nullptr);
   EXPECT_EQ(godx::testing::FindFinding(*r, "memory-off-heap"), nullptr);
@@ -70,7 +70,7 @@ TEST(Doctor, GoodBundleHasNoLeakFinding) {
 
 // stopped-bundle: the service was killed one second into the 3 s CPU profile.
 TEST(Doctor, StoppedServiceGivesPartialBundleWithWarnings) {
-  auto r = AnalyzeBundle(TestData("live/stopped-bundle"), kTable, AnalyzeOptions{});
+  auto r = AnalyzeBundle(TestData("live/go1.19/stopped-bundle"), kTable, AnalyzeOptions{});
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->summary["captured"], 12);
   EXPECT_EQ(r->summary["failed"], 3);
@@ -82,7 +82,7 @@ TEST(Doctor, StoppedServiceGivesPartialBundleWithWarnings) {
 // offheap-bundle: testdata/gen/mmapserver holding 96 MiB it mapped itself; proc_status.txt says
 // RssAnon 99340 kB, vars.json says Sys 13.7 MiB (checked by hand).
 TEST(Doctor, FindsOffHeapMemory) {
-  auto r = AnalyzeBundle(TestData("live/offheap-bundle"), kTable, AnalyzeOptions{});
+  auto r = AnalyzeBundle(TestData("live/go1.19/offheap-bundle"), kTable, AnalyzeOptions{});
   ASSERT_TRUE(r.ok()) << r.status().message();
   const Finding* f = godx::testing::FindFinding(*r, "memory-off-heap");
   ASSERT_NE(f, nullptr);
@@ -95,7 +95,7 @@ TEST(Doctor, FindsOffHeapMemory) {
 }
 
 TEST(Doctor, CrashBundleRoutesRuntimeLogToGcReader) {
-  auto r = AnalyzeBundle(TestData("live/crash-bundle"), kTable, AnalyzeOptions{});
+  auto r = AnalyzeBundle(TestData("live/go1.19/crash-bundle"), kTable, AnalyzeOptions{});
   ASSERT_TRUE(r.ok()) << r.status().message();
   bool gc = false;
   for (const auto& s : r->summary["signals"])
@@ -105,14 +105,14 @@ TEST(Doctor, CrashBundleRoutesRuntimeLogToGcReader) {
 }
 
 TEST(Doctor, NotABundleIsAClearError) {
-  auto r = AnalyzeBundle(TestData("live/proc"), kTable, AnalyzeOptions{});
+  auto r = AnalyzeBundle(TestData("live/go1.19/proc"), kTable, AnalyzeOptions{});
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("manifest.json"), std::string::npos);
 }
 
 TEST(Doctor, SniffsOnlyManifests) {
   EXPECT_EQ(
-      SniffBundleManifest(godx::testing::ReadFile(TestData("live/good-bundle/manifest.json"))),
+      SniffBundleManifest(godx::testing::ReadFile(TestData("live/go1.19/good-bundle/manifest.json"))),
       100);
   EXPECT_EQ(SniffBundleManifest("{\"memstats\": {}}"), 0);
   EXPECT_EQ(SniffBundleManifest(""), 0);

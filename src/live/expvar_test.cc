@@ -12,9 +12,9 @@ namespace {
 using godx::testing::ReadFile;
 using godx::testing::TestData;
 
-// Values read by hand from testdata/live/expvar/go1.19-goodserver.json (a real /debug/vars).
+// Values read by hand from testdata/live/go1.19/expvar/goodserver.json (a real /debug/vars).
 TEST(Expvar, ParsesRealDebugVars) {
-  auto v = ParseExpvars(ReadFile(TestData("live/expvar/go1.19-goodserver.json")), "vars");
+  auto v = ParseExpvars(ReadFile(TestData("live/go1.19/expvar/goodserver.json")), "vars");
   ASSERT_TRUE(v.ok()) << v.status().message();
   ASSERT_TRUE(v->memstats.present);
   EXPECT_EQ(v->memstats.heap_alloc, 2455352);
@@ -40,7 +40,7 @@ TEST(Expvar, WithoutMemstatsIsNotPresent) {
 }
 
 TEST(GoroutineTotal, ReadsFirstLineOfRealDebug1) {
-  auto n = GoroutineTotal(ReadFile(TestData("live/goroutine/go1.19-goodserver.debug1.txt")));
+  auto n = GoroutineTotal(ReadFile(TestData("live/go1.19/goroutine/goodserver.debug1.txt")));
   ASSERT_TRUE(n.has_value());
   EXPECT_EQ(*n, 13u);  // "goroutine profile: total 13"
   EXPECT_FALSE(GoroutineTotal("goroutine 1 [running]:\n").has_value());

@@ -239,14 +239,14 @@ TEST(DoctorE2E, RefusedUrlGonePidAndNonGoPid) {
 // Golden: the committed leaky bundle, as text. The numbers were checked by hand against the
 // bundle's files (head -1 of the two debug=1 snapshots; proc_status.txt).
 TEST(DoctorE2E, GoldenTextOfCommittedBundle) {
-  auto r = RunGodx("doctor " + godx::testing::TestData("live/leaky-bundle") + " --no-color");
+  auto r = RunGodx("doctor " + godx::testing::TestData("live/go1.19/leaky-bundle") + " --no-color");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Goroutines grew from 35 to 103"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("leakyserver (pid "), std::string::npos);
   EXPECT_NE(r.out.find("go1.19.8"), std::string::npos);
   EXPECT_NE(r.out.find("goroutine.debug2.txt"), std::string::npos);
   // `godx analyze` routes a manifest to the same analysis.
-  auto a = RunGodx("analyze " + godx::testing::TestData("live/leaky-bundle/manifest.json"));
+  auto a = RunGodx("analyze " + godx::testing::TestData("live/go1.19/leaky-bundle/manifest.json"));
   EXPECT_EQ(a.exit_code, 0) << a.err;
   EXPECT_NE(a.out.find("Goroutines grew from 35 to 103"), std::string::npos);
 }

@@ -14,10 +14,10 @@ namespace {
 using godx::testing::ReadFile;
 using godx::testing::TestData;
 
-// Values checked by hand against testdata/live/proc/leakyserver.status.txt (a real
+// Values checked by hand against testdata/live/go1.19/proc/leakyserver.status.txt (a real
 // /proc/PID/status of testdata/gen/leakyserver, captured by scripts/gen-live-fixtures).
 TEST(ProcStatus, ParsesRealStatusFile) {
-  auto st = ParseProcStatus(ReadFile(TestData("live/proc/leakyserver.status.txt")), "status");
+  auto st = ParseProcStatus(ReadFile(TestData("live/go1.19/proc/leakyserver.status.txt")), "status");
   ASSERT_TRUE(st.ok()) << st.status().message();
   EXPECT_EQ(st->name, "leakyserver");
   EXPECT_EQ(st->pid, 7898);
@@ -43,7 +43,7 @@ TEST(ProcStatus, UnknownFieldsStayUnknown) {
 }
 
 TEST(SmapsRollup, ParsesRealRollup) {
-  SmapsRollup s = ParseSmapsRollup(ReadFile(TestData("live/proc/leakyserver.smaps_rollup.txt")));
+  SmapsRollup s = ParseSmapsRollup(ReadFile(TestData("live/go1.19/proc/leakyserver.smaps_rollup.txt")));
   EXPECT_EQ(s.rss, 6544 * 1024);
   EXPECT_EQ(s.pss, 5561 * 1024);
   EXPECT_EQ(s.anonymous, 1340 * 1024);
@@ -55,7 +55,7 @@ TEST(SmapsRollup, ParsesRealRollup) {
 // The fixture lists two LISTEN sockets: 0.0.0.0:2024 (inode 640) and the service's own
 // 127.0.0.1:32949 (0x80B5, inode 85452); the other lines are not in state 0A.
 TEST(NetTcp, FindsListenSocketsInRealFile) {
-  auto ls = ParseNetTcp(ReadFile(TestData("live/proc/leakyserver.net_tcp.txt")), false);
+  auto ls = ParseNetTcp(ReadFile(TestData("live/go1.19/proc/leakyserver.net_tcp.txt")), false);
   ASSERT_EQ(ls.size(), 2u);
   EXPECT_EQ(ls[0].address, "0.0.0.0");
   EXPECT_EQ(ls[0].port, 2024);

@@ -45,7 +45,7 @@ TEST(RuntimeLines, TracebackStarts) {
 // `grep -c '^SCHED '` gives 2; the panic is on line 72.
 TEST(RuntimeLines, SplitsRealCrasherStderr) {
   std::string text =
-      godx::testing::ReadFile(godx::testing::TestData("live/run/crasher.stderr.txt"));
+      godx::testing::ReadFile(godx::testing::TestData("live/go1.19/run/crasher.stderr.txt"));
   LineCursor lines(text);
   std::string_view line;
   uint64_t gc = 0, sched = 0, first_traceback = 0;

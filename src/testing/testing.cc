@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -54,6 +55,60 @@ void ExpectEveryCutReadsCompleteLines(const std::string& fixture,
     last = n;
   }
   EXPECT_EQ(last, full);
+}
+
+std::vector<std::string> MatrixReleases() {
+  std::vector<std::pair<std::pair<int, int>, std::string>> found;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(TestData("releases"), ec)) {
+    std::string name = e.path().filename().string();  // go1.26.txt
+    int major = 0, minor = 0;
+    if (std::sscanf(name.c_str(), "go%d.%d.txt", &major, &minor) == 2) {
+      found.push_back({{major, minor}, std::to_string(major) + "." + std::to_string(minor)});
+    }
+  }
+  EXPECT_FALSE(found.empty()) << "no manifests under testdata/releases/";
+  std::sort(found.begin(), found.end());
+  std::vector<std::string> out;
+  for (auto& [key, rel] : found) out.push_back(rel);
+  return out;
+}
+
+std::string MatrixGoVersion(const std::string& release) {
+  std::istringstream in(ReadFile(TestData("releases/go" + release + ".txt")));
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("# go version ", 0) == 0) return line.substr(2);
+  }
+  ADD_FAILURE() << "testdata/releases/go" << release << ".txt names no go version";
+  return "";
+}
+
+std::vector<MatrixFixture> MatrixFixtures(std::string_view cell_prefix) {
+  std::vector<MatrixFixture> out;
+  for (const auto& rel : MatrixReleases()) {
+    std::istringstream in(ReadFile(TestData("releases/go" + rel + ".txt")));
+    int line_no = 0;
+    for (std::string line; std::getline(in, line);) {
+      ++line_no;
+      if (line.empty() || line[0] == '#') continue;
+      size_t tab = line.find('\t');
+      if (tab == std::string::npos) {
+        ADD_FAILURE() << "testdata/releases/go" << rel << ".txt:" << line_no
+                      << ": expected CELL<TAB>PATH";
+        continue;
+      }
+      MatrixFixture f{rel, line.substr(0, tab), line.substr(tab + 1)};
+      if (f.cell.rfind(cell_prefix, 0) != 0) continue;
+      EXPECT_TRUE(std::filesystem::exists(TestData(f.path)))
+          << "testdata/releases/go" << rel << ".txt:" << line_no << ": " << f.path << " is missing";
+      out.push_back(std::move(f));
+    }
+  }
+  return out;
+}
+
+std::string Describe(const MatrixFixture& f) {
+  return "go" + f.release + " " + f.cell + " " + f.path;
 }
 
 const Finding* FindFinding(const Report& report, std::string_view id) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -37,6 +38,25 @@ void ExpectEveryCutReadsCompleteLines(const std::string& fixture,
 // Compares `actual` with the golden file at `path`. With GODX_UPDATE_GOLDEN=1 in the environment
 // the file is rewritten instead (review the diff by hand before committing).
 void ExpectGolden(const std::string& path, const std::string& actual);
+
+// One fixture of the release matrix (testdata/releases/go<REL>.txt, written by
+// scripts/gen-fixtures): the Go release that made it, the cell it stands for (e.g. "gctrace",
+// "sigquit-system", "pprof-heap") and its path under testdata/.
+struct MatrixFixture {
+  std::string release;  // "1.19", "1.26", "1.27"
+  std::string cell;
+  std::string path;     // relative to testdata/
+};
+// The releases of the matrix, oldest first: one per manifest under testdata/releases/.
+std::vector<std::string> MatrixReleases();
+// The `go version` line that made the fixtures of `release`.
+std::string MatrixGoVersion(const std::string& release);
+// Every fixture of the matrix whose cell starts with `cell_prefix` ("" for all), in manifest
+// order, releases oldest first. Fails the test when a manifest is unreadable or names a missing
+// file: a cell without its fixture must fail, never skip.
+std::vector<MatrixFixture> MatrixFixtures(std::string_view cell_prefix = "");
+// A readable test name of a fixture for SCOPED_TRACE: "go1.26 gctrace gclog/go1.26-gcleak.log".
+std::string Describe(const MatrixFixture& f);
 
 struct RunResult {
   int exit_code = -1;

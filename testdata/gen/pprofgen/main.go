@@ -1,7 +1,10 @@
 // pprofgen runs a small labelled workload (hashing, allocation, a contended mutex, parked
 // goroutines) and writes every runtime/pprof profile into -out: cpu.pb.gz, and heap, allocs,
 // goroutine, block, mutex and threadcreate both as debug=0 (profile.proto, gzipped) and debug=1
-// text. The fixtures under testdata/pprof/ come from it (scripts/gen-pprof-fixtures).
+// text. Where the release has the goroutineleak profile (Go 1.26 built with
+// GOEXPERIMENT=goroutineleakprofile, Go 1.27 by default) it also leaks goroutines on channels
+// nothing else can reach and writes that profile at debug=0, 1 and 2. The fixtures under
+// testdata/pprof/ come from it (scripts/gen-pprof-fixtures).
 package main
 
 import (
@@ -48,6 +51,17 @@ func contend(iter int) {
 		mu.Lock()
 		time.Sleep(50 * time.Microsecond)
 		mu.Unlock()
+	}
+}
+
+// leak parks n goroutines on a channel that only they reference: after the function returns no
+// one can ever send on it, which the goroutineleak profile's GC proves.
+//
+//go:noinline
+func leak(n int) {
+	ch := make(chan int)
+	for i := 0; i < n; i++ {
+		go func() { <-ch }()
 	}
 }
 
@@ -109,11 +123,17 @@ func main() {
 			<-block
 		})
 	}
+	leak(5)
 	time.Sleep(50 * time.Millisecond)
 	runtime.GC()
 	for _, name := range []string{"heap", "allocs", "goroutine", "block", "mutex", "threadcreate"} {
 		write(*out, name, 0)
 		write(*out, name, 1)
+	}
+	if pprof.Lookup("goroutineleak") != nil {
+		for _, debug := range []int{0, 1, 2} {
+			write(*out, "goroutineleak", debug)
+		}
 	}
 	close(block)
 }

@@ -2,16 +2,18 @@
 // traceback godx stacks reads: panics (plain, nested, nil dereference), fatal errors (deadlock,
 // concurrent map writes, stack overflow), a SIGQUIT dump, a data race (build with -race) and
 // net/http's "http: panic serving" log line. A few worker goroutines wait in different ways
-// first, so the dumps hold more than one stack.
+// first, so the dumps hold more than one stack; some carry pprof labels.
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"sync"
 	"syscall"
 	"time"
@@ -35,7 +37,9 @@ func startWorkers(n int) (chan int, *sync.Mutex) {
 	mu.Lock()
 	for i := 0; i < n; i++ {
 		go receiver(ch)
-		go locker(&mu)
+		// Labelled like a request handler: Go 1.27 prints the labels in the traceback header.
+		go pprof.Do(context.Background(), pprof.Labels("role", "locker", "worker", fmt.Sprint(i)),
+			func(context.Context) { locker(&mu) })
 	}
 	go sleeper()
 	time.Sleep(50 * time.Millisecond)
