@@ -7,14 +7,23 @@ bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.s
 }  // namespace
 
 WaitClass ClassifyWaitReason(std::string_view r) {
-  // Drop the 1.25 "(durable)" / older "(synctest)" qualifiers.
-  for (std::string_view q : {" (durable)", " (synctest)"}) {
-    if (r.size() > q.size() && r.substr(r.size() - q.size()) == q) r.remove_suffix(q.size());
+  // Drop the qualifiers the runtime appends after the reason, in any order: " (leaked)" (1.26+),
+  // " (scan)", " (durable)" (1.25+; older trees said " (synctest)").
+  for (bool again = true; again;) {
+    again = false;
+    for (std::string_view q : {" (durable)", " (synctest)", " (leaked)", " (scan)"}) {
+      if (r.size() > q.size() && r.substr(r.size() - q.size()) == q) {
+        r.remove_suffix(q.size());
+        again = true;
+      }
+    }
   }
   if (r.empty() || r == "running" || r == "runnable" || r == "idle" || r == "dead" ||
-      r == "copystack" || r == "preempted" || r == "moribund" || r == "waiting") {
+      r == "copystack" || r == "preempted" || r == "moribund" || r == "waiting" || r == "???") {
     return WaitClass::kNone;
   }
+  // A leaked goroutine whose wait reason was cleared prints its status alone.
+  if (r == "leaked") return WaitClass::kOther;
   if (r == "chan receive (nil chan)" || r == "chan send (nil chan)" || r == "select (no cases)")
     return WaitClass::kNilChan;
   if (r == "chan receive") return WaitClass::kChanReceive;
@@ -32,8 +41,11 @@ WaitClass ClassifyWaitReason(std::string_view r) {
       r == "force gc (idle)" || r == "timer goroutine (idle)" || r == "trace reader (blocked)" ||
       r == "wait for GC cycle" || r == "GOMAXPROCS updater (idle)" || r == "cleanup wait" ||
       r == "dumping heap" || r == "panicwait" || r == "debug call" || r == "stopping the world" ||
-      r == "flushing proc caches" || StartsWith(r, "trace ") || r == "page trace flush")
+      r == "flushing proc caches" || StartsWith(r, "trace ") || r == "page trace flush" ||
+      r == "waiting for cgo callback")  // Go 1.26+ status of a goroutine kept for cgo callbacks
     return WaitClass::kRuntime;
+  if (r == "coroutine") return WaitClass::kCoroutine;
+  if (r == "synctest.Run" || r == "synctest.Wait") return WaitClass::kSynctest;
   return WaitClass::kOther;
 }
 
@@ -51,6 +63,8 @@ std::string_view WaitClassName(WaitClass c) {
     case WaitClass::kSyscall: return "syscall";
     case WaitClass::kSleep: return "sleep";
     case WaitClass::kRuntime: return "runtime";
+    case WaitClass::kCoroutine: return "coroutine";
+    case WaitClass::kSynctest: return "synctest";
     case WaitClass::kOther: return "other";
   }
   return "other";
@@ -65,6 +79,7 @@ bool IsBlockingWait(WaitClass c) {
     case WaitClass::kLock:
     case WaitClass::kWaitGroup:
     case WaitClass::kCond:
+    case WaitClass::kCoroutine:  // an iter.Pull never stopped leaks its coroutine goroutine
       return true;
     default:
       return false;

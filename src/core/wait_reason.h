@@ -1,5 +1,8 @@
 // Go wait reasons, normalised across releases: Go ≤1.20 showed every sync.Mutex, RWMutex and
-// WaitGroup wait as "semacquire"; 1.21 split them; 1.25 added "(durable)" and synctest forms.
+// WaitGroup wait as "semacquire"; 1.21 split them; 1.25 added "(durable)" and synctest forms;
+// 1.26 appends " (leaked)" to goroutines its GC proved unreachable. Every reason in the
+// runtime's waitReasonStrings (runtime2.go) of Go 1.19, 1.26 and 1.27, and every goroutine status
+// (gStatusStrings), has a class here; wait_reason_test.cc lists them per release.
 // Readers of goroutine dumps and scheddetail output group waits by these classes.
 #pragma once
 
@@ -20,6 +23,8 @@ enum class WaitClass {
   kSyscall,
   kSleep,
   kRuntime,     // GC workers, finalizers, timers, trace reader, ...: the runtime's own goroutines
+  kCoroutine,   // "coroutine" (Go 1.23+): parked in an iter.Pull coroutine until next or stop
+  kSynctest,    // "synctest.Run", "synctest.Wait": a testing/synctest bubble's driver
   kOther,
 };
 

@@ -107,6 +107,10 @@ std::vector<MatrixFixture> MatrixFixtures(std::string_view cell_prefix) {
   return out;
 }
 
+int ReleaseMinor(const std::string& release) {
+  return std::stoi(release.substr(release.find('.') + 1));
+}
+
 std::string Describe(const MatrixFixture& f) {
   return "go" + f.release + " " + f.cell + " " + f.path;
 }
@@ -124,6 +128,16 @@ void ExpectGolden(const std::string& path, const std::string& actual) {
     return;
   }
   EXPECT_EQ(ReadFile(path), actual) << "golden " << path;
+}
+
+std::string CutChattyJson(const std::string& text) {
+  std::istringstream in(text);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    size_t json = line.find("{\"level\"");
+    out += json == std::string::npos ? line + "\n" : line.substr(0, json);
+  }
+  return out;
 }
 
 RunResult RunGodx(const std::string& args, const std::string& stdin_data) {
@@ -154,6 +168,17 @@ RunResult RunGodx(const std::string& args, const std::string& stdin_data) {
   unlink(out_path);
   unlink(err_path);
   return r;
+}
+
+Json GodxEnvelope(const std::string& args, std::string_view kind) {
+  RunResult run = RunGodx(args);
+  EXPECT_TRUE(run.exit_code == 0 || run.exit_code == 1) << "godx " << args << ": " << run.err;
+  Json j = Json::parse(run.out, nullptr, false);
+  for (const Json& e : j.is_array() ? j : Json::array({j})) {
+    if (e.is_object() && e.value("kind", "") == kind) return e;
+  }
+  ADD_FAILURE() << "godx " << args << ": no '" << kind << "' report in " << run.out.substr(0, 300);
+  return Json::object();
 }
 
 }  // namespace godx::testing

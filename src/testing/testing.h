@@ -55,8 +55,15 @@ std::string MatrixGoVersion(const std::string& release);
 // order, releases oldest first. Fails the test when a manifest is unreadable or names a missing
 // file: a cell without its fixture must fail, never skip.
 std::vector<MatrixFixture> MatrixFixtures(std::string_view cell_prefix = "");
+// The minor version of a matrix release: "1.27" → 27.
+int ReleaseMinor(const std::string& release);
 // A readable test name of a fixture for SCOPED_TRACE: "go1.26 gctrace gclog/go1.26-gcleak.log".
 std::string Describe(const MatrixFixture& f);
+
+// testdata/gen/chatty's log with the program's JSON lines taken out: each line is cut where a
+// '{"level"' record starts and joined with the next, which rebuilds the runtime records the JSON
+// shredded (an independent reading for tests of the gctrace and schedtrace readers).
+std::string CutChattyJson(const std::string& text);
 
 struct RunResult {
   int exit_code = -1;
@@ -65,6 +72,10 @@ struct RunResult {
 // Runs the godx binary ($GODX_BIN, set by CTest) from the source directory with `args` (shell
 // words, already quoted as needed), feeding `stdin_data`.
 RunResult RunGodx(const std::string& args, const std::string& stdin_data = "");
+
+// Runs godx with `args` (which must ask for --json) and returns the one envelope of kind `kind`
+// it printed (analyze prints an array of them); fails the test and returns {} when there is none.
+Json GodxEnvelope(const std::string& args, std::string_view kind);
 
 }  // namespace godx::testing
 
