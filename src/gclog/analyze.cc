@@ -11,6 +11,7 @@
 #include "core/stats.h"
 #include "core/units.h"
 #include "gclog/reader.h"
+#include "gclog/release.h"
 
 namespace godx::gclog {
 
@@ -123,6 +124,58 @@ std::vector<std::string> WindowRow(const GcSeries& ser, const Window& w, double 
           ser.goal_mb[last] >= 0 ? Mib(double(ser.goal_mb[last])) : "n/a"};
 }
 
+// GOMAXPROCS through the trace: "2 → 1 at cycle 14 (@1.231s) → 2 at cycle 23 (@2.151s)".
+std::string ProcsHistory(const GcTrace& t, bool timed) {
+  constexpr size_t kShown = 6;
+  std::string out = std::to_string(t.first.procs);
+  for (size_t i = 0; i < t.procs_changes.size() && i < kShown; ++i) {
+    const ProcsChange& c = t.procs_changes[i];
+    out += fmt::format(" → {} at cycle {}{}", c.to, c.num,
+                       timed ? fmt::format(" (@{:.3f}s)", c.at_s) : "");
+  }
+  if (t.procs_change_count > kShown) {
+    out += fmt::format(" … ({} more changes, last to {})", t.procs_change_count - kShown,
+                       t.last.procs);
+  }
+  return out;
+}
+
+Json ProcsChangesJson(const GcTrace& t) {
+  Json out = Json::array();
+  for (const ProcsChange& c : t.procs_changes) {
+    out.push_back(Json{{"cycle", c.num},
+                       {"line", c.line},
+                       {"t_s", std::isnan(c.at_s) ? Json(nullptr) : Json(c.at_s)},
+                       {"from", c.from},
+                       {"to", c.to}});
+  }
+  return out;
+}
+
+std::string KiB(double kib) { return FormatBytes(kib * 1024); }
+
+// The scavenger's lines in one fact: what it returned to the OS, and how much stood released.
+std::string ScavengerText(const ScavengerStats& sc) {
+  std::string out = fmt::format("{} lines · returned {} to the OS",
+                                FormatCount(sc.scvg_lines + sc.scav_lines),
+                                Mib(sc.released_mb + sc.scav_work_kib / 1024));
+  if (sc.scav_now_lines > 0) {
+    out += fmt::format(" (background {}, eager {})", KiB(sc.scav_work_kib - sc.scav_eager_kib),
+                       KiB(sc.scav_eager_kib));
+  }
+  if (sc.released_now_kib >= 0) {
+    out += fmt::format(" · released at the end {} (peak {})", KiB(double(sc.released_now_kib)),
+                       KiB(double(sc.released_peak_kib)));
+  }
+  if (sc.last_util_pct >= 0) out += fmt::format(" · heap in use {}% of retained", sc.last_util_pct);
+  if (sc.scav_forced > 0) out += fmt::format(" · {} forced (debug.FreeOSMemory)", sc.scav_forced);
+  if (sc.last_sys_mb >= 0) {
+    out += fmt::format(" · last scvg sys {} inuse {}", Mib(double(sc.last_sys_mb)),
+                       Mib(double(sc.last_inuse_mb)));
+  }
+  return out;
+}
+
 }  // namespace
 
 Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const AnalyzeOptions& options) {
@@ -204,6 +257,8 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   r.title = fmt::format("GC trace: {} cycles{} ({} format)", FormatCount(n),
                         timed && span_s > 0 ? " over " + FormatDuration(span_s) : "",
                         GcFormatName(format));
+  const GoRelease release = GcTraceRelease(t);
+  SetGoRelease(r, release);
   if (timed && span_s > 0) {
     r.facts.push_back({"Frequency", fmt::format("{}, mean interval {}",
                                                 FormatRate(per_s, "cycles"),
@@ -214,10 +269,12 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   if (cpu_total > 0) {
     r.facts.push_back(
         {"GC CPU", fmt::format("{} of the CPU available to Go ({} with idle-time marking; {} = "
-                               "wall time × GOMAXPROCS) · runtime's own figure {}%",
+                               "wall time × {}) · runtime's own figure {}%",
                                std::isnan(gc_cpu_share) ? "n/a" : FormatPercent(gc_cpu_share),
                                std::isnan(gc_cpu_share) ? "n/a" : FormatPercent(gc_cpu_share_idle),
-                               FormatDuration(proc_ms / 1000), unsigned(t.last.util_pct))});
+                               FormatDuration(proc_ms / 1000),
+                               p_changes > 0 ? "each cycle's GOMAXPROCS" : "GOMAXPROCS",
+                               unsigned(t.last.util_pct))});
     r.facts.push_back(
         {"Mark CPU", fmt::format("assist {} · background {} · idle {} (assist {} of GC CPU)",
                                  FormatMs(cpu_assist), FormatMs(cpu_bg), FormatMs(cpu_idle),
@@ -237,15 +294,22 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
                                                   t.gc_forced_lines ? fmt::format(
                                                       " · {} periodic 'GC forced' (idle 2 min)",
                                                       t.gc_forced_lines) : "")});
-  r.facts.push_back({"GOMAXPROCS", min_p == max_p ? std::to_string(max_p)
-                                                  : fmt::format("{}–{}, changed {} times", min_p,
-                                                                max_p, p_changes)});
+  r.facts.push_back(
+      {"GOMAXPROCS", min_p == max_p ? std::to_string(max_p)
+                                    : fmt::format("{} ({} changes)", ProcsHistory(t, timed),
+                                                  p_changes)});
   const ScavengerStats& sc = t.scavenger;
-  if (sc.scvg_lines + sc.scav_lines > 0) {
-    r.facts.push_back(
-        {"Scavenger", fmt::format("{} lines · returned {} to the OS",
-                                  FormatCount(sc.scvg_lines + sc.scav_lines),
-                                  Mib(sc.released_mb + sc.scav_work_kib / 1024))});
+  if (sc.scvg_lines + sc.scav_lines > 0) r.facts.push_back({"Scavenger", ScavengerText(sc)});
+  if (t.scan.span_lines > 0) {
+    r.facts.push_back({"Collector", fmt::format("Green Tea (gctrace=2 scan lines count spans: {} "
+                                                "lines)",
+                                                FormatCount(t.scan.lines))});
+  }
+  if (tot.leak_checks > 0) {
+    r.facts.push_back({"Goroutine leak checks",
+                       fmt::format("{} cycles also looked for leaked goroutines "
+                                   "(GOEXPERIMENT=goroutineleakprofile)",
+                                   FormatCount(tot.leak_checks))});
   }
 
   // Findings.
@@ -268,7 +332,8 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
         {fmt::format("{} of GC CPU (not counting {} of idle-time marking) in {} of wall time at "
                      "GOMAXPROCS {}",
                      FormatMs(cpu_total - cpu_idle), FormatMs(cpu_idle), FormatDuration(span_s),
-                     max_p),
+                     min_p == max_p ? std::to_string(max_p)
+                                    : fmt::format("{}–{} (each cycle's own)", min_p, max_p)),
          fmt::format("the runtime's own cumulative figure: {}%", unsigned(t.last.util_pct))},
         "Profile allocations (go tool pprof -sample_index=alloc_space, or godx pprof on an allocs "
         "profile) and cut the top sites; raising GOGC trades memory for GC CPU."});
@@ -376,8 +441,15 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
     r.findings.push_back(Finding{
         "gc-gomaxprocs-changed", Severity::kInfo,
         fmt::format("GOMAXPROCS changed {} times ({}–{})", p_changes, min_p, max_p),
-        {"since Go 1.25 the runtime follows the container's CPU limit"},
-        "Per-cycle CPU figures are computed with each cycle's own GOMAXPROCS."});
+        {ProcsHistory(t, timed),
+         // Before 1.25 only the program itself can change it.
+         release.max_minor < 25
+             ? "the release predates Go 1.25: the program called runtime.GOMAXPROCS"
+             : "the program called runtime.GOMAXPROCS, or (Go 1.25+) the runtime followed a change "
+               "of the CPUs it may use (cgroup CPU limit, CPU affinity)"},
+        "GC CPU shares are computed with the GOMAXPROCS of each cycle. Fewer Ps mean less "
+        "background marking capacity: expect more mark assists and longer cycles while it is "
+        "low."});
   }
   if (restarts > 0) {
     r.warnings.push_back(fmt::format(
@@ -442,9 +514,26 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   s["late_headroom_pct"] = std::isnan(head_late) ? Json(nullptr) : Json(RoundDecimals(head_late * 100, 1));
   s["forced_cycles"] = forced;
   s["gc_forced_lines"] = t.gc_forced_lines;
-  s["gomaxprocs"] = Json{{"min", min_p}, {"max", max_p}, {"changes", p_changes}};
-  s["scavenger"] = Json{{"scvg_lines", sc.scvg_lines}, {"scav_lines", sc.scav_lines},
-                        {"released_mb", sc.released_mb + sc.scav_work_kib / 1024}};
+  s["gomaxprocs"] = Json{{"min", min_p},
+                         {"max", max_p},
+                         {"first", t.first.procs},
+                         {"last", t.last.procs},
+                         {"changes", p_changes},
+                         {"history", ProcsChangesJson(t)}};
+  auto kib_or_null = [](int64_t v) { return v >= 0 ? Json(v) : Json(nullptr); };
+  s["scavenger"] = Json{{"scvg_lines", sc.scvg_lines},
+                        {"scav_lines", sc.scav_lines},
+                        {"released_mb", sc.released_mb + sc.scav_work_kib / 1024},
+                        {"work_kib", sc.scav_work_kib},
+                        {"eager_kib", sc.scav_eager_kib},
+                        {"released_now_kib", kib_or_null(sc.released_now_kib)},
+                        {"released_peak_kib", kib_or_null(sc.released_peak_kib)},
+                        {"util_pct",
+                         sc.last_util_pct >= 0 ? Json(sc.last_util_pct) : Json(nullptr)},
+                        {"forced", sc.scav_forced},
+                        {"unrecognised_lines", sc.scav_other_lines}};
+  s["scan_lines"] = Json{{"lines", t.scan.lines}, {"with_spans", t.scan.span_lines}};
+  s["leak_check_cycles"] = tot.leak_checks;
   s["lines"] = t.lines;
   s["skipped_lines"] = t.other_lines;
   s["malformed_lines"] = t.malformed;

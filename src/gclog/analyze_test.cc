@@ -1,17 +1,17 @@
 #include "gclog/analyze.h"
 
 #include <algorithm>
-#include <regex>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "gclog/reader.h"
+#include "gclog/regex_reading.h"
 #include "testing/testing.h"
 
 namespace godx::gclog {
 namespace {
 
+using godx::testing::CutChattyJson;
 using godx::testing::InputFromString;
 using godx::testing::ReadFile;
 using godx::testing::TestData;
@@ -30,34 +30,9 @@ bool Has(const Report& r, const std::string& id) {
                      [&](const Finding& f) { return f.id == id; });
 }
 
-// An independent reading of the same log with std::regex (slow, but written apart from the
-// reader): cycles, forced cycles and STW pause per cycle must agree with godx's summary.
-struct Independent {
-  size_t cycles = 0, forced = 0;
-  std::vector<double> pauses;
-};
-Independent ReadWithRegex(const std::string& text) {
-  // Lines may carry program output before the record; clock phases are 3 (1.6+) or 5 (1.5).
-  static const std::regex kLine(
-      R"(gc (\d+) @[\d.]+s \d+%: ([\d.]+)\+([\d.]+)\+([\d.]+)(?:\+([\d.]+)\+([\d.]+))? ms clock, .* (\d+) P( \(forced\))?$)");
-  Independent out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::smatch m;
-    if (!std::regex_search(line, m, kLine)) continue;
-    ++out.cycles;
-    out.forced += m[8].matched;
-    double pause = m[5].matched ? std::stod(m[2]) + std::stod(m[4]) + std::stod(m[6])
-                                : std::stod(m[2]) + std::stod(m[4]);
-    out.pauses.push_back(pause);
-  }
-  return out;
-}
-
 void ExpectAgreesWithRegex(const std::string& path) {
   Report r = Analyze(path);
-  Independent ind = ReadWithRegex(ReadFile(path));
+  RegexReading ind = ReadGcLogWithRegex(ReadFile(path));
   ASSERT_GT(ind.cycles, 0u);
   EXPECT_EQ(r.summary["cycles"].get<size_t>(), ind.cycles) << path;
   EXPECT_EQ(r.summary["forced_cycles"].get<size_t>(), ind.forced) << path;
@@ -108,22 +83,12 @@ TEST(GcTraceAnalysis, FixturesAgreeWithAnIndependentReading) {
 }
 
 // testdata/gen/chatty writes JSON lines while the runtime prints gctrace in pieces: records come
-// out shredded over many lines. An independent reconstruction (cut every line where the program's
-// JSON starts and join it with the next) must give the records godx rejoined.
-std::string CutProgramOutput(const std::string& text) {
-  std::istringstream in(text);
-  std::string line, out;
-  while (std::getline(in, line)) {
-    size_t json = line.find("{\"level\"");
-    out += json == std::string::npos ? line + "\n" : line.substr(0, json);
-  }
-  return out;
-}
-
+// out shredded over many lines. An independent reconstruction (CutChattyJson) must give the
+// records godx rejoined.
 TEST(GcTraceAnalysis, ShreddedRecordsOfABusyServiceAreRejoined) {
   std::string path = TestData("gclog/go1.19-chatty-shredded.log");
   Report r = Analyze(path);
-  Independent ind = ReadWithRegex(CutProgramOutput(ReadFile(path)));
+  RegexReading ind = ReadGcLogWithRegex(CutChattyJson(ReadFile(path)));
   ASSERT_GE(ind.cycles, 4u);
   EXPECT_EQ(r.summary["cycles"].get<size_t>(), ind.cycles);
   EXPECT_EQ(r.summary["malformed_lines"], 0);
@@ -136,7 +101,7 @@ TEST(GcTraceAnalysis, SplitLinesAreRecoveredBeyondALineByLineReading) {
   // cycle, godx rejoins it: one more cycle than the regex, the same otherwise.
   std::string path = TestData("samples/gcleak-gctrace-schedtrace.log");
   Report r = Analyze(path);
-  Independent ind = ReadWithRegex(ReadFile(path));
+  RegexReading ind = ReadGcLogWithRegex(ReadFile(path));
   EXPECT_EQ(r.summary["malformed_lines"], 0);
   EXPECT_GE(r.summary["cycles"].get<size_t>(), ind.cycles);
   EXPECT_LE(r.summary["cycles"].get<size_t>(), ind.cycles + 3);
@@ -204,6 +169,39 @@ TEST(GcTraceAnalysis, TextModeSkipsTheSeries) {
   auto t = ReadGcTrace(InputFromString("x", ReadFile(TestData("gclog/go1.19-gcsteady.log"))));
   Report r = AnalyzeGcTrace(*t, "x");
   EXPECT_FALSE(r.extra.contains("series"));
+}
+
+// The release range comes from what else the log shows beside the (unchanged) 1.18+ line.
+TEST(GcTraceAnalysis, NamesTheReleaseRangeFromWhatTheLogShows) {
+  const std::string gc =
+      "gc 1 @0.073s 0%: 0.036+0.73+0.019 ms clock, 0.14+0.72/0.46/0+0.076 ms cpu, 4->4->0 MB, "
+      "5 MB goal, 0 MB stacks, 0 MB globals, 4 P\n";
+  auto range = [](const std::string& log) {
+    auto t = ReadGcTrace(InputFromString("r.log", log));
+    EXPECT_TRUE(t.ok());
+    Json g = AnalyzeGcTrace(*t, "r.log").extra["go_release"];
+    return g.is_null() ? std::string("null")
+                       : g["min"].dump() + ".." + g["max"].dump();
+  };
+  EXPECT_EQ(range(gc), "\"1.18\"..null");
+  EXPECT_EQ(range(gc + "scav 10 KiB work, 1000 KiB total, 50% util\n"), "\"1.18\"..\"1.20\"");
+  EXPECT_EQ(range(gc + "scav 1 KiB work (bg), 2 KiB work (eager), 3 KiB now, 50% util\n"),
+            "\"1.20\"..null");
+  EXPECT_EQ(range(gc + "scan: total 1+2+3=6 objs, 1+1=2 spans\n"), "\"1.25\"..null");
+  std::string leak = gc;
+  leak.replace(leak.find("0%:"), 3, "0% (checking for goroutine leaks):");
+  EXPECT_EQ(range(leak), "\"1.26\"..null");
+  EXPECT_EQ(range("gc 1 @0.073s 0%: 0.036+0.73+0.019 ms clock, 0.14+0.72/0.46/0+0.076 ms cpu, "
+                  "4->4->0 MB, 5 MB goal, 4 P\nscvg0: 1 MB released\n"),
+            "\"1.6\"..\"1.13\"");
+  // The report states it as a fact, too.
+  auto t = ReadGcTrace(InputFromString("r.log", leak));
+  Report r = AnalyzeGcTrace(*t, "r.log");
+  bool fact = false;
+  for (const auto& f : r.facts) {
+    fact |= f.label == "Go release" && f.value.find("1.26") != std::string::npos;
+  }
+  EXPECT_TRUE(fact);
 }
 
 }  // namespace

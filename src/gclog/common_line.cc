@@ -91,6 +91,7 @@ const char* ParseCommonGcLine(const char* p, GcCycle* c) {
   c->at_s = at;
   c->util_pct = static_cast<uint8_t>(std::min<uint64_t>(util, 255));
   c->format = GcFormat::kGo16;
+  c->leak_check = false;  // "(checking for goroutine leaks)" stands before "%: ": not this path
   c->other_stw_ms = 0;
   c->cpu_other_ms = 0;
   c->goal_mb = c->stacks_mb = c->globals_mb = -1;

@@ -60,9 +60,28 @@ void GcTotals::Merge(const GcTotals& o) {
   cpu_idle_ms += o.cpu_idle_ms;
   cpu_stw_ms += o.cpu_stw_ms;
   forced += o.forced;
+  leak_checks += o.leak_checks;
   with_goal += o.with_goal;
   over_goal += o.over_goal;
   format = std::max(format, o.format);
+}
+
+void ScavengerStats::Merge(const ScavengerStats& o) {
+  scvg_lines += o.scvg_lines;
+  scav_lines += o.scav_lines;
+  released_mb += o.released_mb;
+  scav_work_kib += o.scav_work_kib;
+  scav_eager_kib += o.scav_eager_kib;
+  if (o.last_sys_mb >= 0) last_sys_mb = o.last_sys_mb;
+  if (o.last_inuse_mb >= 0) last_inuse_mb = o.last_inuse_mb;
+  if (o.released_now_kib >= 0) released_now_kib = o.released_now_kib;
+  released_peak_kib = std::max(released_peak_kib, o.released_peak_kib);
+  if (o.last_util_pct >= 0) last_util_pct = o.last_util_pct;
+  scav_forced += o.scav_forced;
+  scav_total_lines += o.scav_total_lines;
+  scav_gen_lines += o.scav_gen_lines;
+  scav_now_lines += o.scav_now_lines;
+  scav_other_lines += o.scav_other_lines;
 }
 
 }  // namespace godx::gclog

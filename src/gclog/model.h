@@ -36,6 +36,9 @@ struct GcCycle {
   uint8_t util_pct = 0;  // runtime's GC CPU share since program start, truncated
   GcFormat format = GcFormat::kGo16;
   bool forced = false;  // "(forced)": runtime.GC() or debug.FreeOSMemory
+  // "(checking for goroutine leaks)" after the CPU share (Go 1.26+, GOEXPERIMENT=
+  // goroutineleakprofile): the cycle also looked for goroutines blocked forever.
+  bool leak_check = false;
   bool has_cpu = false;
   // Wall clock, ms. Stop-the-world: sweep termination, mark termination, and the other STW
   // phases (Go 1.5's write-barrier install; the whole cycle for ≤1.4).
@@ -132,6 +135,7 @@ struct GcTotals {
   // GC CPU, ms: all of it, and its parts (cpu_stw: the stop-the-world phases' CPU).
   double cpu_ms = 0, cpu_assist_ms = 0, cpu_background_ms = 0, cpu_idle_ms = 0, cpu_stw_ms = 0;
   uint64_t forced = 0;
+  uint64_t leak_checks = 0;               // cycles that checked for goroutine leaks (1.26+)
   uint64_t with_goal = 0, over_goal = 0;  // cycles with a goal, and those that ended above it
   GcFormat format = GcFormat::kGo14;  // the newest era seen
 
@@ -144,6 +148,7 @@ struct GcTotals {
       cpu_stw_ms += double(c.cpu_sweep_term_ms) + c.cpu_mark_term_ms + c.cpu_other_ms;
     }
     forced += c.forced;
+    leak_checks += c.leak_check;
     if (c.goal_mb >= 0) {
       ++with_goal;
       over_goal += c.heap_end_mb > c.goal_mb;
@@ -159,15 +164,49 @@ inline bool StartsRun(const GcCycle& prev, const GcCycle& c) {
   return c.num < prev.num && c.at_s < prev.at_s;
 }
 
-// Scavenger output: `scvg` lines (≤1.13, with gctrace) and `scav` lines (scavtrace, 1.14+).
+// Scavenger output: `scvg` lines (≤1.13, with gctrace) and `scav` lines (scavtrace, 1.14+). A scav
+// line is printed once per GC cycle, when sweeping ends; its "work" is what the scavenger returned
+// to the OS since the line before, its "total" (older) or "now" (newer) is how much of the heap
+// stands released at that moment (docs/formats/gctrace.md, "Scavenger lines").
 struct ScavengerStats {
   uint64_t scvg_lines = 0;
   uint64_t scav_lines = 0;
   double released_mb = 0;        // sum of "scvgN: X MB released"
   double scav_work_kib = 0;      // sum of scav "work" KiB (background + eager)
+  double scav_eager_kib = 0;     // of which "work (eager)": returned by allocating goroutines
   int64_t last_sys_mb = -1;      // last scvg "sys: X"
   int64_t last_inuse_mb = -1;    // last scvg "inuse: X"
+  int64_t released_now_kib = -1;   // last scav "KiB total|now": released and not reused since
+  int64_t released_peak_kib = -1;  // the largest of those
+  int32_t last_util_pct = -1;      // last scav "N% util": heap in use / heap retained
+  uint64_t scav_forced = 0;        // "(forced)": debug.FreeOSMemory
+  // The shapes of the scav lines seen, which differ between releases.
+  uint64_t scav_total_lines = 0;   // "scav N KiB work, N KiB total, ..." (1.14 to 1.19 or 1.20)
+  uint64_t scav_gen_lines = 0;     // "scav G N KiB work, ..." (a generation first: 1.16–1.18)
+  uint64_t scav_now_lines = 0;     // "... (bg), N KiB work (eager), N KiB now" (1.20/1.21+)
+  uint64_t scav_other_lines = 0;   // "scav ... KiB ..." in none of those shapes (summed loosely)
+
+  void Merge(const ScavengerStats& o);
 };
+
+// gctrace=2's scan statistics after each gctrace line (Go 1.25+): "scan: total ..." and
+// "scan: class ...". Span counts ("N+M=K spans") are printed only by the Green Tea collector.
+struct ScanStats {
+  uint64_t lines = 0;
+  uint64_t span_lines = 0;
+};
+
+// A change of GOMAXPROCS between one cycle and the next ("N P" at the end of the line): the
+// program called runtime.GOMAXPROCS, or (Go 1.25+) the runtime followed the CPUs it may use.
+struct ProcsChange {
+  size_t index = 0;  // of the cycle that first shows the new count
+  uint32_t num = 0;  // its cycle number
+  double at_s = NAN; // its time as printed
+  uint64_t line = 0;
+  uint16_t from = 0, to = 0;
+};
+// How many changes the trace keeps one by one (all are counted).
+inline constexpr size_t kMaxProcsChanges = 64;
 
 // How many whole records the trace keeps besides the first and the last: the longest pauses.
 inline constexpr size_t kLongestPauses = 5;
@@ -181,6 +220,10 @@ struct GcTrace {
   // Every cycle as a whole record, only when read with keep_cycles (--json's per-cycle series).
   std::vector<GcCycle> cycles;
   ScavengerStats scavenger;
+  ScanStats scan;
+  // The first kMaxProcsChanges changes of GOMAXPROCS, in order, and how many there were.
+  std::vector<ProcsChange> procs_changes;
+  uint64_t procs_change_count = 0;
   uint64_t gc_forced_lines = 0;  // "GC forced": sysmon's 2-minute forced GC
   uint64_t lines = 0;            // lines read
   uint64_t other_lines = 0;      // lines that were not GC/scavenger lines (program output, ...)

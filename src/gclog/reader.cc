@@ -80,9 +80,12 @@ bool ParseModern(Scanner& s, GcCycle* c, std::string* why) {
   uint64_t num, util;
   double at;
   if (!s.Uint(&num) || !s.Literal(" @") || !s.Decimal(&at) || !s.Literal("s ") ||
-      !s.Uint(&util) || !s.Literal("%: ")) {
+      !s.Uint(&util) || !s.Char('%')) {
     return Fail(why, "'gc N @Ts U%: '");
   }
+  // Go 1.26+ with GOEXPERIMENT=goroutineleakprofile marks the cycles that looked for leaks.
+  c->leak_check = s.Literal(" (checking for goroutine leaks)");
+  if (!s.Literal(": ")) return Fail(why, "'gc N @Ts U%: '");
   c->num = static_cast<uint32_t>(num);
   c->at_s = at;
   c->util_pct = static_cast<uint8_t>(std::min<uint64_t>(util, 255));
@@ -184,9 +187,52 @@ bool ParseScvg(std::string_view line, ScavengerStats* st) {
   return true;
 }
 
-// "scav [gen ]N KiB work[ (bg)], [N KiB work (eager), ]N KiB total|now, N% util[ (forced)]"
+// "scav N KiB work, N KiB total, U% util" (1.14 to 1.19/1.20), with a generation first
+// ("scav G N KiB work, ...", 1.16–1.18), or "scav N KiB work (bg), N KiB work (eager), N KiB now,
+// U% util" (1.20/1.21+); each may end in " (forced)" or " [controller reset]".
+bool ParseScavExact(std::string_view line, ScavengerStats* st) {
+  Scanner s(line);
+  uint64_t a, work, eager = 0, released, util;
+  if (!s.Literal("scav ") || !s.Uint(&a)) return false;
+  bool gen = false;
+  if (s.Literal(" KiB work")) {
+    work = a;
+  } else if (s.Char(' ') && s.Uint(&work) && s.Literal(" KiB work")) {
+    gen = true;
+  } else {
+    return false;
+  }
+  bool now = false;
+  if (s.Literal(" (bg), ")) {
+    if (gen || !s.Uint(&eager) || !s.Literal(" KiB work (eager), ")) return false;
+    now = true;
+  } else if (!s.Literal(", ")) {
+    return false;
+  }
+  if (!s.Uint(&released) || !s.Literal(now ? " KiB now, " : " KiB total, ") || !s.Uint(&util) ||
+      !s.Literal("% util")) {
+    return false;
+  }
+  bool forced = s.Literal(" (forced)");
+  if (!forced) s.Literal(" [controller reset]");
+  if (!s.AtEnd()) return false;
+  st->scav_work_kib += static_cast<double>(work + eager);
+  st->scav_eager_kib += static_cast<double>(eager);
+  st->released_now_kib = static_cast<int64_t>(std::min<uint64_t>(released, INT64_MAX));
+  st->released_peak_kib = std::max(st->released_peak_kib, st->released_now_kib);
+  st->last_util_pct = static_cast<int32_t>(std::min<uint64_t>(util, INT32_MAX));
+  st->scav_forced += forced;
+  ++(now ? st->scav_now_lines : gen ? st->scav_gen_lines : st->scav_total_lines);
+  return true;
+}
+
+// A scav line: one of the known shapes, or else any "scav ... KiB ..." line, whose "KiB work"
+// numbers are summed (a future shape should still count what it returned).
 bool ParseScav(std::string_view line, ScavengerStats* st) {
   if (line.substr(0, 5) != "scav " || line.find(" KiB ") == std::string_view::npos) return false;
+  ++st->scav_lines;
+  if (ParseScavExact(line, st)) return true;
+  ++st->scav_other_lines;
   size_t at = 0;
   while ((at = line.find(" KiB work", at)) != std::string_view::npos) {
     size_t b = at;
@@ -196,7 +242,17 @@ bool ParseScav(std::string_view line, ScavengerStats* st) {
     if (num.Decimal(&v)) st->scav_work_kib += v;
     at += 9;
   }
-  ++st->scav_lines;
+  return true;
+}
+
+// gctrace=2's "scan: total ..." and "scan: class ..." lines (Go 1.25+).
+bool ParseScanStats(std::string_view line, ScanStats* st) {
+  if (line.substr(0, 6) != "scan: " ||
+      (line.substr(6, 6) != "total " && line.substr(6, 6) != "class ")) {
+    return false;
+  }
+  ++st->lines;
+  st->span_lines += line.find(" spans") != std::string_view::npos;
   return true;
 }
 
@@ -291,6 +347,13 @@ void PlaceRuns(const std::vector<size_t>& run_starts, GcSeries* s) {
   }
 }
 
+// Counts a change of GOMAXPROCS from `prev` to `c`, the cycle at `index`; keeps the first ones.
+void NoteProcsChange(GcTrace* t, size_t index, const GcCycle& prev, const GcCycle& c) {
+  if (t->procs_change_count++ < kMaxProcsChanges) {
+    t->procs_changes.push_back({index, c.num, c.at_s, c.line, prev.procs, c.procs});
+  }
+}
+
 // Orders notable cycles: the longer pause first, then the earlier line.
 bool LongerPause(const GcCycle& a, const GcCycle& b) {
   double pa = a.PauseMs(), pb = b.PauseMs();
@@ -332,8 +395,10 @@ class PieceSink {
     GcTrace& t = *t_;
     if (slot_->size() == 0) {
       t.first = c;
-    } else if (StartsRun(records_[current_ ^ 1], c)) {
-      t.run_starts.push_back(slot_->size());
+    } else {
+      const GcCycle& prev = records_[current_ ^ 1];
+      if (StartsRun(prev, c)) t.run_starts.push_back(slot_->size());
+      if (c.procs != prev.procs) NoteProcsChange(&t, slot_->size(), prev, c);
     }
     slot_->Add(c);
     t.totals.Add(c);
@@ -436,7 +501,8 @@ void ReadPiece(std::string_view rest, size_t len, bool keep_cycles, SeriesSlot* 
         (line[2] == ' ' || static_cast<unsigned>(line[2] - '0') <= 9)) {
       at = 0;
     } else if (!line.empty() && line[0] == 's' &&
-               (ParseScvg(line, &t->scavenger) || ParseScav(line, &t->scavenger))) {
+               (ParseScvg(line, &t->scavenger) || ParseScav(line, &t->scavenger) ||
+                ParseScanStats(line, &t->scan))) {
       continue;
     } else if (line == "GC forced") {
       ++t->gc_forced_lines;
@@ -495,10 +561,18 @@ void Append(GcTrace* t, GcTrace&& p, size_t cycles, size_t index_base, uint64_t 
     for (auto& c : p.cycles) c.line += base;
     if (index_base == 0) {
       t->first = p.first;
-    } else if (StartsRun(t->last, p.first)) {
-      t->run_starts.push_back(index_base);
+    } else {
+      if (StartsRun(t->last, p.first)) t->run_starts.push_back(index_base);
+      if (p.first.procs != t->last.procs) NoteProcsChange(t, index_base, t->last, p.first);
     }
     for (size_t i : p.run_starts) t->run_starts.push_back(index_base + i);
+    for (ProcsChange ch : p.procs_changes) {
+      if (t->procs_changes.size() == kMaxProcsChanges) break;
+      ch.index += index_base;
+      ch.line += base;
+      t->procs_changes.push_back(ch);
+    }
+    t->procs_change_count += p.procs_change_count;
     t->last = p.last;
     t->cycles.insert(t->cycles.end(), p.cycles.begin(), p.cycles.end());
     p.cycles = {};
@@ -507,14 +581,9 @@ void Append(GcTrace* t, GcTrace&& p, size_t cycles, size_t index_base, uint64_t 
     std::sort(t->longest.begin(), t->longest.end(), LongerPause);
     if (t->longest.size() > kLongestPauses) t->longest.resize(kLongestPauses);
   }
-  ScavengerStats& a = t->scavenger;
-  const ScavengerStats& b = p.scavenger;
-  a.scvg_lines += b.scvg_lines;
-  a.scav_lines += b.scav_lines;
-  a.released_mb += b.released_mb;
-  a.scav_work_kib += b.scav_work_kib;
-  if (b.last_sys_mb >= 0) a.last_sys_mb = b.last_sys_mb;
-  if (b.last_inuse_mb >= 0) a.last_inuse_mb = b.last_inuse_mb;
+  t->scavenger.Merge(p.scavenger);
+  t->scan.lines += p.scan.lines;
+  t->scan.span_lines += p.scan.span_lines;
   t->gc_forced_lines += p.gc_forced_lines;
   t->other_lines += p.other_lines;
   if (p.malformed > 0 && t->malformed == 0) {

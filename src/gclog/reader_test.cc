@@ -123,6 +123,56 @@ TEST(GcTraceReader, ReadsScavengerLinesOfEveryEra) {
   EXPECT_EQ(t->other_lines, 0u);
 }
 
+// Each scav shape, with what its numbers mean: "work" adds up, "total"/"now" is a level.
+TEST(GcTraceReader, ReadsEachScavShapeAndItsReleaseSigns) {
+  auto in = InputFromString(
+      "scav.log",
+      "scav 7 100 KiB work, 900 KiB total, 40% util\n"                         // 1.16–1.18
+      "scav 10 KiB work, 1000 KiB total, 50% util [controller reset]\n"        // ≤1.20
+      "scav 20 KiB work (bg), 30 KiB work (eager), 4000 KiB now, 60% util\n"   // 1.20/1.21+
+      "scav 0 KiB work (bg), 5 KiB work (eager), 2000 KiB now, 70% util (forced)\n"
+      "scav 9 KiB work, in some future shape\n"
+      "gc 1 @0.073s 0%: 0.036+0.73+0.019 ms clock, 0.14+0.72/0.46/0+0.076 ms cpu, 4->4->0 MB, "
+      "5 MB goal, 0 MB stacks, 0 MB globals, 4 P\n"
+      "scan: total 10+20+30=60 objs, 3+4=7 spans\n"
+      "scan: class 16B 1+2+3=6 objs, 1+1=2 spans\n");
+  auto t = ReadGcTrace(in);
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  const ScavengerStats& sc = t->scavenger;
+  EXPECT_EQ(sc.scav_lines, 5u);
+  EXPECT_EQ(sc.scav_gen_lines, 1u);
+  EXPECT_EQ(sc.scav_total_lines, 1u);
+  EXPECT_EQ(sc.scav_now_lines, 2u);
+  EXPECT_EQ(sc.scav_other_lines, 1u);
+  EXPECT_DOUBLE_EQ(sc.scav_work_kib, 100 + 10 + 50 + 5 + 9);
+  EXPECT_DOUBLE_EQ(sc.scav_eager_kib, 35);
+  EXPECT_EQ(sc.released_now_kib, 2000);
+  EXPECT_EQ(sc.released_peak_kib, 4000);
+  EXPECT_EQ(sc.last_util_pct, 70);
+  EXPECT_EQ(sc.scav_forced, 1u);
+  EXPECT_EQ(t->scan.lines, 2u);
+  EXPECT_EQ(t->scan.span_lines, 2u);
+  EXPECT_EQ(t->other_lines, 0u);
+}
+
+// Go 1.26's goroutine-leak marker sits between the CPU share and the colon; the fast path
+// declines such lines and the general one reads them.
+TEST(GcTraceReader, ReadsGo126LeakCheckMarker) {
+  std::string line =
+      "gc 7 @1.500s 3% (checking for goroutine leaks): 0.05+1.2+0.04 ms clock, "
+      "0.1+0.2/0.3/0.4+0.08 ms cpu, 8->9->4 MB, 9 MB goal, 0 MB stacks, 0 MB globals, 2 P";
+  auto c = ParseGcLine(line);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_TRUE(c->leak_check);
+  EXPECT_EQ(c->num, 7u);
+  EXPECT_EQ(c->procs, 2);
+  EXPECT_FLOAT_EQ(c->cpu_idle_ms, 0.4f);
+  auto t = ReadGcTrace(InputFromString("leak.log", line + "\n" + line + "\n"));
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->totals.leak_checks, 2u);
+  EXPECT_EQ(t->malformed, 0u);
+}
+
 // Real interleaving seen in testdata/gen/gcleak's output: the program's Printf landed inside the
 // runtime's line, which continues at the start of the next line.
 TEST(GcTraceReader, RejoinsALineSplitByProgramOutput) {
@@ -255,6 +305,56 @@ void ExpectSame(const GcTrace& a, const GcTrace& b) {
   EXPECT_EQ(a.malformed, b.malformed);
   EXPECT_EQ(a.run_starts, b.run_starts);
   EXPECT_EQ(a.gc_forced_lines, b.gc_forced_lines);
+  EXPECT_EQ(a.procs_change_count, b.procs_change_count);
+  ASSERT_EQ(a.procs_changes.size(), b.procs_changes.size());
+  for (size_t i = 0; i < a.procs_changes.size(); ++i) {
+    EXPECT_EQ(a.procs_changes[i].index, b.procs_changes[i].index) << i;
+    EXPECT_EQ(a.procs_changes[i].line, b.procs_changes[i].line) << i;
+    EXPECT_EQ(a.procs_changes[i].num, b.procs_changes[i].num) << i;
+    EXPECT_EQ(a.procs_changes[i].to, b.procs_changes[i].to) << i;
+  }
+  EXPECT_EQ(a.scavenger.scav_lines, b.scavenger.scav_lines);
+  EXPECT_EQ(a.scavenger.scav_work_kib, b.scavenger.scav_work_kib);
+  EXPECT_EQ(a.scavenger.released_now_kib, b.scavenger.released_now_kib);
+  EXPECT_EQ(a.scavenger.released_peak_kib, b.scavenger.released_peak_kib);
+}
+
+// Changes of the P count are kept with the cycle that first shows them, also where one falls on
+// the boundary between two pieces of a large log.
+TEST(GcTraceReader, KeepsEveryGomaxprocsChangeAcrossPieces) {
+  std::string big;
+  uint32_t n = 0;
+  std::vector<uint32_t> want;  // cycles that change the count
+  while (big.size() < (40u << 20)) {
+    ++n;
+    int procs = (n / 40000) % 2 == 0 ? 4 : 2;
+    if (n > 1 && n % 40000 == 0) want.push_back(n);
+    big += "gc " + std::to_string(n) + " @" + std::to_string(n) +
+           ".000s 1%: 0.1+1+0.1 ms clock, 0.1+0.1/0.1/0+0.1 ms cpu, 4->4->1 MB, 5 MB goal, " +
+           std::to_string(procs) + " P\n";
+  }
+  GcTrace serial = ReadWithThreads(big, "1");
+  GcTrace parallel = ReadWithThreads(big, "3");
+  ExpectSame(serial, parallel);
+  ASSERT_GE(want.size(), 5u);
+  ASSERT_EQ(parallel.procs_change_count, want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(parallel.procs_changes[i].num, want[i]);
+    EXPECT_EQ(parallel.procs_changes[i].index, want[i] - 1);
+    EXPECT_EQ(parallel.procs_changes[i].line, want[i]);
+    EXPECT_EQ(parallel.procs_changes[i].to, i % 2 == 0 ? 2 : 4);
+  }
+  // Two cycles far apart, each in its own piece: the change between them is counted once.
+  std::string two = "gc 1 @1.000s 1%: 0.1+1+0.1 ms clock, 0.1+0.1/0.1/0+0.1 ms cpu, 4->4->1 MB, "
+                    "5 MB goal, 4 P\n";
+  std::string second = "gc 2 @2.000s 1%: 0.1+1+0.1 ms clock, 0.1+0.1/0.1/0+0.1 ms cpu, "
+                       "4->4->1 MB, 5 MB goal, 2 P\n";
+  std::string edge;
+  while (edge.size() < (20u << 20)) edge += "x\n";
+  GcTrace split = ReadWithThreads(edge + two + edge + second + edge, "3");
+  EXPECT_EQ(split.procs_change_count, 1u);
+  ASSERT_EQ(split.procs_changes.size(), 1u);
+  EXPECT_EQ(split.procs_changes[0].num, 2u);
 }
 
 // A log large enough to be read in pieces on several threads reads exactly as on one.

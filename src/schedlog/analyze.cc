@@ -10,6 +10,7 @@
 #include "core/units.h"
 #include "core/wait_reason.h"
 #include "schedlog/reader.h"
+#include "schedlog/release.h"
 
 namespace godx::schedlog {
 
@@ -113,6 +114,24 @@ std::vector<StuckRun> FindStuckPs(const SchedTrace& t, const std::vector<double>
   return out;
 }
 
+// gomaxprocs= through the trace: "2 → 1 at 1.30 s (line 42) → 2 at 2.70 s (line 95)", times on
+// the SCHED clock (since the first schedtrace line).
+std::string ProcsHistory(const SchedTrace& t) {
+  constexpr size_t kShown = 6;
+  const auto& ss = t.samples;
+  std::string out = std::to_string(ss.front().gomaxprocs);
+  for (size_t i = 0; i < t.procs_changes.size() && i < kShown; ++i) {
+    const SchedSample& at = ss[t.procs_changes[i].sample];
+    out += fmt::format(" → {} at {} (line {})", at.gomaxprocs,
+                       FormatDuration(double(at.t_ms) / 1000), at.line);
+  }
+  if (t.procs_changes.size() > kShown) {
+    out += fmt::format(" … ({} more changes, last to {})", t.procs_changes.size() - kShown,
+                       ss.back().gomaxprocs);
+  }
+  return out;
+}
+
 }  // namespace
 
 Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
@@ -135,7 +154,7 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
 
   int32_t min_p = INT32_MAX, max_p = 0, max_threads = 0, max_runq = 0;
   size_t saturated = 0, idle_with_work = 0, imbalanced = 0, with_local = 0;
-  double sum_runq = 0, sum_local = 0, sum_spin = 0, sum_idle = 0;
+  double sum_runq = 0, sum_local = 0, sum_spin = 0, sum_idle = 0, sum_p = 0;
   int64_t max_local_total = 0;
   std::vector<double> threads;
   threads.reserve(n);
@@ -148,6 +167,7 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
     sum_local += double(s.local_sum);
     sum_spin += s.spinningthreads;
     sum_idle += s.idleprocs;
+    sum_p += s.gomaxprocs;
     max_local_total = std::max(max_local_total, s.local_sum);
     threads.push_back(s.threads);
     int64_t queued = s.runqueue + s.local_sum;
@@ -163,8 +183,18 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
 
   r.title = fmt::format("Scheduler trace: {} samples over {}{}", FormatCount(n),
                         FormatDuration(span_s), t.details.empty() ? "" : " (with scheddetail)");
-  r.facts.push_back({"GOMAXPROCS", min_p == max_p ? std::to_string(max_p)
-                                                  : fmt::format("{}–{}", min_p, max_p)});
+  const GoRelease release = SchedTraceRelease(t);
+  SetGoRelease(r, release);
+  // Per-P figures use each sample's own gomaxprocs: since Go 1.25 the runtime changes it when the
+  // CPUs it may use change, and any program can call runtime.GOMAXPROCS.
+  const size_t p_changes = t.procs_changes.size();
+  const double mean_p = sum_p / double(n);
+  const std::string procs_text = min_p == max_p
+                                     ? std::to_string(max_p)
+                                     : fmt::format("{}–{} (each sample's own)", min_p, max_p);
+  r.facts.push_back({"GOMAXPROCS", p_changes == 0 ? std::to_string(max_p)
+                                                  : fmt::format("{} ({} changes)", ProcsHistory(t),
+                                                                p_changes)});
   r.facts.push_back({"Threads", fmt::format("{} → {} (max {}){}", ss.front().threads,
                                             ss.back().threads, max_threads,
                                             span_s > 0 ? fmt::format(", trend {}",
@@ -175,7 +205,11 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
     r.facts.push_back({"Local run queues", fmt::format("mean total {:.1f} · max total {}",
                                                        sum_local / dn, max_local_total)});
   }
-  r.facts.push_back({"Idle Ps", fmt::format("mean {:.1f} of {}", sum_idle / dn, max_p)});
+  r.facts.push_back(
+      {"Idle Ps", min_p == max_p
+                      ? fmt::format("mean {:.1f} of {}", sum_idle / dn, max_p)
+                      : fmt::format("mean {:.1f} of a mean {:.1f} ({} of P time idle)", sum_idle / dn,
+                                    mean_p, FormatPercent(sum_p > 0 ? sum_idle / sum_p : 0))});
   r.facts.push_back({"Spinning threads", fmt::format("mean {:.2f}", sum_spin / dn)});
   r.facts.push_back({"Saturated samples",
                      fmt::format("{} of {} (no idle P and at least GOMAXPROCS goroutines queued)",
@@ -187,7 +221,7 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
         fmt::format("CPU saturated: every P busy with runnable goroutines queued in {} of samples",
                     FormatPercent(double(saturated) / dn)),
         {fmt::format("mean queued: {:.1f} global + {:.1f} local at GOMAXPROCS {}", sum_runq / dn,
-                     sum_local / dn, max_p),
+                     sum_local / dn, procs_text),
          fmt::format("max global run queue {} (line {})", max_runq,
                      std::max_element(ss.begin(), ss.end(), [](auto& a, auto& b) {
                        return a.runqueue < b.runqueue;
@@ -229,12 +263,12 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
         "Usually harmless, but each thread costs memory; look for blocking syscalls or cgo."});
   }
   const double spin_mean = sum_spin / dn;
-  if (n >= kMinSamples && spin_mean >= std::max(1.0, kSpinningShare * max_p)) {
+  if (n >= kMinSamples && spin_mean >= std::max(1.0, kSpinningShare * mean_p)) {
     r.findings.push_back(Finding{
         "sched-spinning", Severity::kInfo,
         fmt::format("{:.1f} threads on average spin looking for work", spin_mean),
-        {fmt::format("mean spinningthreads {:.2f} at GOMAXPROCS {} over {} samples", spin_mean, max_p,
-                     FormatCount(n))},
+        {fmt::format("mean spinningthreads {:.2f} at GOMAXPROCS {} over {} samples", spin_mean,
+                     procs_text, FormatCount(n))},
         "Spinning Ms burn CPU while goroutines are woken in short bursts (many tiny tasks, "
         "timers, channel ping-pong). Batching work or fewer, longer-lived goroutines reduces it."});
   }
@@ -361,6 +395,19 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
     r.tables.push_back(std::move(tl));
   }
 
+  if (p_changes > 0) {
+    r.findings.push_back(Finding{
+        "sched-gomaxprocs-changed", Severity::kInfo,
+        fmt::format("GOMAXPROCS changed {} times ({}–{})", p_changes, min_p, max_p),
+        {ProcsHistory(t),
+         // Before 1.25 only the program itself can change it.
+         release.max_minor < 25
+             ? "the release predates Go 1.25: the program called runtime.GOMAXPROCS"
+             : "the program called runtime.GOMAXPROCS, or (Go 1.25+) the runtime followed a change "
+               "of the CPUs it may use (cgroup CPU limit, CPU affinity)"},
+        "Per-P figures (saturation, idle Ps, spinning) use each sample's own GOMAXPROCS. If it "
+        "dropped under load, the program lost CPUs: check the container's CPU limit."});
+  }
   if (t.restarts > 0) {
     r.warnings.push_back(fmt::format("the log holds {} runs of a program (the SCHED clock restarts)",
                                      t.restarts + 1));
@@ -379,7 +426,21 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
   Json& s = r.summary;
   s["samples"] = n;
   s["span_s"] = span_s;
-  s["gomaxprocs"] = Json{{"min", min_p}, {"max", max_p}};
+  Json history = Json::array();
+  for (const SchedProcsChange& c : t.procs_changes) {
+    history.push_back(Json{{"line", ss[c.sample].line},
+                           {"t_ms", ss[c.sample].t_ms},
+                           {"from", c.from},
+                           {"to", c.to}});
+  }
+  s["gomaxprocs"] = Json{{"min", min_p},
+                         {"max", max_p},
+                         {"mean", mean_p},
+                         {"first", ss.front().gomaxprocs},
+                         {"last", ss.back().gomaxprocs},
+                         {"changes", p_changes},
+                         {"history", std::move(history)}};
+  s["idle_share_pct"] = sum_p > 0 ? Json(sum_idle / sum_p * 100) : Json(nullptr);
   s["max_threads"] = max_threads;
   s["threads"] = Json{{"first", ss.front().threads}, {"last", ss.back().threads},
                       {"max", max_threads}, {"slope_per_s", tfit.slope * 1000}, {"r2", tfit.r2}};

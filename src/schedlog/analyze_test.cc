@@ -1,17 +1,17 @@
 #include "schedlog/analyze.h"
 
 #include <algorithm>
-#include <regex>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "schedlog/reader.h"
+#include "schedlog/regex_reading.h"
 #include "testing/testing.h"
 
 namespace godx::schedlog {
 namespace {
 
+using godx::testing::CutChattyJson;
 using godx::testing::InputFromString;
 using godx::testing::ReadFile;
 using godx::testing::TestData;
@@ -31,19 +31,11 @@ bool Has(const Report& r, const std::string& id) {
 
 // Independent reading with std::regex: samples and the largest thread count.
 void ExpectAgreesWithRegex(const std::string& path) {
-  static const std::regex kLine(R"(SCHED \d+ms: gomaxprocs=\d+ idleprocs=\d+ threads=(\d+))");
-  std::istringstream in(ReadFile(path));
-  std::string line;
-  size_t samples = 0;
+  RegexReading ind = ReadSchedLogWithRegex(ReadFile(path));
   int max_threads = 0;
-  while (std::getline(in, line)) {
-    std::smatch m;
-    if (!std::regex_search(line, m, kLine)) continue;
-    ++samples;
-    max_threads = std::max(max_threads, std::stoi(m[1]));
-  }
+  for (const RegexSample& x : ind.samples) max_threads = std::max(max_threads, x.threads);
   Report r = Analyze(path);
-  EXPECT_EQ(r.summary["samples"].get<size_t>(), samples) << path;
+  EXPECT_EQ(r.summary["samples"].get<size_t>(), ind.samples.size()) << path;
   EXPECT_EQ(r.summary["max_threads"].get<int>(), max_threads) << path;
 }
 
@@ -57,16 +49,7 @@ TEST(SchedTraceAnalysis, FixturesAgreeWithAnIndependentReading) {
 // cutting each line where the JSON starts and joining it with the next rebuilds them.
 TEST(SchedTraceAnalysis, ShreddedRecordsOfABusyServiceAreRejoined) {
   std::string path = TestData("gclog/go1.19-chatty-shredded.log");
-  std::istringstream in(ReadFile(path));
-  std::string line, rebuilt;
-  while (std::getline(in, line)) {
-    size_t json = line.find("{\"level\"");
-    rebuilt += json == std::string::npos ? line + "\n" : line.substr(0, json);
-  }
-  static const std::regex kLine(R"(SCHED \d+ms: gomaxprocs=\d+ idleprocs=\d+ threads=(\d+))");
-  std::istringstream records(rebuilt);
-  size_t want = 0;
-  while (std::getline(records, line)) want += std::regex_search(line, kLine);
+  size_t want = ReadSchedLogWithRegex(CutChattyJson(ReadFile(path))).samples.size();
   ASSERT_GE(want, 2u);
   Report r = Analyze(path);
   EXPECT_EQ(r.summary["samples"].get<size_t>(), want);

@@ -31,6 +31,10 @@ struct SchedSample {
   uint32_t ticks_begin = 0, ticks_count = 0;
   int64_t local_sum = 0, local_max = 0, local_min = 0;
   bool detail = false;
+  // How the per-P run queues were printed: "[ 1 2 ]" (spaces inside, Go 1.25+) or "[1 2]".
+  bool spaced_list = false;
+  // scheddetail's gcwaiting= and sysmonwait= printed as true/false (newer) rather than 0/1.
+  bool bool_flags = false;
   int32_t detail_index = -1;  // into SchedTrace::details when detail
 };
 
@@ -54,6 +58,22 @@ struct DetailSnapshot {
   uint32_t locked_goroutines = 0;
 };
 
+// Details of the format that changed between releases, counted over the whole log
+// (schedlog/release.h turns them into a range of releases).
+struct SchedFormatSigns {
+  uint64_t with_needspinning = 0, without_needspinning = 0;  // SCHED lines
+  uint64_t spaced_lists = 0, tight_lists = 0;                // "[ a b ]" vs "[a b]"
+  uint64_t with_schedticks = 0;                              // "schedticks=[ ... ]"
+  uint64_t bool_flags = 0;  // scheddetail SCHED lines with "gcwaiting=false" (not "=0")
+  uint64_t nil_ids = 0, minus_one_ids = 0;  // scheddetail M/G lines: "curg=nil" vs "curg=-1"
+};
+
+// A change of gomaxprocs= from one SCHED line to the next.
+struct SchedProcsChange {
+  size_t sample = 0;  // the first sample with the new count
+  int32_t from = 0, to = 0;
+};
+
 struct SchedTrace {
   std::vector<SchedSample> samples;
   std::vector<int32_t> local_queues;
@@ -64,6 +84,8 @@ struct SchedTrace {
   uint64_t malformed = 0, first_malformed_line = 0;
   std::string first_malformed_why;
   uint64_t restarts = 0;  // the ms clock went back: several runs in one log
+  SchedFormatSigns signs;
+  std::vector<SchedProcsChange> procs_changes;  // every change, in order
 };
 
 }  // namespace godx::schedlog

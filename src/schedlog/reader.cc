@@ -97,6 +97,7 @@ bool ParseSchedLine(std::string_view text, SchedSample* out, std::vector<int32_t
     if (s.AtEnd()) break;
     if (s.Peek() == '[') {  // the per-P local run queues (before 1.25 without a key)
       queues->clear();
+      sample.spaced_list = s.Rest().substr(0, 2) == "[ ";
       if (!ReadList(s, queues)) return fail();
       continue;
     }
@@ -112,9 +113,20 @@ bool ParseSchedLine(std::string_view text, SchedSample* out, std::vector<int32_t
       if (!ReadList(s, ticks ? schedticks : nullptr)) return fail();
       continue;
     }
-    // Every value on a SCHED line is a number; anything else means the line was cut.
+    // Every value on a SCHED line is a number, or (scheddetail's gcwaiting= and sysmonwait=
+    // since they became atomic.Bool, 1.26 and 1.27 at least) true or false; anything else means
+    // the line was cut.
     int64_t v;
-    if (!s.Int(&v) || !(s.AtEnd() || s.Peek() == ' ')) return fail();
+    if (s.Literal("true")) {
+      v = 1;
+      sample.bool_flags = true;
+    } else if (s.Literal("false")) {
+      v = 0;
+      sample.bool_flags = true;
+    } else if (!s.Int(&v)) {
+      return fail();
+    }
+    if (!(s.AtEnd() || s.Peek() == ' ')) return fail();
     auto i = static_cast<int32_t>(std::clamp<int64_t>(v, INT32_MIN, INT32_MAX));
     if (key == "gomaxprocs") {
       sample.gomaxprocs = i;
@@ -163,6 +175,17 @@ class Reader {
     sample.ticks_count = static_cast<uint32_t>(ticks.size());
     t_->schedticks.insert(t_->schedticks.end(), ticks.begin(), ticks.end());
     if (!t_->samples.empty() && sample.t_ms < t_->samples.back().t_ms) ++t_->restarts;
+    if (!t_->samples.empty() && sample.gomaxprocs != t_->samples.back().gomaxprocs) {
+      t_->procs_changes.push_back(
+          {t_->samples.size(), t_->samples.back().gomaxprocs, sample.gomaxprocs});
+    }
+    SchedFormatSigns& signs = t_->signs;
+    ++(sample.needspinning != kUnknown ? signs.with_needspinning : signs.without_needspinning);
+    if (sample.local_count > 0 && !sample.detail) {
+      ++(sample.spaced_list ? signs.spaced_lists : signs.tight_lists);
+    }
+    signs.with_schedticks += sample.ticks_count > 0;
+    signs.bool_flags += sample.bool_flags;
     if (sample.detail) {
       sample.detail_index = static_cast<int32_t>(t_->details.size());
       DetailSnapshot d;
@@ -214,6 +237,7 @@ class Reader {
       ++d.ms;
       int32_t p_id = kUnknown, curg = kUnknown;
       ForEachField(rest, [&](std::string_view k, std::string_view v) {
+        if (k == "p" || k == "curg" || k == "lockedg") NoteId(v);
         if (k == "blocked" && v == "true") ++d.ms_blocked;
         if (k == "spinning" && v == "true") ++d.ms_spinning;
         if (k == "lockedg" && !IsNone(v)) ++d.ms_locked;
@@ -224,14 +248,18 @@ class Reader {
       if (p_id >= 0 && static_cast<size_t>(p_id) < d.p.size() && curg >= 0) d.p[p_id].curg = curg;
     } else {
       ++d.goroutines;
-      // status=4(chan receive): the reason may hold spaces, so it is read up to ')'.
+      // status=4(chan receive): the reason may hold spaces and parentheses ("force gc (idle)",
+      // "GOMAXPROCS updater (idle)"), so it runs to the last ')' before " m=".
       Scanner g(rest);
       int64_t status;
       if (!g.Literal("status=") || !g.Int(&status)) return true;
       int st = static_cast<int>(status & ~int64_t{0x1000});
       ++d.by_status[st >= 0 && st < kGStatusCount ? st : kGStatusCount];
       if (g.Char('(')) {
-        std::string_view reason = g.Until(')');
+        std::string_view after = g.Rest();
+        size_t m = after.find(") m=");
+        std::string_view reason = m != std::string_view::npos ? after.substr(0, m) : g.Until(')');
+        if (m != std::string_view::npos) g.Skip(m);
         g.Char(')');
         if (st == 4 && !reason.empty()) {
           StringId id = t_->wait_reasons.Intern(reason);
@@ -241,6 +269,7 @@ class Reader {
         }
       }
       ForEachField(g.Rest(), [&](std::string_view k, std::string_view v) {
+        if (k == "m" || k == "lockedm") NoteId(v);
         if (k == "lockedm" && !IsNone(v)) ++d.locked_goroutines;
       });
     }
@@ -250,6 +279,12 @@ class Reader {
   void LeaveDetail() { in_detail_ = false; }
 
  private:
+  // How scheddetail printed an absent M, P or G: "nil" in newer releases, "-1" in older ones.
+  void NoteId(std::string_view v) {
+    if (v == "nil") ++t_->signs.nil_ids;
+    if (v == "-1") ++t_->signs.minus_one_ids;
+  }
+
   SchedTrace* t_;
   bool in_detail_ = false;
   std::unordered_map<StringId, size_t> reasons_;

@@ -149,5 +149,58 @@ TEST(SchedTraceReader, FormerFuzzCrashersAreHarmless) {
   }
 }
 
+// Go 1.26/1.27 scheddetail: booleans for gcwaiting/sysmonwait, "nil" for absent ids, and wait
+// reasons that hold parentheses.
+TEST(SchedTraceReader, ReadsGo126Scheddetail) {
+  auto t = ReadSchedTrace(InputFromString(
+      "d.log",
+      "SCHED 0ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=1 needspinning=0 "
+      "idlethreads=0 runqueue=0 gcwaiting=false nmidlelocked=1 stopwait=0 sysmonwait=true\n"
+      "  P0: status=1 schedtick=0 syscalltick=0 m=0 runqsize=2 gfreecnt=0 timerslen=0\n"
+      "  P1: status=0 schedtick=0 syscalltick=0 m=nil runqsize=0 gfreecnt=0 timerslen=0\n"
+      "  M0: p=0 curg=1 mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=false "
+      "blocked=false lockedg=nil\n"
+      "  G1: status=2() m=0 lockedm=nil\n"
+      "  G2: status=4(force gc (idle)) m=nil lockedm=nil\n"
+      "  G17: status=4(GOMAXPROCS updater (idle)) m=nil lockedm=nil\n"));
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  ASSERT_EQ(t->samples.size(), 1u);
+  EXPECT_EQ(t->samples[0].gcwaiting, 0);
+  EXPECT_EQ(t->samples[0].sysmonwait, 1);
+  EXPECT_EQ(t->signs.bool_flags, 1u);
+  EXPECT_EQ(t->signs.with_needspinning, 1u);
+  EXPECT_GE(t->signs.nil_ids, 4u);
+  EXPECT_EQ(t->signs.minus_one_ids, 0u);
+  ASSERT_EQ(t->details.size(), 1u);
+  std::vector<std::string> reasons;
+  for (auto [id, count] : t->details[0].by_wait_reason) {
+    reasons.emplace_back(t->wait_reasons.Get(id));
+  }
+  EXPECT_EQ(reasons, (std::vector<std::string>{"force gc (idle)", "GOMAXPROCS updater (idle)"}));
+  EXPECT_EQ(t->details[0].p[0].curg, 1);
+}
+
+TEST(SchedTraceReader, NotesGomaxprocsChangesAndListShapes) {
+  auto t = ReadSchedTrace(InputFromString(
+      "p.log",
+      "SCHED 0ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 idlethreads=0 "
+      "runqueue=0 [1 2]\n"
+      "SCHED 1000ms: gomaxprocs=1 idleprocs=0 threads=4 spinningthreads=0 needspinning=0 "
+      "idlethreads=0 runqueue=0 [ 3 ] schedticks=[ 9 ]\n"
+      "SCHED 2000ms: gomaxprocs=2 idleprocs=1 threads=4 spinningthreads=0 needspinning=0 "
+      "idlethreads=0 runqueue=0 [ 0 0 ] schedticks=[ 10 4 ]\n"));
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  ASSERT_EQ(t->procs_changes.size(), 2u);
+  EXPECT_EQ(t->procs_changes[0].sample, 1u);
+  EXPECT_EQ(t->procs_changes[0].from, 2);
+  EXPECT_EQ(t->procs_changes[0].to, 1);
+  EXPECT_EQ(t->procs_changes[1].sample, 2u);
+  EXPECT_EQ(t->signs.tight_lists, 1u);
+  EXPECT_EQ(t->signs.spaced_lists, 2u);
+  EXPECT_EQ(t->signs.with_schedticks, 2u);
+  EXPECT_EQ(t->signs.without_needspinning, 1u);
+  EXPECT_EQ(t->samples[1].local_sum, 3);
+}
+
 }  // namespace
 }  // namespace godx::schedlog
