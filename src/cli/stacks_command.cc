@@ -161,10 +161,13 @@ void AddViewOptions(CLI::App* cmd, StacksArgs* a) {
       ->capture_default_str();
   cmd->add_option("--focus", a->filter.focus,
                   "Keep only stacks where a function, the creator or the state matches this RE2 "
-                  "pattern, e.g. --focus 'myapp/|semacquire'");
+                  "pattern, and otherwise only the goroutines with a matching label (pprof "
+                  "labels, each matched as key=value: debug=1 '# labels:', Go 1.27 headers), "
+                  "e.g. --focus 'myapp/|semacquire', --focus '^role=locker$'");
   cmd->add_option("--ignore", a->filter.ignore,
                   "Leave out stacks where a function, the creator or the state matches this RE2 "
-                  "pattern, e.g. --ignore 'net/http\\.\\(\\*persistConn\\)'");
+                  "pattern, and goroutines with a matching key=value label, e.g. --ignore "
+                  "'net/http\\.\\(\\*persistConn\\)' or --ignore '^worker=0$'");
 }
 
 }  // namespace
@@ -175,10 +178,13 @@ void AddStacksCommand(CLI::App& root, CommandContext& ctx) {
       "stacks",
       "Read goroutine dumps and crash reports: panics, fatal errors (deadlock, concurrent map\n"
       "writes, stack overflow), SIGQUIT dumps, runtime.Stack and /debug/pprof/goroutine?debug=2\n"
-      "or ?debug=1, race reports, 'http: panic serving' logs; from Go 1.5 to today, also inside\n"
-      "test output or service logs. Prints the crash first (panic value, crashed goroutine, the\n"
-      "first frame in your code), findings (leaks, deadlock, lock convoys, syscalls, runaway\n"
-      "goroutine creation, data races), then goroutines grouped by identical stack.\n"
+      "or ?debug=1 (and Go 1.26+'s goroutineleak profile), race reports, 'http: panic serving'\n"
+      "logs; from Go 1.5 to Go 1.27, also inside test output or service logs. Prints the crash\n"
+      "first (panic value, crashed goroutine, the first frame in your code), findings (leaks,\n"
+      "goroutines the runtime itself proved leaked, deadlock, lock convoys, syscalls, runaway\n"
+      "goroutine creation, data races), then goroutines grouped by identical stack with their\n"
+      "pprof labels. The report names the Go release the dump came from, as precisely as the\n"
+      "text allows.\n"
       "With '-' (stdin) the surrounding text streams through and each dump is replaced by its\n"
       "grouped form as soon as it ends.\n"
       "Examples:\n"

@@ -8,6 +8,8 @@
 #include <unordered_map>
 
 #include "core/units.h"
+#include "stacks/labels.h"
+#include "stacks/version.h"
 
 namespace godx::stacks {
 
@@ -62,6 +64,8 @@ std::string StateText(const Dump& d, const Bucket& b) {
   std::string s(d.Str(b.states.front().first));
   if (s.empty()) s = d.debug1 ? "(debug=1: no state)" : "?";
   if (b.states.size() > 1) s += fmt::format(" +{} more", b.states.size() - 1);
+  if (b.leaked > 0)
+    s += b.leaked == b.count ? " (leaked)" : fmt::format(", {} leaked", FormatCount(b.leaked));
   if (b.locked > 0) s += ", locked";
   return s;
 }
@@ -127,6 +131,32 @@ constexpr FatalAdvice kAdvice[] = {
      "deferred Unlock."},
     {"sync: negative WaitGroup counter", "waitgroup-negative",
      "Done was called more often than Add: call Add before starting each goroutine."},
+    {"Unlock of unlocked RWMutex", "unlock-unlocked",
+     "An RWMutex was unlocked (or RUnlocked) more often than locked: pair each Lock/RLock with "
+     "one deferred Unlock/RUnlock of the same kind."},
+    {"WaitGroup is reused before previous Wait has returned", "waitgroup-reuse",
+     "Add was called for a new round while Wait of the previous one had not returned: use a new "
+     "WaitGroup per round, or make sure every Wait returned first."},
+    // Go 1.24+ testing/synctest (the bubble's own deadlock detection, a panic, not the runtime's).
+    {"deadlock: all goroutines in bubble are blocked", "synctest-deadlock",
+     "Every goroutine of the synctest bubble is durably blocked: the test waits for something "
+     "only the outside world (or a missing send/close) would do. See the (durable) buckets."},
+    {"deadlock: main bubble goroutine has exited but blocked goroutines remain",
+     "synctest-deadlock",
+     "The synctest bubble's function returned while goroutines it started are still blocked: "
+     "stop them (cancel, close their channel) before the test returns."},
+    {"synctest", "synctest-bubble-violation",
+     "A channel, timer or WaitGroup of a synctest bubble was used from outside it (or from two "
+     "bubbles): create it inside the bubble that uses it."},
+    // Go 1.23+ range-over-func iterators.
+    {"range function continued iteration", "range-func-misuse",
+     "An iterator (range-over-func) called yield again after it returned false or after the "
+     "loop ended: stop iterating as soon as yield returns false."},
+    {"range function recovered a loop body panic", "range-func-misuse",
+     "An iterator recovered a panic of the loop body and did not re-panic: let it propagate."},
+    {"panic called with nil argument", "panic-nil",
+     "panic(nil) (Go 1.21+ turns it into *runtime.PanicNilError): panic with a real value, "
+     "usually an error."},
 };
 
 const FatalAdvice* AdviceFor(std::string_view message) {
@@ -304,6 +334,7 @@ void LeakFindings(const Dump& d, Report* r) {
   for (const Bucket& b : d.buckets) {
     WaitClass wc = BucketWaitClass(d, b);
     if (!IsBlockingWait(wc) && wc != WaitClass::kIO) continue;
+    if (b.leaked == b.count) continue;  // proven by the runtime: LeakedFindings says so
     auto key = std::make_tuple(static_cast<int>(wc), BucketName(d, b), b.created_by.function);
     Group& g = groups[key];
     if (g.first == nullptr) {
@@ -377,6 +408,59 @@ void LeakFindings(const Dump& d, Report* r) {
           fmt::format("e.g. goroutine {} (input line {})", b.ids[0], b.first_line));
     r->findings.push_back(std::move(f));
   }
+}
+
+// Go 1.26+ marks goroutines its GC proved unreachable (blocked on a channel or lock no live
+// goroutine can reach) as "(leaked)": the runtime's verdict, not a heuristic like LeakFindings.
+void LeakedFindings(const Dump& d, Report* r) {
+  if (d.leaked == 0) return;
+  struct Site {
+    uint64_t count = 0;
+    const Bucket* first = nullptr;
+  };
+  std::map<std::pair<std::string, StringId>, Site> sites;
+  std::vector<std::pair<std::string, StringId>> order;
+  for (const Bucket& b : d.buckets) {
+    if (b.leaked == 0) continue;
+    auto key = std::make_pair(BucketName(d, b), b.created_by.function);
+    Site& s = sites[key];
+    if (s.first == nullptr) {
+      s.first = &b;
+      order.push_back(key);
+    }
+    s.count += b.leaked;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    return sites[a].count > sites[b].count;
+  });
+  Finding f;
+  f.id = "leaked-goroutines";
+  f.severity = d.leaked >= kLeakCriticalCount ? Severity::kCritical : Severity::kWarning;
+  f.title = fmt::format("The Go runtime found {} leaked goroutine{}{}", FormatCount(d.leaked),
+                        d.leaked == 1 ? "" : "s",
+                        order.empty() ? "" : " at " + order.front().first);
+  for (const auto& key : order) {
+    if (f.evidence.size() >= kEvidenceLines) break;
+    const Site& s = sites[key];
+    const Bucket& b = *s.first;
+    std::string created =
+        b.created_by.function != 0 ? ", created by " + FrameSite(d, b.created_by) : "";
+    std::string_view state = d.Str(b.state());
+    f.evidence.push_back(fmt::format("{} ×{} at {}{}{}", FormatCount(s.count),
+                                     state.empty() ? "" : fmt::format(" [{}]", state), key.first,
+                                     created, Ids(b)));
+  }
+  if (sites.size() > kEvidenceLines)
+    f.evidence.push_back(fmt::format("... and {} more sites", sites.size() - kEvidenceLines));
+  f.evidence.push_back(
+      "marked \"(leaked)\" by the runtime's GC leak detection (Go 1.26+): no live goroutine can "
+      "reach what they wait on, so they can never wake");
+  f.advice =
+      "This is proof, not a guess: these goroutines wait on a channel, mutex or WaitGroup that "
+      "only unreachable code could signal. Fix the site above so every path sends, closes or "
+      "unlocks (or gives them a ctx.Done() to select on); each one holds its stack and "
+      "everything it references until the process exits.";
+  r->findings.push_back(std::move(f));
 }
 
 void ConvoyFindings(const Dump& d, Report* r) {
@@ -542,9 +626,20 @@ Table BucketTable(const Dump& d, const ViewOptions& view) {
     if (b.created_by.function != 0)
       t.rows.push_back({"", "", "", "created by " + std::string(d.Str(b.created_by.function)),
                         Location(d, b.created_by)});
-    for (const auto& [label, n] : b.labels)
-      t.rows.push_back(
-          {"", "", "", fmt::format("labels {} ({})", d.Str(label), FormatCount(n)), ""});
+    constexpr size_t kLabelRows = 4;
+    for (size_t k = 0; k < b.labels.size() && k < kLabelRows; ++k)
+      t.rows.push_back({"", "", "",
+                        fmt::format("labels {} × {}", d.Str(b.labels[k].first),
+                                    FormatCount(b.labels[k].second)),
+                        ""});
+    if (b.labels.size() > kLabelRows) {
+      uint64_t rest = 0;
+      for (size_t k = kLabelRows; k < b.labels.size(); ++k) rest += b.labels[k].second;
+      t.rows.push_back({"", "", "",
+                        fmt::format("... {} more label sets × {} (--json has them)",
+                                    b.labels.size() - kLabelRows, FormatCount(rest)),
+                        ""});
+    }
   }
   if (shown < d.buckets.size()) {
     uint64_t rest = 0;
@@ -606,7 +701,8 @@ WaitClass BucketWaitClass(const Dump& d, const Bucket& b) {
       std::string_view fn = d.Str(b.frames[i].function);
       if (StartsWith(fn, "sync.(*WaitGroup).Wait")) return WaitClass::kWaitGroup;
       if (StartsWith(fn, "sync.(*Cond).Wait")) return WaitClass::kCond;
-      if (StartsWith(fn, "sync.(*Mutex).Lock") || StartsWith(fn, "sync.(*RWMutex)."))
+      if (StartsWith(fn, "sync.(*Mutex).Lock") || StartsWith(fn, "sync.(*RWMutex).") ||
+          StartsWith(fn, "internal/sync.(*Mutex)."))  // Go 1.24+
         return WaitClass::kLock;
       if (d.debug1 && state.empty()) {
         if (fn == "runtime.chanrecv" || fn == "runtime.chanrecv1" || fn == "runtime.chanrecv2")
@@ -658,9 +754,20 @@ Json BucketJson(const Dump& d, const Bucket& b) {
   }
   if (!b.labels.empty()) {
     Json a = Json::object();
-    for (const auto& [s, n] : b.labels) a[std::string(d.Str(s))] = n;
+    Json sets = Json::array();
+    std::vector<Label> parsed;
+    for (const auto& [s, n] : b.labels) {
+      a[std::string(d.Str(s))] = n;
+      Json kv = Json::object();
+      if (ParseLabelSet(d.Str(s), &parsed))
+        for (const Label& l : parsed) kv[l.key] = l.value;
+      sets.push_back(Json{{"labels", std::move(kv)}, {"goroutines", n}});
+    }
     j["labels"] = std::move(a);
+    j["label_sets"] = std::move(sets);
+    j["labeled"] = b.labeled;
   }
+  if (b.leaked > 0) j["leaked"] = b.leaked;
   return j;
 }
 
@@ -726,16 +833,11 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
   }
   if (!states.empty()) r.facts.push_back({"By wait", states});
   if (longest > 0) r.facts.push_back({"Longest wait", fmt::format("{} minutes", longest)});
-  if (d.version.min_minor > 0 || d.version.max_minor < 99) {
-    std::string v;
-    if (d.version.min_minor > 0 && d.version.max_minor < 99)
-      v = fmt::format("Go 1.{}–1.{}", d.version.min_minor, d.version.max_minor);
-    else if (d.version.min_minor > 0)
-      v = fmt::format("Go 1.{} or later ({})", d.version.min_minor, d.version.min_reason);
-    else
-      v = fmt::format("Go 1.{} or earlier ({})", d.version.max_minor, d.version.max_reason);
-    r.facts.push_back({"Format", v});
-  }
+  const ReleaseVerdict release = RecogniseRelease(d.version);
+  r.facts.push_back({"Go release", release.text});
+  if (d.leaked > 0)
+    r.facts.push_back({"Leaked", FormatCount(d.leaked) + " (marked by the runtime)"});
+  if (d.labeled > 0) r.facts.push_back({"Labeled", FormatCount(d.labeled) + " goroutines"});
   if (!d.goroot.empty()) r.facts.push_back({"$GOROOT", d.goroot});
   if (d.sections > 1) r.facts.push_back({"Dumps in input", FormatCount(d.sections)});
   if (d.other_lines > 0)
@@ -745,6 +847,7 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
   CrashFindings(d, &r);
   DeadlockFinding(d, &r);
   RaceFindings(d, &r);
+  LeakedFindings(d, &r);
   LeakFindings(d, &r);
   ConvoyFindings(d, &r);
   SyscallFindings(d, &r);
@@ -783,10 +886,26 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
   r.summary["longest_wait_minutes"] = longest;
   r.summary["races"] = d.races.size();
   r.summary["goroot"] = d.goroot.empty() ? Json(nullptr) : Json(d.goroot);
+  r.summary["leaked"] = d.leaked;
+  r.summary["labeled"] = d.labeled;
   r.summary["go_version_min"] =
-      d.version.min_minor > 0 ? Json(fmt::format("1.{}", d.version.min_minor)) : Json(nullptr);
+      release.min_minor > 0 ? Json(fmt::format("1.{}", release.min_minor)) : Json(nullptr);
   r.summary["go_version_max"] =
-      d.version.max_minor < 99 ? Json(fmt::format("1.{}", d.version.max_minor)) : Json(nullptr);
+      release.max_minor < 99 ? Json(fmt::format("1.{}", release.max_minor)) : Json(nullptr);
+  // The shape every signal gives "go_release" (core/go_release.h), plus the text and conflict.
+  Json go_release = Json::object();
+  go_release["exact"] = release.patch >= 0 && !release.conflict
+                            ? Json(fmt::format("go1.{}.{}", release.min_minor, release.patch))
+                            : Json(nullptr);
+  go_release["min"] = r.summary["go_version_min"];
+  go_release["max"] = r.summary["go_version_max"];
+  go_release["evidence"] = release.evidence;
+  go_release["text"] = release.text;
+  go_release["conflict"] = release.conflict;
+  const bool known = release.conflict || release.min_minor > 0 || release.max_minor < 99;
+  r.summary["go_release"] = go_release;
+  // The envelope key follows every signal's convention: null when nothing is known.
+  r.extra["go_release"] = known ? std::move(go_release) : Json(nullptr);
 
   r.extra["crash"] = crash ? CrashJson(d, *crash) : Json(nullptr);
   if (options.json) {

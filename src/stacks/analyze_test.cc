@@ -16,6 +16,82 @@ Report AnalyzeFixture(const std::string& name) {
   return AnalyzeDump(ReadFixture(name), o);
 }
 
+TEST(StacksAnalyze, RuntimeLeakVerdictIsAFindingWithCountAndSite) {
+  for (const char* name : {"pprof/go1.26.8-goroutineleak.debug2.txt",
+                           "pprof/go1.27.3-goroutineleak.debug2.txt"}) {
+    SCOPED_TRACE(name);
+    Input in = godx::testing::InputFromString(
+        name, godx::testing::ReadFile(godx::testing::TestData(name)));
+    auto d = ReadDump(in);
+    ASSERT_TRUE(d.ok()) << d.status().message();
+    AnalyzeOptions o;
+    o.json = true;
+    Report r = AnalyzeDump(*d, o);
+    const Finding* f = godx::testing::FindFinding(r, "leaked-goroutines");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->severity, Severity::kWarning);
+    EXPECT_EQ(f->title, "The Go runtime found 5 leaked goroutines at main.leak.func1 at main.go:64");
+    ASSERT_FALSE(f->evidence.empty());
+    EXPECT_EQ(f->evidence[0].rfind("5 × [chan receive] at main.leak.func1 at main.go:64, "
+                                   "created by main.leak at main.go:64",
+                                   0),
+              0u)
+        << f->evidence[0];
+    EXPECT_EQ(godx::testing::FindFinding(r, "leak-suspect"), nullptr);
+    EXPECT_EQ(r.summary["leaked"], 5);
+    EXPECT_EQ(r.extra["buckets"][0]["leaked"], 5);
+  }
+}
+
+TEST(StacksAnalyze, LabelSetsAreParsedInJsonAndShownInText) {
+  Report r = AnalyzeFixture("go1.27-sigquit.txt");
+  const Json* lockers = nullptr;
+  for (const Json& b : r.extra["buckets"])
+    if (b.contains("label_sets")) lockers = &b;
+  ASSERT_NE(lockers, nullptr);
+  EXPECT_EQ((*lockers)["labeled"], 4);
+  ASSERT_EQ((*lockers)["label_sets"].size(), 4u);
+  EXPECT_EQ((*lockers)["label_sets"][0]["labels"], Json({{"role", "locker"}, {"worker", "0"}}));
+  EXPECT_EQ((*lockers)["label_sets"][0]["goroutines"], 1);
+  EXPECT_EQ(r.summary["labeled"], 4);
+  EXPECT_EQ(r.summary["go_release"]["exact"], "go1.27.3");
+  EXPECT_EQ(r.extra["go_release"]["exact"], "go1.27.3");
+  bool fact = false;
+  for (const Fact& f : r.facts)
+    if (f.label == "Go release") fact = f.value.rfind("Go 1.27.3 (named by $GOROOT", 0) == 0;
+  EXPECT_TRUE(fact);
+}
+
+// Crash texts added since Go 1.19 (runtime/synctest.go, sync, range-over-func) get their ids.
+TEST(StacksAnalyze, NewerCrashTextsHaveTheirOwnAdvice) {
+  struct Case {
+    const char* line;
+    const char* id;
+  } cases[] = {
+      {"panic: deadlock: all goroutines in bubble are blocked", "synctest-deadlock"},
+      {"panic: deadlock: main bubble goroutine has exited but blocked goroutines remain",
+       "synctest-deadlock"},
+      {"fatal error: receive on synctest channel from outside bubble",
+       "synctest-bubble-violation"},
+      {"panic: sync: WaitGroup is reused before previous Wait has returned", "waitgroup-reuse"},
+      {"fatal error: sync: RUnlock of unlocked RWMutex", "unlock-unlocked"},
+      {"fatal error: concurrent map clone and map write", "concurrent-map-access"},
+      {"panic: runtime error: range function continued iteration after function for loop body "
+       "returned false",
+       "range-func-misuse"},
+      {"panic: runtime error: panic called with nil argument", "panic-nil"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.line);
+    Input in = godx::testing::InputFromString(
+        "crash", std::string(c.line) + "\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/main.go:5 +0x1d\n");
+    auto d = ReadDump(in);
+    ASSERT_TRUE(d.ok()) << d.status().message();
+    Report r = AnalyzeDump(*d);
+    EXPECT_NE(godx::testing::FindFinding(r, c.id), nullptr);
+  }
+}
+
 TEST(StacksAnalyze, DeadlockNamesBothBlockedGoroutines) {
   Report r = AnalyzeFixture("go1.19-deadlock.txt");
   const Finding* crash = godx::testing::FindFinding(r, "deadlock");

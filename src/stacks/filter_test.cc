@@ -30,6 +30,41 @@ TEST(StacksFilter, IgnoreMatchesStatesAndCreators) {
   EXPECT_EQ(d.goroutines, 4u);  // 3 tickers in select and the goroutine writing the profile
 }
 
+Dump Go127Sigquit() {
+  Input in = godx::testing::InputFromString(
+      "sigquit", godx::testing::ReadFile(godx::testing::TestData("stacks/go1.27-sigquit.txt")));
+  return std::move(ReadDump(in)).value();
+}
+
+// go1.27-sigquit.txt: four lockers share one stack, each labelled {role: locker, worker: N}.
+TEST(StacksFilter, FocusOnALabelKeepsOnlyThoseGoroutines) {
+  Dump d = Go127Sigquit();
+  ASSERT_EQ(d.goroutines, 16u);
+  ASSERT_TRUE(FilterDump(&d, {"^worker=(1|3)$", ""}).ok());
+  EXPECT_EQ(d.goroutines, 2u);
+  ASSERT_EQ(d.buckets.size(), 1u);
+  EXPECT_EQ(d.buckets[0].count, 2u);
+  EXPECT_EQ(d.buckets[0].labels.size(), 2u);
+  EXPECT_EQ(d.buckets[0].labeled, 2u);
+  ASSERT_EQ(d.buckets[0].states.size(), 1u);
+  EXPECT_EQ(d.buckets[0].states[0].second, 2u);
+  EXPECT_EQ(d.labeled, 2u);
+  Dump all = Go127Sigquit();
+  ASSERT_TRUE(FilterDump(&all, {"role=locker", ""}).ok());
+  EXPECT_EQ(all.goroutines, 4u);
+}
+
+TEST(StacksFilter, IgnoreALabelDropsThoseGoroutines) {
+  Dump d = Go127Sigquit();
+  ASSERT_TRUE(FilterDump(&d, {"", "^worker=0$"}).ok());
+  EXPECT_EQ(d.goroutines, 15u);
+  EXPECT_EQ(d.labeled, 3u);
+  // A stack match still takes the whole bucket, labels or not.
+  Dump e = Go127Sigquit();
+  ASSERT_TRUE(FilterDump(&e, {"main\\.locker", ""}).ok());
+  EXPECT_EQ(e.goroutines, 4u);
+}
+
 TEST(StacksFilter, BadPatternNamesTheFlag) {
   Dump d = Fixture();
   Status s = FilterDump(&d, {"(unclosed", ""});

@@ -1,8 +1,10 @@
 // The line grammar of Go tracebacks (src/runtime/traceback.go): goroutine headers, call lines,
 // file lines. Hand-written: these run once per line of dumps that reach hundreds of megabytes.
 #include <algorithm>
+#include <utility>
 
 #include "core/scanner.h"
+#include "stacks/labels.h"
 #include "stacks/reader.h"
 
 namespace godx::stacks {
@@ -26,17 +28,62 @@ bool ParseMinutes(std::string_view s, uint32_t* out) {
   return true;
 }
 
+// Strips the qualifiers the runtime appends to the status, in the order it prints them:
+// " (leaked)" (1.26+), " (scan)", " (durable)" (1.25+, when not part of the reason's name).
+void StripQualifiers(std::string_view* state, GoroutineHeader* h) {
+  for (bool again = true; again;) {
+    again = false;
+    for (auto [suffix, flag] : {std::pair{std::string_view(" (durable)"), &h->durable},
+                                std::pair{std::string_view(" (scan)"), &h->scan},
+                                std::pair{std::string_view(" (leaked)"), &h->leaked}}) {
+      if (state->size() > suffix.size() &&
+          state->substr(state->size() - suffix.size()) == suffix) {
+        state->remove_suffix(suffix.size());
+        *flag = true;
+        again = true;
+      }
+    }
+  }
+}
+
+// The ", "-separated attributes inside the bracket; the first is the status when `with_state`.
+// Unknown ones are kept, so a release adding one does not stop the parse (panicparse #90 broke
+// on the 1.22 header).
+void ParseAttributes(std::string_view text, bool with_state, GoroutineHeader* h) {
+  size_t start = 0;
+  bool first = with_state;
+  while (start <= text.size()) {
+    size_t comma = text.find(", ", start);
+    std::string_view item = text.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    if (first) {
+      first = false;
+      StripQualifiers(&item, h);
+      if (h->scan) h->attributes.push_back("(scan)");
+      h->state = item;
+    } else if (ParseMinutes(item, &h->minutes)) {
+    } else if (item == "locked to thread") {
+      h->locked = true;
+    } else if (!item.empty()) {
+      h->attributes.push_back(item);
+    }
+    if (comma == std::string_view::npos) break;
+    start = comma + 2;
+  }
+}
+
 }  // namespace
 
 bool ParseGoroutineHeader(std::string_view line, GoroutineHeader* out) {
   Scanner s(line);
   uint64_t id;
   if (!s.Literal("goroutine ") || !s.Uint(&id)) return false;
-  if (line.size() < 3 || line.substr(line.size() - 2) != "]:") return false;
+  if (line.size() < 3 || line.back() != ':') return false;
   GoroutineHeader h;
   h.id = id;
   // Go 1.22+: " gp=0x... m=N mp=0x..." or " gp=0x... m=nil" before the bracket.
   std::string_view rest = s.Rest();
+  rest.remove_suffix(1);  // the ':'
   size_t open = rest.find(" [");
   if (open == std::string_view::npos) return false;
   std::string_view between = rest.substr(0, open);
@@ -44,41 +91,38 @@ bool ParseGoroutineHeader(std::string_view line, GoroutineHeader* out) {
     if (between.substr(0, 4) != " gp=") return false;
     h.gp = true;
   }
-  std::string_view inner = rest.substr(open + 2, rest.size() - open - 2 - 2);
-  // Attributes are ", "-separated; the first is the status. Unknown ones are kept, so a future
-  // release adding one does not stop the parse (panicparse #90 broke on the 1.22 header).
-  size_t start = 0;
-  bool first = true;
-  while (start <= inner.size()) {
-    size_t comma = inner.find(", ", start);
-    std::string_view item = inner.substr(
-        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-    // Go 1.27's "labels:{...}" may hold ", " inside its braces.
-    if (item.substr(0, 7) == "labels:" && item.find('}') == std::string_view::npos) {
-      size_t close = inner.find('}', start);
-      if (close != std::string_view::npos) {
-        comma = inner.find(", ", close);
-        item = inner.substr(
-            start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-      }
-    }
-    if (first) {
-      first = false;
-      constexpr std::string_view kScan = " (scan)";
-      if (item.size() > kScan.size() && item.substr(item.size() - kScan.size()) == kScan) {
-        item.remove_suffix(kScan.size());
-        h.attributes.push_back("(scan)");
-      }
-      h.state = item;
-    } else if (ParseMinutes(item, &h.minutes)) {
-    } else if (item == "locked to thread") {
-      h.locked = true;
-    } else if (!item.empty()) {
-      h.attributes.push_back(item);
-    }
-    if (comma == std::string_view::npos) break;
-    start = comma + 2;
+  rest = rest.substr(open + 2);
+  // Go 1.26 may print a label set with quoted strings (which can hold ']') inside the bracket.
+  size_t close = FindOutsideQuotes(rest, ']');
+  if (close == std::string_view::npos) return false;
+  std::string_view inner = rest.substr(0, close);
+  std::string_view after = rest.substr(close + 1);
+  // Go 1.27+: " {k: v, ...}" after the bracket.
+  if (!after.empty()) {
+    if (after.size() < 3 || after.substr(0, 2) != " {" ||
+        LabelSetEnd(after.substr(1)) + 2 != after.size())
+      return false;
+    h.labels = after.substr(1);
+    h.label_form = GoroutineHeader::LabelForm::kAfterBrackets;
   }
+  // Go 1.26 (GODEBUG=tracebacklabels=1): " labels:{...}" ends the bracket, after the last
+  // attribute and without a comma. An earlier reading of the proposal put it among the
+  // ", "-separated attributes; both are accepted.
+  std::string_view tail;
+  for (size_t at = inner.find("labels:{"); at != std::string_view::npos && h.labels.empty();
+       at = inner.find("labels:{", at + 1)) {
+    if (at > 0 && inner[at - 1] != ' ') continue;
+    size_t end = LabelSetEnd(inner.substr(at + 7));
+    if (end == std::string_view::npos) break;
+    h.labels = inner.substr(at + 7, end + 1);
+    h.label_form = GoroutineHeader::LabelForm::kInBrackets;
+    tail = inner.substr(at + 7 + end + 1);
+    inner = inner.substr(0, at);
+    while (!inner.empty() && (inner.back() == ' ' || inner.back() == ',')) inner.remove_suffix(1);
+    while (!tail.empty() && (tail.front() == ' ' || tail.front() == ',')) tail.remove_prefix(1);
+  }
+  ParseAttributes(inner, true, &h);
+  if (!tail.empty()) ParseAttributes(tail, false, &h);
   *out = std::move(h);
   return true;
 }

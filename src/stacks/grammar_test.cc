@@ -42,20 +42,78 @@ TEST(StacksGrammar, ParsesScanSynctestAndUnknownAttributes) {
   GoroutineHeader h;
   ASSERT_TRUE(ParseGoroutineHeader(
       "goroutine 9 [select (durable) (scan), 3 minutes, synctest group 5, leaked]:", &h));
-  EXPECT_EQ(h.state, "select (durable)");
+  EXPECT_EQ(h.state, "select");
+  EXPECT_TRUE(h.durable);
+  EXPECT_TRUE(h.scan);
   EXPECT_EQ(h.minutes, 3u);
   ASSERT_EQ(h.attributes.size(), 3u);
   EXPECT_EQ(h.attributes[0], "(scan)");
   EXPECT_EQ(h.attributes[1], "synctest group 5");
-  EXPECT_EQ(h.attributes[2], "leaked");
+  EXPECT_EQ(h.attributes[2], "leaked") << "unknown attributes are kept";
+}
+
+// goroutineheader in Go 1.26/1.27 traceback.go: status, " (leaked)", " (scan)", " (durable)"
+// (when not in the reason's name), ", N minutes", ", locked to thread", ", synctest bubble N".
+TEST(StacksGrammar, ParsesGo126QualifiersInTheirOrder) {
+  GoroutineHeader h;
+  ASSERT_TRUE(ParseGoroutineHeader("goroutine 31 [chan receive (leaked)]:", &h));
+  EXPECT_EQ(h.state, "chan receive");
+  EXPECT_TRUE(h.leaked);
+  EXPECT_FALSE(h.scan);
+  ASSERT_TRUE(ParseGoroutineHeader(
+      "goroutine 12 gp=0xc000 m=nil [sleep (leaked) (scan) (durable), 2 minutes, locked to "
+      "thread, synctest bubble 7]:",
+      &h));
+  EXPECT_EQ(h.state, "sleep");
+  EXPECT_TRUE(h.leaked);
+  EXPECT_TRUE(h.scan);
+  EXPECT_TRUE(h.durable);
+  EXPECT_EQ(h.minutes, 2u);
+  EXPECT_TRUE(h.locked);
+  ASSERT_EQ(h.attributes.size(), 2u);
+  EXPECT_EQ(h.attributes[1], "synctest bubble 7");
+}
+
+TEST(StacksGrammar, ParsesGo127LabelsAfterTheBracket) {
+  GoroutineHeader h;
+  ASSERT_TRUE(ParseGoroutineHeader(
+      "goroutine 21 gp=0x1196cb1a8780 m=nil [sync.Mutex.Lock] {role: locker, worker: 0}:", &h));
+  EXPECT_EQ(h.id, 21u);
+  EXPECT_EQ(h.state, "sync.Mutex.Lock");
+  EXPECT_EQ(h.labels, "{role: locker, worker: 0}");
+  EXPECT_EQ(h.label_form, GoroutineHeader::LabelForm::kAfterBrackets);
+  // Quoted keys and values may hold ']', '}', ", " and ':'.
+  ASSERT_TRUE(ParseGoroutineHeader(
+      R"(goroutine 5 [select, 3 minutes] {"a]b": "}: x", path: /v1}:)", &h));
+  EXPECT_EQ(h.labels, R"({"a]b": "}: x", path: /v1})");
+  EXPECT_EQ(h.minutes, 3u);
+  EXPECT_FALSE(ParseGoroutineHeader("goroutine 5 [select] trailing:", &h));
+  EXPECT_FALSE(ParseGoroutineHeader("goroutine 5 [select] {unclosed:", &h));
+}
+
+TEST(StacksGrammar, ParsesGo126LabelsInsideTheBracket) {
+  GoroutineHeader h;
+  // Go 1.26 with GODEBUG=tracebacklabels=1: no comma before "labels:", keys always quoted.
+  ASSERT_TRUE(ParseGoroutineHeader(
+      R"(goroutine 4 [IO wait, 5 minutes, locked to thread labels:{"a": "1]", "b": "2"}]:)", &h));
+  EXPECT_EQ(h.state, "IO wait");
+  EXPECT_EQ(h.minutes, 5u);
+  EXPECT_TRUE(h.locked);
+  EXPECT_EQ(h.labels, R"({"a": "1]", "b": "2"})");
+  EXPECT_EQ(h.label_form, GoroutineHeader::LabelForm::kInBrackets);
+  EXPECT_TRUE(h.attributes.empty());
+  ASSERT_TRUE(ParseGoroutineHeader(R"(goroutine 4 [chan receive labels:{"k": "v"}]:)", &h));
+  EXPECT_EQ(h.state, "chan receive");
+  EXPECT_EQ(h.labels, R"({"k": "v"})");
 }
 
 TEST(StacksGrammar, KeepsLabelsWithCommasTogether) {
   GoroutineHeader h;
+  // An earlier reading of the proposal: labels as one of the ", "-separated attributes.
   ASSERT_TRUE(ParseGoroutineHeader(
       R"(goroutine 4 [IO wait, labels:{"a":"1", "b":"2"}, locked to thread]:)", &h));
-  ASSERT_EQ(h.attributes.size(), 1u);
-  EXPECT_EQ(h.attributes[0], R"(labels:{"a":"1", "b":"2"})");
+  EXPECT_TRUE(h.attributes.empty());
+  EXPECT_EQ(h.labels, R"({"a":"1", "b":"2"})");
   EXPECT_TRUE(h.locked);
 }
 

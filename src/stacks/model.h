@@ -54,8 +54,14 @@ struct Bucket {
   // frame ("0xc000018318"), with the goroutines waiting on each. Arguments marked '?' (possibly
   // stale, Go 1.18+) are not trusted.
   std::vector<std::pair<StringId, uint64_t>> wait_objects;
-  // /debug/pprof/goroutine?debug=1 "# labels: {...}" lines with the goroutines carrying them.
+  // Label sets as printed, with the goroutines carrying each: debug=1 "# labels: {...}" lines,
+  // Go 1.26 "labels:{...}" and Go 1.27 "{k: v}" in headers (stacks/labels.h parses them). At
+  // most 16 sets per bucket; `labeled` counts every goroutine that had one.
   std::vector<std::pair<StringId, uint64_t>> labels;
+  uint64_t labeled = 0;
+  // Goroutines the runtime marked " (leaked)" (Go 1.26+ GC leak detection: provably unreachable,
+  // never to wake), a subset of `count`.
+  uint64_t leaked = 0;
   uint64_t first_line = 0;               // input line of the first goroutine's header
   uint32_t next_same_hash = UINT32_MAX;  // collision chain (reader internal)
 
@@ -101,11 +107,16 @@ struct Race {
   uint64_t line = 0;
 };
 
-// What a dump's format says about the Go release that printed it.
+// What a dump says about the Go release that printed it: bounds from format features, and the
+// exact release where the text names it ($GOROOT paths such as .../toolchain@v0.0.1-go1.27.3...
+// or /usr/lib/go-1.19, a "go version go1.27.3 linux/amd64" line).
 struct VersionHints {
   int min_minor = 0;   // e.g. 21 for "created by F in goroutine N"
   int max_minor = 99;  // e.g. 20 for "created by F" without "in goroutine" everywhere
   std::string min_reason, max_reason;
+  int named_minor = 0;   // the release named by the text (0: none)
+  int named_patch = -1;  // -1 when only "1.N" is named (e.g. Debian's /usr/lib/go-1.19)
+  std::string named_reason;
 };
 
 struct Dump {
@@ -113,6 +124,8 @@ struct Dump {
   StringPool strings;
   std::vector<Bucket> buckets;  // largest first after Finish
   uint64_t goroutines = 0;      // goroutines read (headers, or debug=1 counts)
+  uint64_t leaked = 0;          // of them marked " (leaked)" by the runtime (Go 1.26+)
+  uint64_t labeled = 0;         // of them with a label set
   // "goroutine profile: total N" (debug=1), summed over profiles; 0 when absent.
   uint64_t declared_total = 0;
   std::vector<Crash> crashes;

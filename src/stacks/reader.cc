@@ -14,6 +14,7 @@
 #include "core/progress.h"
 #include "core/scanner.h"
 #include "core/text.h"
+#include "stacks/version.h"
 
 namespace godx::stacks {
 
@@ -125,6 +126,7 @@ struct DumpParser::Impl {
     uint64_t count = 1;  // debug=1 records carry a count
     StringId labels = 0;
     StringId wait_object = 0;
+    bool leaked = false;
 
     // Starts a goroutine record at input line `at` standing for `n` goroutines (the vectors keep
     // their memory for the next record).
@@ -144,6 +146,7 @@ struct DumpParser::Impl {
       count = n;
       labels = 0;
       wait_object = 0;
+      leaked = false;
     }
   } cur;
 
@@ -158,6 +161,11 @@ struct DumpParser::Impl {
 
   void Text(std::string_view line) {
     ++dump.other_lines;
+    int minor, patch;
+    if (dump.version.named_minor == 0 && StartsWith(line, "go version go") &&
+        ReleaseInGoVersionLine(line, &minor, &patch)) {
+      Named(minor, patch, fmt::format("the line '{}'", line.substr(0, 80)));
+    }
     if (text_sink) text_sink(line);
   }
 
@@ -238,6 +246,19 @@ struct DumpParser::Impl {
       dump.version.min_reason = why;
     }
   }
+  // A feature that later releases print differently: an upper bound.
+  void Cap(int max_minor, const char* why) {
+    if (max_minor < dump.version.max_minor) {
+      dump.version.max_minor = max_minor;
+      dump.version.max_reason = why;
+    }
+  }
+  void Named(int minor, int patch, std::string why) {
+    if (dump.version.named_minor != 0) return;  // the first naming wins
+    dump.version.named_minor = minor;
+    dump.version.named_patch = patch;
+    dump.version.named_reason = std::move(why);
+  }
 
   std::string Clip(std::string_view s) const {
     return std::string(s.substr(0, opt.max_message_bytes));
@@ -299,6 +320,8 @@ struct DumpParser::Impl {
       for (Frame& f : c.frames) f.args = 0;
     }
     dump.goroutines += c.count;
+    if (c.leaked) dump.leaked += c.count;
+    if (c.labels != 0) dump.labeled += c.count;
     uint64_t h = HashStack(c.frames, c.created_by);
     auto it = index.find(h);
     uint32_t found = UINT32_MAX;
@@ -343,7 +366,11 @@ struct DumpParser::Impl {
     if (c.elided) b.elided = true;
     if (b.ids.size() < kMaxIdsPerBucket && !dump.debug1) b.ids.push_back(c.id);
     for (StringId a : c.attributes) AddCount(&b.attributes, a, c.count, kMaxAttributesPerBucket);
-    if (c.labels != 0) AddCount(&b.labels, c.labels, c.count, kMaxAttributesPerBucket);
+    if (c.leaked) b.leaked += c.count;
+    if (c.labels != 0) {
+      b.labeled += c.count;
+      AddCount(&b.labels, c.labels, c.count, kMaxAttributesPerBucket);
+    }
     if (c.wait_object != 0)
       AddCount(&b.wait_objects, c.wait_object, c.count, kMaxAttributesPerBucket);
   }
@@ -354,22 +381,40 @@ struct DumpParser::Impl {
     Current& c = cur;
     c.Start(line_no, 1);
     c.id = h.id;
-    c.state = dump.strings.Intern(h.state);
+    // "(durable)" is part of some wait reasons' names and appended to others: one spelling.
+    if (h.durable) {
+      durable_state.assign(h.state);
+      durable_state += " (durable)";
+      c.state = dump.strings.Intern(durable_state);
+      Hint(25, "wait reason with (durable) (Go 1.25+)");
+    } else {
+      c.state = dump.strings.Intern(h.state);
+    }
     c.minutes = h.minutes;
     c.locked = h.locked;
+    c.leaked = h.leaked;
     for (auto a : h.attributes) {
-      // Go 1.27 (GODEBUG=tracebacklabels=1): pprof labels in the header, kept like debug=1's.
-      if (StartsWith(a, "labels:")) {
-        c.labels = dump.strings.Intern(a.substr(7, opt.max_message_bytes));
-        continue;
-      }
       c.attributes.push_back(dump.strings.Intern(a));
+      if (StartsWith(a, "synctest bubble ")) Hint(25, "synctest bubble in headers (Go 1.25+)");
+      if (StartsWith(a, "synctest group ")) {
+        Hint(24, "synctest group in headers (Go 1.24; 1.25 says bubble)");
+        Cap(24, "synctest group in headers (Go 1.24; 1.25 says bubble)");
+      }
     }
+    if (!h.labels.empty())
+      c.labels = dump.strings.Intern(h.labels.substr(0, opt.max_message_bytes));
+    if (h.label_form == GoroutineHeader::LabelForm::kAfterBrackets)
+      Hint(27, "goroutine labels after the [state] in headers (Go 1.27+)");
+    if (h.label_form == GoroutineHeader::LabelForm::kInBrackets) {
+      Hint(26, "labels:{...} inside the [state] (Go 1.26 with GODEBUG=tracebacklabels=1)");
+      Cap(26, "labels:{...} inside the [state] (1.27 prints them after it)");
+    }
+    if (h.leaked) Hint(26, "goroutines marked (leaked) (Go 1.26+ leak detection)");
     if (h.gp) Hint(22, "goroutine headers with gp= m= (Go 1.22+)");
     if (StartsWith(h.state, "sync.Mutex.Lock") || StartsWith(h.state, "sync.RWMutex."))
       Hint(21, "wait reason sync.Mutex.Lock (Go 1.21+)");
-    if (h.state.find("(durable)") != std::string_view::npos)
-      Hint(25, "wait reason with (durable) (Go 1.25+)");
+    if (h.state == "GOMAXPROCS updater (idle)")
+      Hint(25, "wait reason GOMAXPROCS updater (idle) (Go 1.25+)");
     // The first goroutine after a crash line is the one that crashed.
     if (dump.crashes.size() > section_first_crash) {
       Crash& crash = dump.crashes.back();
@@ -404,17 +449,29 @@ struct DumpParser::Impl {
     else if (call.args.find('{') != std::string_view::npos)
       Hint(17, "arguments in {...} (Go 1.17+)");
     if (cur.wait_object == 0) cur.wait_object = WaitObject(call);
+    FunctionHint(call.function);
     cur.frames.push_back(f);
     cur.want_file = true;
   }
 
+  // Functions that moved: Go 1.24 put sync.Mutex's code in internal/sync.
+  void FunctionHint(std::string_view fn) {
+    if (dump.version.min_minor < 24 && StartsWith(fn, "internal/sync.(*Mutex)."))
+      Hint(24, "internal/sync.(*Mutex) frames (Go 1.24+)");
+  }
+
   // The object a blocking call waits on: its first argument, when it is a plain pointer.
   StringId WaitObject(const CallLine& call) {
+    // Go 1.24 moved the Mutex into internal/sync: sync.(*Mutex).Lock is then inlined ("(...)",
+    // no arguments) and internal/sync.(*Mutex).lockSlow holds the address.
     static constexpr std::string_view kWaits[] = {
-        "sync.(*Mutex).lockSlow", "sync.(*Mutex).Lock",     "sync.(*RWMutex).RLock",
-        "sync.(*RWMutex).Lock",   "sync.(*WaitGroup).Wait", "sync.(*Cond).Wait",
-        "runtime.chanrecv",       "runtime.chanrecv1",      "runtime.chanrecv2",
-        "runtime.chansend",       "runtime.chansend1"};
+        "sync.(*Mutex).lockSlow",          "sync.(*Mutex).Lock",
+        "internal/sync.(*Mutex).lockSlow", "internal/sync.(*Mutex).Lock",
+        "sync.(*RWMutex).RLock",           "sync.(*RWMutex).Lock",
+        "sync.(*WaitGroup).Wait",          "sync.(*Cond).Wait",
+        "runtime.chanrecv",                "runtime.chanrecv1",
+        "runtime.chanrecv2",               "runtime.chansend",
+        "runtime.chansend1"};
     if (std::find(std::begin(kWaits), std::end(kWaits), call.function) == std::end(kWaits))
       return 0;
     std::string_view a = call.args.substr(1);
@@ -609,7 +666,8 @@ struct DumpParser::Impl {
       state = State::kBetween;
       return true;
     }
-    if (StartsWith(line, "goroutine profile: total ")) {
+    if (StartsWith(line, "goroutine profile: total ") ||
+        StartsWith(line, "goroutineleak profile: total ")) {
       StartDebug1(line);
       return true;
     }
@@ -662,7 +720,14 @@ struct DumpParser::Impl {
     CommitGoroutine();
     OpenSection();
     Scanner s(line);
-    s.Literal("goroutine profile: total ");
+    // /debug/pprof/goroutineleak?debug=1 (Go 1.26+) lists only goroutines the GC proved leaked.
+    debug1_leaked = s.Literal("goroutineleak ");
+    if (debug1_leaked) {
+      s.Literal("profile: total ");
+      Hint(26, "a goroutineleak profile (Go 1.26+)");
+    } else {
+      s.Literal("goroutine profile: total ");
+    }
     uint64_t total = 0;
     if (s.Uint(&total)) dump.declared_total += total;
     dump.debug1 = true;
@@ -679,6 +744,7 @@ struct DumpParser::Impl {
     if (s.Uint(&n) && s.Literal(" @")) {
       CommitGoroutine();
       cur.Start(line_no, n);
+      cur.leaked = debug1_leaked;
       return;
     }
     if (StartsWith(line, "# labels: ") && cur.active) {
@@ -697,11 +763,13 @@ struct DumpParser::Impl {
       if (plus != std::string_view::npos) fn = fn.substr(0, plus);
       Frame f;
       f.function = dump.strings.Intern(fn);
+      FunctionHint(fn);
       if (t2 != std::string_view::npos) {
         FileLine fl;
         if (ParseLocation(rest.substr(t2 + 1), &fl)) {
           f.file = dump.strings.Intern(fl.file);
           f.line = fl.line;
+          if (dump.goroot.empty()) LearnGoroot(f, fl.file);
         }
       }
       if (cur.frames.size() < opt.max_frames) cur.frames.push_back(f);
@@ -877,6 +945,8 @@ struct DumpParser::Impl {
     return false;
   }
   bool created_by_pending = false;
+  bool debug1_leaked = false;  // the debug=1 profile being read is a goroutineleak one
+  std::string durable_state;  // scratch for "STATE (durable)"
 
   void LearnGoroot(const Frame& f, std::string_view file) {
     // A standard-library-looking function (dotless package path, not main) whose file lies in
@@ -890,7 +960,12 @@ struct DumpParser::Impl {
         (pkg.empty() || pkg == "main" || first.find('.') != std::string_view::npos))
       return;
     size_t at = file.find("/src/runtime/");
-    if (at != std::string_view::npos && at > 0) dump.goroot = std::string(file.substr(0, at));
+    if (at != std::string_view::npos && at > 0) {
+      dump.goroot = std::string(file.substr(0, at));
+      int minor, patch;
+      if (ReleaseInPath(dump.goroot, &minor, &patch))
+        Named(minor, patch, "$GOROOT " + dump.goroot);
+    }
   }
 
   void Finish(bool ended_with_newline, uint64_t total_bytes) {
@@ -976,10 +1051,8 @@ bool DumpParser::in_dump() const { return impl_->section_open; }
 
 Dump DumpParser::Take() {
   Impl& p = *impl_;
-  if (p.saw_created_by && !p.saw_created_in && p.dump.version.min_minor < 21) {
-    p.dump.version.max_minor = 20;
-    p.dump.version.max_reason = "created by F without 'in goroutine N' (before Go 1.21)";
-  }
+  if (p.saw_created_by && !p.saw_created_in && p.dump.version.min_minor < 21)
+    p.Cap(20, "created by F without 'in goroutine N' (before Go 1.21)");
   Dump out = std::move(p.dump);
   out.lines = p.line_no;
   FinishDump(&out);
@@ -1203,7 +1276,9 @@ int SniffStacks(std::string_view head) {
   int n = 0;
   while (lines.Next(&line) && ++n < 4000) {
     if (StartsWith(line, "goroutine ") && ParseGoroutineHeader(line, &h)) return 95;
-    if (StartsWith(line, "goroutine profile: total ")) return 95;
+    if (StartsWith(line, "goroutine profile: total ") ||
+        StartsWith(line, "goroutineleak profile: total "))
+      return 95;
     if (line == "WARNING: DATA RACE") return 90;
     if (StartsWith(line, "panic: ") || StartsWith(line, "fatal error: ") || IsSignalLine(line))
       score = std::max(score, 60);

@@ -32,13 +32,30 @@ struct ReadOptions {
 // ---- Line grammar (exposed for tests and for other readers that meet tracebacks) ----
 
 // "goroutine 7 gp=0xc000007a40 m=3 mp=0xc000100008 [chan receive, 2 minutes, locked to thread]:"
+// Go 1.26 may print "[STATE (leaked) (scan) (durable), ..., synctest bubble 3 labels:{...}]:",
+// Go 1.27 "[STATE, ...] {k: v, ...}:" (labels after the bracket).
 struct GoroutineHeader {
+  // Where the header's label set was printed: the release tells them apart.
+  enum class LabelForm {
+    kNone,
+    kInBrackets,     // Go 1.26 (GODEBUG=tracebacklabels=1): "[... labels:{"k": "v"}]:"
+    kAfterBrackets,  // Go 1.27+: "[...] {k: v}:"
+  };
   uint64_t id = 0;
-  std::string_view state;  // "chan receive", "running", "IO wait (durable)"
+  // The wait reason or status without its " (leaked)", " (scan)" and " (durable)" qualifiers
+  // (the flags below). "(durable)" is part of some wait reasons' names and appended by the runtime
+  // to others; a reader that shows the state adds it back.
+  std::string_view state;
   uint32_t minutes = 0;
   bool locked = false;
-  bool gp = false;                           // the Go 1.22+ "gp=... m=..." part was present
-  std::vector<std::string_view> attributes;  // "(scan)", "synctest group 5", unknown ones
+  bool gp = false;       // the Go 1.22+ "gp=... m=..." part was present
+  bool scan = false;     // " (scan)": the GC was scanning its stack
+  bool leaked = false;   // " (leaked)": Go 1.26+ GC leak detection proved it can never wake
+  bool durable = false;  // " (durable)": durably blocked inside a synctest bubble (Go 1.25+)
+  std::string_view labels;  // "{k: v}" as printed (braces included); empty when none
+  LabelForm label_form = LabelForm::kNone;
+  // "(scan)", "synctest bubble 3", "synctest group 5" (Go 1.24), unknown ones.
+  std::vector<std::string_view> attributes;
 };
 bool ParseGoroutineHeader(std::string_view line, GoroutineHeader* out);
 

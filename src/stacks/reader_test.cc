@@ -275,6 +275,105 @@ main.serve()
   EXPECT_EQ(b.max_minutes, 4u);
 }
 
+TEST(StacksReader, ReadsGo126LabelsInsideAndGo127LabelsAfterTheBracket) {
+  Dump d = Read(R"(goroutine 7 [select, 4 minutes labels:{"rpc": "Get", "tenant": "a"}]:
+main.serve()
+	/src/app/main.go:9 +0x1d
+
+goroutine 8 [select labels:{"rpc": "Get", "tenant": "a"}]:
+main.serve()
+	/src/app/main.go:9 +0x1d
+)");
+  ASSERT_EQ(d.buckets.size(), 1u);
+  const Bucket& b = d.buckets[0];
+  ASSERT_EQ(b.labels.size(), 1u);
+  EXPECT_EQ(d.Str(b.labels[0].first), R"({"rpc": "Get", "tenant": "a"})");
+  EXPECT_EQ(b.labels[0].second, 2u);
+  EXPECT_EQ(d.Str(b.state()), "select");
+  EXPECT_EQ(d.labeled, 2u);
+  EXPECT_EQ(d.version.min_minor, 26);
+  EXPECT_EQ(d.version.max_minor, 26) << "1.27 prints labels after the bracket";
+
+  Dump e = Read(R"(goroutine 21 gp=0x1196cb1a8780 m=nil [sync.Mutex.Lock] {role: locker, worker: 0}:
+main.locker()
+	/src/app/main.go:50 +0x2e
+
+goroutine 22 gp=0x1196cb1a8960 m=nil [sync.Mutex.Lock] {role: locker, worker: 1}:
+main.locker()
+	/src/app/main.go:50 +0x2e
+
+goroutine 23 gp=0x1196cb1a8b40 m=nil [sync.Mutex.Lock]:
+main.locker()
+	/src/app/main.go:50 +0x2e
+)");
+  ASSERT_EQ(e.buckets.size(), 1u);
+  EXPECT_EQ(e.goroutines, 3u);
+  EXPECT_EQ(e.sections, 1u);
+  EXPECT_EQ(e.buckets[0].labels.size(), 2u);
+  EXPECT_EQ(e.buckets[0].labeled, 2u);
+  EXPECT_EQ(e.labeled, 2u);
+  EXPECT_EQ(e.version.min_minor, 27);
+}
+
+TEST(StacksReader, CountsLeakedGoroutinesAndKeepsOneDurableSpelling) {
+  Dump d = Read(R"(goroutine 31 [chan receive (leaked)]:
+main.leak.func1()
+	/src/app/main.go:64 +0x19
+
+goroutine 32 [chan receive (leaked) (scan)]:
+main.leak.func1()
+	/src/app/main.go:64 +0x19
+
+goroutine 33 [chan receive]:
+main.leak.func1()
+	/src/app/main.go:64 +0x19
+
+goroutine 40 [sleep (scan) (durable), synctest bubble 3]:
+time.Sleep(0x3b9aca00)
+	/usr/local/go/src/runtime/time.go:363 +0x165
+
+goroutine 41 [sleep (durable), synctest bubble 3]:
+time.Sleep(0x3b9aca00)
+	/usr/local/go/src/runtime/time.go:363 +0x165
+)");
+  EXPECT_EQ(d.goroutines, 5u);
+  EXPECT_EQ(d.leaked, 2u);
+  ASSERT_EQ(d.buckets.size(), 2u);
+  EXPECT_EQ(d.buckets[0].count, 3u);
+  EXPECT_EQ(d.buckets[0].leaked, 2u);
+  ASSERT_EQ(d.buckets[0].states.size(), 1u) << "one state, whatever the qualifiers";
+  EXPECT_EQ(d.Str(d.buckets[0].state()), "chan receive");
+  ASSERT_EQ(d.buckets[1].states.size(), 1u);
+  EXPECT_EQ(d.Str(d.buckets[1].state()), "sleep (durable)");
+  EXPECT_EQ(d.version.min_minor, 26);
+}
+
+TEST(StacksReader, GoroutineleakDebug1ListsOnlyLeakedGoroutines) {
+  auto d = ReadDebug1(R"(goroutineleak profile: total 5
+5 @ 0x48178a 0x4152ee 0x414e32 0x4f44f9 0x487a61
+#	0x4f44f8	main.leak.func1+0x18	godx.test/gen/pprofgen/main.go:64
+
+)",
+                      "leak.txt");
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(d->goroutines, 5u);
+  EXPECT_EQ(d->leaked, 5u);
+  EXPECT_EQ(d->declared_total, 5u);
+  EXPECT_EQ(d->version.min_minor, 26);
+}
+
+TEST(StacksReader, AGoVersionLineNamesTheRelease) {
+  Dump d = Read(R"(go version go1.26.8 linux/amd64
+panic: boom
+
+goroutine 1 [running]:
+main.main()
+	/src/app/main.go:5 +0x1d
+)");
+  EXPECT_EQ(d.version.named_minor, 26);
+  EXPECT_EQ(d.version.named_patch, 8);
+}
+
 TEST(StacksReader, ParsesRaceReport) {
   Dump d = Read(R"(==================
 WARNING: DATA RACE
