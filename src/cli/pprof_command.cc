@@ -247,6 +247,7 @@ void AddPprofCommand(CLI::App& root, CommandContext& ctx) {
       "  godx pprof flame -o cpu.html http://localhost:6060/debug/pprof/profile --seconds=10\n"
       "  godx pprof merge -o all.pb.gz host1.pb.gz host2.pb.gz\n"
       "  godx pprof diff before.pb.gz after.pb.gz\n"
+      "  godx pprof http://localhost:6060/debug/pprof/goroutineleak   (Go 1.26+: proven leaks)\n"
       "  godx pprof flame -o diff.html --diff_base before.pb.gz after.pb.gz");
   cmd->add_option("args", a->args, "[VIEW] [REGEX] PROFILE...")->required();
   cmd->add_option("--sample_index,--sample", a->view.sample_index,

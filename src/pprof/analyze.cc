@@ -9,6 +9,7 @@
 #include "pprof/format.h"
 #include "pprof/graph.h"
 #include "pprof/reader.h"
+#include "pprof/release.h"
 
 namespace godx::pprof {
 
@@ -82,23 +83,43 @@ bool StartsWithAny(std::string_view name, const std::array<std::string_view, 10>
 // Where the program asked: per sample, the innermost frame of the program's own code (not the
 // runtime or the standard library, e.g. the caller of sync.(*Mutex).Lock or of make()); the leaf
 // when the whole stack is standard library.
+// The runtime's allocation entry points. Go 1.27 heap profiles can start a stack at
+// runtime.mallocgc itself (Go 1.19 and 1.26 start at its caller): a stack made only of runtime
+// frames is attributed past these to the frame that asked for memory (runtime.malg: a new
+// goroutine).
+bool IsAllocatorFrame(std::string_view name) {
+  static constexpr std::string_view kEntries[] = {
+      "runtime.newobject",  "runtime.newarray",   "runtime.makeslice", "runtime.makeslicecopy",
+      "runtime.growslice",  "runtime.makemap",    "runtime.makemap_small", "runtime.makechan",
+      "runtime.rawstring",  "runtime.rawbyteslice", "runtime.rawruneslice"};
+  if (name.substr(0, 16) == "runtime.mallocgc") return true;
+  for (std::string_view e : kEntries) {
+    if (name == e) return true;
+  }
+  return false;
+}
+
 std::vector<std::pair<std::string, int64_t>> Sites(const Profile& p, size_t idx, const NodeTable& nodes) {
   std::vector<int64_t> by_node(nodes.size(), 0);
-  std::vector<uint8_t> std_node(nodes.size());
-  for (uint32_t n = 0; n < nodes.size(); ++n) std_node[n] = IsStdFunction(nodes.Name(n));
+  std::vector<uint8_t> std_node(nodes.size()), alloc_node(nodes.size());
+  for (uint32_t n = 0; n < nodes.size(); ++n) {
+    std_node[n] = IsStdFunction(nodes.Name(n));
+    alloc_node[n] = IsAllocatorFrame(nodes.Name(n));
+  }
   const size_t nv = p.num_values();
   for (size_t s = 0; s < p.num_samples(); ++s) {
     int64_t w = p.values[s * nv + idx];
     if (w == 0) continue;
-    uint32_t leaf = kNoIndex, own = kNoIndex;
+    uint32_t first = kNoIndex, leaf = kNoIndex, own = kNoIndex;
     for (uint32_t li : p.Stack(s)) {
       for (uint32_t n : nodes.Of(li)) {
-        if (leaf == kNoIndex) leaf = n;
+        if (first == kNoIndex) first = n;
+        if (leaf == kNoIndex && !alloc_node[n]) leaf = n;
         if (own == kNoIndex && !std_node[n]) own = n;
       }
       if (own != kNoIndex) break;
     }
-    uint32_t site = own != kNoIndex ? own : leaf;
+    uint32_t site = own != kNoIndex ? own : leaf != kNoIndex ? leaf : first;
     if (site != kNoIndex) by_node[site] += w;
   }
   std::vector<std::pair<std::string, int64_t>> out;
@@ -271,12 +292,50 @@ void GoroutineFindings(const Profile& p, const NodeTable& nodes, size_t idx, Rep
   r->findings.push_back(std::move(f));
 }
 
+// The goroutineleak profile (Go 1.26+) holds only goroutines that a GC cycle proved blocked for
+// good: parked on a channel or lock that nothing reachable can ever touch again. That is the
+// runtime's verdict, not a heuristic over stack shapes, so any sample at all is a real leak.
+void GoroutineLeakFindings(const Profile& p, const NodeTable& nodes, size_t idx,
+                           const ViewOptions& view, Report* r) {
+  int64_t total = ComputeTotal(p, idx);
+  r->summary["leaked_goroutines"] = total;
+  if (total <= 0) return;
+  auto sites = Sites(p, idx, nodes);
+  Finding f;
+  f.id = "goroutine-leak-proven";
+  f.severity = Severity::kCritical;
+  std::string where = sites.empty() ? std::string("<no stack>") : sites[0].first;
+  f.title = fmt::format(
+      "{} goroutines are leaked for good (the runtime's GC proved they can never run again); "
+      "most at {}",
+      FormatCount(static_cast<uint64_t>(total)), where);
+  Json rows = Json::array();
+  for (size_t i = 0; i < sites.size() && i < 5; ++i) {
+    f.evidence.push_back(fmt::format("{}: {} leaked goroutines ({})", sites[i].first,
+                                     FormatValue(sites[i].second, "count", view.unit),
+                                     Percent(sites[i].second, total)));
+    rows.push_back({{"function", sites[i].first}, {"goroutines", sites[i].second}});
+  }
+  f.evidence.push_back(
+      "Source: the goroutineleak profile, written after a GC cycle that found these goroutines "
+      "blocked on objects unreachable from any runnable goroutine: stronger evidence than counting "
+      "parked goroutines");
+  r->summary["leak_sites"] = std::move(rows);
+  f.advice =
+      "Each site waits on a channel, mutex or WaitGroup that only the leaked goroutines still "
+      "reference: give it a way out (close the channel, cancel a context, use a buffered channel "
+      "for a result nobody may read). `godx pprof traces` shows the full stacks; the debug=2 form "
+      "of the profile shows each goroutine with its wait reason.";
+  r->findings.push_back(std::move(f));
+}
+
 }  // namespace
 
 std::string_view ProfileKind(const Profile& p) {
   if (HasType(p, "cpu") || (p.sample_types.size() == 2 && HasType(p, "samples") && HasType(p, "cpu"))) return "cpu";
   if (HasType(p, "inuse_space") || HasType(p, "alloc_space") || HasType(p, "space")) return "heap";
   if (HasType(p, "contentions") || HasType(p, "delay")) return "contention";
+  if (HasType(p, "goroutineleak")) return "goroutineleak";
   if (HasType(p, "goroutine")) return "goroutine";
   if (HasType(p, "threadcreate")) return "threadcreate";
   return "other";
@@ -331,6 +390,10 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
     r.title = fmt::format("{} profile diff: {} changed by {} ({} of the base's {}) in {} samples",
                           kind, type, signed_value(net), Percent(net, top.total),
                           FormatValue(top.total, unit, view.unit), FormatCount(p.num_samples()));
+  } else if (kind == "goroutineleak") {
+    r.title = fmt::format("goroutine leak profile: {} leaked goroutines in {} stacks ({})",
+                          FormatValue(top.total, unit, view.unit), FormatCount(p.num_samples()),
+                          SourceFormatName(p.format));
   } else {
     r.title = fmt::format("{} profile: {} {} in {} samples ({})", kind,
                           FormatValue(top.total, unit, view.unit), type,
@@ -348,6 +411,12 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
     r.facts.push_back({"Period", fmt::format("{} {}", p.period, p.Str(p.period_type.unit))});
   }
   r.facts.push_back({"Functions", FormatCount(top.rows.size())});
+  if (kind == "goroutineleak") {
+    r.facts.push_back({"Meaning",
+                       "goroutines a GC cycle proved blocked forever (nothing reachable can wake "
+                       "them)"});
+  }
+  SetGoRelease(r, InferRelease(p));
   for (StringId c : p.comments) r.facts.push_back({"Comment", std::string(p.Str(c))});
   if (diff) {
     r.facts.push_back({"Diff", "values are NEW minus BASE; percentages are of the base total"});
@@ -401,6 +470,8 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
                    view, &r);
     } else if (kind == "goroutine") {
       GoroutineFindings(p, *top.nodes, idx, &r);
+    } else if (kind == "goroutineleak") {
+      GoroutineLeakFindings(p, *top.nodes, idx, view, &r);
     }
   }
 

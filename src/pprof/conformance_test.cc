@@ -70,8 +70,14 @@ TEST(PprofConformance, FixturesReadAndRoundTrip) {
   size_t ok = 0;
   auto files = Files(testing::TestData("pprof"));
   ASSERT_GE(files.size(), 13u);
-  for (const auto& f : files) CheckNoCrashAndRoundTrip(f, &ok);
-  EXPECT_EQ(ok, files.size());
+  // goroutineleak?debug=2 fixtures are goroutine dumps (godx stacks reads them): pprof, like
+  // `go tool pprof`, rejects them cleanly.
+  size_t dumps = 0;
+  for (const auto& f : files) {
+    CheckNoCrashAndRoundTrip(f, &ok);
+    if (f.ends_with(".debug2.txt")) ++dumps;
+  }
+  EXPECT_EQ(ok, files.size() - dumps);
 }
 
 // Truncated input is normal: parse what is there or fail with a clear message, never crash.

@@ -17,6 +17,7 @@
 #include "pprof/graph.h"
 #include "pprof/merge.h"
 #include "pprof/writer.h"
+#include "pprof/golden_top.h"
 #include "pprof/test_util.h"
 
 namespace godx::pprof {
@@ -24,64 +25,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Golden {
-  int64_t total = 0;
-  std::map<std::string, std::pair<int64_t, int64_t>> rows;  // name -> flat, cum
-  size_t row_count = 0;
-};
-
-int64_t ParseValue(std::string_view s) {
-  // "205170000000ns", "62450502B", "6", "-120ns": raw numbers with pprof's unit suffix.
-  std::string num;
-  for (char c : s) {
-    if ((c >= '0' && c <= '9') || c == '-' || c == '.') num += c;
-  }
-  return num.empty() ? 0 : std::llround(std::stod(num));
-}
-
-Golden ParseGolden(const std::string& text) {
-  Golden g;
-  std::istringstream in(text);
-  std::string line;
-  bool rows = false;
-  while (std::getline(in, line)) {
-    if (line.starts_with("Showing nodes accounting for")) {
-      size_t of = line.rfind(" of ");
-      size_t tot = line.rfind(" total");
-      g.total = ParseValue(line.substr(of + 4, tot - of - 4));
-      continue;
-    }
-    if (line.find("flat  flat%") != std::string::npos) {
-      rows = true;
-      continue;
-    }
-    if (!rows || line.empty()) continue;
-    // flat flat% sum% cum cum%  name [(inline)]
-    std::istringstream ls(line);
-    std::string flat, flatp, sump, cum, cump;
-    ls >> flat >> flatp >> sump >> cum >> cump;
-    std::string name;
-    std::getline(ls, name);
-    size_t start = name.find_first_not_of(' ');
-    name = start == std::string::npos ? "" : name.substr(start);
-    for (std::string_view suffix : {" (inline)", " (partial-inline)"}) {
-      if (name.ends_with(suffix)) name.resize(name.size() - suffix.size());
-    }
-    g.rows[name] = {ParseValue(flat), ParseValue(cum)};
-    ++g.row_count;
-  }
-  return g;
-}
-
-// pprof -unit=ns prints time in nanoseconds and memory in bytes.
-double Factor(std::string_view unit) {
-  if (unit == "microseconds") return 1e3;
-  if (unit == "milliseconds") return 1e6;
-  if (unit == "seconds") return 1e9;
-  if (unit == "kilobytes") return 1024;
-  if (unit == "megabytes") return 1 << 20;
-  return 1;
-}
+using Golden = testutil::GoldenTop;
+constexpr auto ParseGolden = testutil::ParseGoldenTop;
 
 struct Case {
   std::string golden, profile, sample_index;
@@ -158,27 +103,9 @@ TEST(PprofGolden, TopMatchesGoToolPprof) {
       // frame as <unknown>; compare the values with the names set aside the same way.
       for (Location& loc : p->locations) loc.line_count = 0;
     }
-    Golden g = ParseGolden(testing::ReadFile(c.golden));
-    TopResult top = ComputeTop(*p, idx, false);
-    double f = p->sample_types.empty() ? 1 : Factor(p->Str(p->sample_types[idx].unit));
-    EXPECT_EQ(std::llround(static_cast<double>(top.total) * f), g.total);
-    EXPECT_EQ(top.rows.size(), g.row_count);
-    size_t mismatches = 0;
-    for (const TopRow& row : top.rows) {
-      auto it = g.rows.find(std::string(row.name));
-      if (it == g.rows.end()) {
-        if (++mismatches <= 5) ADD_FAILURE() << "godx has a row pprof lacks: " << row.name;
-        continue;
-      }
-      if (std::llround(static_cast<double>(row.flat) * f) != it->second.first ||
-          std::llround(static_cast<double>(row.cum) * f) != it->second.second) {
-        if (++mismatches <= 5) {
-          ADD_FAILURE() << row.name << ": godx flat " << row.flat << " cum " << row.cum
-                        << ", pprof flat " << it->second.first << " cum " << it->second.second;
-        }
-      }
-    }
-    EXPECT_EQ(mismatches, 0u);
+    auto diffs = testutil::CompareTopWithGolden(*p, idx, ParseGolden(testing::ReadFile(c.golden)));
+    for (size_t i = 0; i < diffs.size() && i < 5; ++i) ADD_FAILURE() << diffs[i];
+    EXPECT_TRUE(diffs.empty()) << diffs.size() << " differences from pprof";
     ++compared;
   }
   EXPECT_GE(compared, 50u);
