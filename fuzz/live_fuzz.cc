@@ -1,5 +1,6 @@
 // libFuzzer target: everything godx parses from a live process or a bundle — /proc status,
-// smaps_rollup and net/tcp text, expvar JSON, the goroutine count line, the Go build info blob,
+// smaps_rollup and net/tcp text, expvar JSON, the goroutine count line and the debug=1 count
+// profiles (goroutine, goroutineleak), the Go build info blob,
 // bundle manifests, stderr line classification and durations — must never crash, hang or
 // allocate without bound on arbitrary bytes.
 #include <cstddef>
@@ -25,6 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)SocketInode(in);
   (void)ParseExpvars(in, "fuzz");
   (void)GoroutineTotal(in);
+  (void)ReadCountProfile(in, "fuzz");
   (void)ParseGoBuildInfo(in);
   (void)ParseManifest(in, "fuzz");
   (void)ParseDurationSeconds(in.substr(0, 80));

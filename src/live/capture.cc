@@ -26,10 +26,20 @@ struct Endpoint {
   double seconds = 0;  // how long the endpoint itself takes (?seconds=N)
   // A check of the first bytes; returns an error text when the body is not what was asked for.
   std::string (*check)(std::string_view body);
+  // Offered by some services only (the goroutineleak profile): a 404 means absent, is recorded as
+  // a manifest fact under this key, and skips the other endpoints of the same key.
+  const char* optional = nullptr;
 };
+
+constexpr char kLeakFact[] = "goroutineleak";
 
 std::string CheckDebug1(std::string_view b) {
   return GoroutineTotal(b) ? "" : "expected 'goroutine profile: total N' on the first line";
+}
+std::string CheckLeakDebug1(std::string_view b) {
+  return b.starts_with("goroutineleak profile: total ")
+             ? ""
+             : "expected 'goroutineleak profile: total N' on the first line";
 }
 std::string CheckDebug2(std::string_view b) {
   return b.substr(0, 10) == "goroutine " ? ""
@@ -154,10 +164,21 @@ void CaptureUrl(const Url& base, const CaptureOptions& options, Bundle* bundle) 
   }
   endpoints.push_back({"goroutine.debug1.end.txt", "goroutine count after the timed captures",
                        "goroutine?debug=1", 0, CheckDebug1});
+  // The runtime's own leak verdict (Go 1.26 with GOEXPERIMENT=goroutineleakprofile, 1.27+). Each
+  // request runs a full GC that looks for goroutines blocked on something unreachable; asked
+  // last, so that GC shows in none of the other captures (heap profile, CPU profile, trace,
+  // memstats), and godx never reports what its own capture caused.
+  endpoints.push_back({"goroutineleak.debug1.txt",
+                       "leaked goroutines, the runtime's verdict (debug=1; runs a GC)",
+                       "goroutineleak?debug=1", 0, CheckLeakDebug1, kLeakFact});
+  endpoints.push_back({"goroutineleak.pb.gz", "leaked goroutines (profile.proto; runs a GC)",
+                       "goroutineleak", 0, CheckProfile, kLeakFact});
 
   bool unreachable = false;
   int timeouts = 0;
+  std::string absent;  // the `optional` key found absent
   for (const Endpoint& ep : endpoints) {
+    if (ep.optional != nullptr && absent == ep.optional) continue;
     BundleEntry entry;
     entry.what = ep.what;
     entry.started = UtcNow();
@@ -189,6 +210,16 @@ void CaptureUrl(const Url& base, const CaptureOptions& options, Bundle* bundle) 
       continue;
     }
     timeouts = 0;
+    if (res->status == 404 && ep.optional != nullptr) {
+      // Not an error: the service's Go release (or build) does not offer it.
+      absent = ep.optional;
+      m.facts[ep.optional] = fmt::format(
+          "not offered by the service (HTTP 404 from {}): it needs Go 1.27+, or Go 1.26 built "
+          "with GOEXPERIMENT=goroutineleakprofile",
+          entry.source);
+      (void)bundle->WriteManifest();
+      continue;
+    }
     if (res->status != 200) {
       std::string why = Quote(res->body);
       entry.error = fmt::format("HTTP {}{}{}", res->status, why.empty() ? "" : ": ", why);

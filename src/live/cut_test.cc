@@ -61,6 +61,17 @@ TEST(LiveCut, GoroutineCountBuildInfoAndStderr) {
       EXPECT_LE(*n, 13u);
     }
   });
+  // The buckets of a cut profile never count more than its first line says.
+  for (const char* f : {"live/go1.27/goroutine/goodserver.debug1.txt",
+                        "live/go1.27/leaky-bundle/goroutineleak.debug1.txt"}) {
+    EveryPrefix(f, [](const std::string& s) {
+      auto p = ReadCountProfile(s, "cut");
+      if (!p.ok()) return;
+      uint64_t sum = 0;
+      for (const auto& b : p->buckets) sum += b.count;
+      EXPECT_LE(sum, p->total);
+    });
+  }
   EveryPrefix("live/go1.19/buildinfo/crasher.bin", [](const std::string& s) {
     auto info = ParseGoBuildInfo(s);
     if (info.ok()) {

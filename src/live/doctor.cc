@@ -2,15 +2,18 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
 #include "core/dispatch.h"
 #include "core/input.h"
+#include "core/go_release.h"
 #include "core/units.h"
 #include "live/bundle.h"
 #include "live/expvar.h"
 #include "live/goroutine_profile.h"
+#include "live/leak_verdict.h"
 #include "live/proc.h"
 
 namespace godx::live {
@@ -38,12 +41,75 @@ std::string B(int64_t v) { return v < 0 ? "?" : FormatBytes(double(v)); }
 
 // Go 1.12-1.15 returned memory with MADV_FREE: RSS drops only under memory pressure.
 bool UsesMadvFree(const std::string& go_version) {
-  int minor = 0;
-  if (go_version.rfind("go1.", 0) != 0) return false;
-  for (size_t i = 4; i < go_version.size() && go_version[i] >= '0' && go_version[i] <= '9'; ++i) {
-    minor = minor * 10 + (go_version[i] - '0');
-  }
+  int minor = GoMinor(go_version);
   return minor >= 12 && minor <= 15;
+}
+
+// Why a service of `go_version` did not offer the goroutineleak profile; "" when its release
+// should have (then the service's own mux is the likely reason).
+std::string WhyNoLeakProfile(const std::string& go_version) {
+  int minor = GoMinor(go_version);
+  if (minor == 0) return "";
+  if (minor < 26) return fmt::format("{} predates it (Go 1.26+)", go_version);
+  if (minor == 26 && go_version.find("goroutineleakprofile") == std::string::npos) {
+    return fmt::format("{} was built without GOEXPERIMENT=goroutineleakprofile", go_version);
+  }
+  return "";
+}
+
+// Moves the evidence of finding `from` to the front of finding `into` and drops `from`, when
+// both are in `r`.
+void FoldFinding(std::string_view from, std::string_view into, Report* r) {
+  auto find = [&](std::string_view id) {
+    return std::find_if(r->findings.begin(), r->findings.end(),
+                        [&](const Finding& f) { return f.id == id; });
+  };
+  auto src = find(from), dst = find(into);
+  if (src == r->findings.end() || dst == r->findings.end()) return;
+  dst->evidence.insert(dst->evidence.begin(), src->evidence.begin(), src->evidence.end());
+  r->findings.erase(src);
+}
+
+// The runtime's leak verdict (goroutineleak.debug1.txt) against the growth of each stack between
+// the two goroutine snapshots. Unreadable files are warnings of `r`.
+LeakComparison CompareBundleLeaks(const std::string& dir, const Manifest& m, double span_s,
+                                  Report* r) {
+  auto read = [&](const char* file) -> std::optional<CountProfile> {
+    const BundleEntry* e = m.Find(file);
+    if (e == nullptr || !e->error.empty()) return std::nullopt;
+    auto t = ReadOwn(dir + "/" + file);
+    if (!t) return std::nullopt;
+    auto p = ReadCountProfile(*t, dir + "/" + file);
+    if (!p.ok()) {
+      r->warnings.push_back(p.status().message());
+      return std::nullopt;
+    }
+    return std::move(p).value();
+  };
+  auto start = read("goroutine.debug1.txt");
+  auto end = read("goroutine.debug1.end.txt");
+  auto leaked = read("goroutineleak.debug1.txt");
+  LeakComparison c = CompareLeaks(start ? &*start : nullptr, end ? &*end : nullptr,
+                                  leaked ? &*leaked : nullptr, span_s);
+  if (!leaked) {
+    // A failed or skipped capture has no file name: find it by where it was asked.
+    const BundleEntry* failed = nullptr;
+    for (const auto& e : m.entries) {
+      if (e.source.find("/goroutineleak?debug=1") != std::string::npos && !e.error.empty()) {
+        failed = &e;
+      }
+    }
+    std::string why = WhyNoLeakProfile(m.facts.value("go_version", std::string()));
+    if (auto it = m.facts.find("goroutineleak"); it != m.facts.end() && it->is_string()) {
+      c.note = it->get<std::string>() + (why.empty() ? "" : "; " + why);
+    } else if (failed != nullptr) {
+      c.note = "not captured: " + failed->error;
+    } else if (!m.url.empty()) {
+      c.note = "not in this bundle (made before godx captured it)";
+      if (!why.empty()) c.note += "; " + why;
+    }
+  }
+  return c;
 }
 
 }  // namespace
@@ -64,7 +130,7 @@ std::string BundleDirOf(const std::string& manifest_path) {
 bool IsBundleOwnFile(std::string_view f) {
   return f == kManifestName || f == "proc_status.txt" || f == "smaps_rollup.txt" ||
          f == "vars.json" || f == "cmdline.txt" || f == "process.json" || f == "exit.json" ||
-         f == "goroutine.debug1.end.txt";
+         f == "goroutine.debug1.end.txt" || f == "goroutineleak.debug1.txt";
 }
 
 Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> table,
@@ -151,11 +217,10 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
         {"RSS", fmt::format("{} (anon {}, file {}), peak {}", B(status->vm_rss),
                             B(status->rss_anon), B(status->rss_file), B(status->vm_hwm))});
   }
-  if (!go_version.empty()) {
-    r.facts.push_back({"Go", go_version + (m.facts.contains("go_module")
-                                               ? "  " + m.facts["go_module"].get<std::string>()
-                                               : "")});
-    process["go_version"] = go_version;
+  SetGoRelease(r, GoReleaseOfBinary(go_version));
+  if (!go_version.empty()) process["go_version"] = go_version;
+  if (m.facts.contains("go_module")) {
+    r.facts.push_back({"Module", m.facts["go_module"].get<std::string>()});
   }
   if (auto t = ReadOwn(dir + "/process.json")) {
     Json pj = Json::parse(*t, nullptr, /*allow_exceptions=*/false);
@@ -221,8 +286,8 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
   }
 
   // Goroutine growth between the first and the last count of the capture.
-  if (g_start && g_end && e_start && e_end) {
-    double span_s = 0;
+  double span_s = 0;
+  if (e_start && e_end) {
     for (const auto& e : m.entries) {
       if (&e == e_start)
         span_s = 0;
@@ -230,6 +295,8 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
         span_s += e.seconds;
       if (&e == e_end) break;
     }
+  }
+  if (g_start && g_end && e_start && e_end) {
     double grew = double(*g_end) - double(*g_start);
     if (grew >= kGrowthMinCount && grew >= kGrowthMinShare * double(*g_start) && span_s >= 0.5) {
       Finding f;
@@ -248,6 +315,10 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
       r.findings.push_back(std::move(f));
     }
   }
+  LeakComparison leaks = CompareBundleLeaks(dir, m, span_s, &r);
+  AddLeakVerdict(leaks, &r);
+  // One finding per cause: growth the runtime confirms as a leak is that leak's evidence.
+  FoldFinding("goroutine-growth", "goroutine-leak-confirmed", &r);
   uint64_t goroutines = g_end ? *g_end : g_start ? *g_start : 0;
   if (status && status->threads >= 0 && goroutines > 0) {
     r.facts.push_back({"Threads", fmt::format("{} OS threads for {} goroutines", status->threads,
@@ -398,6 +469,9 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
       r.facts.push_back({e.file, sub.title});
       for (auto& f : sub.findings) {
         if (!seen.emplace(f.id + "\x1f" + f.title, true).second) continue;
+        // The proto and debug=1 leak profiles hold the same verdict: the doctor's own findings
+        // already give it, held against growth, so the reader's would say it a second time.
+        if (leaks.offered && e.file == "goroutineleak.pb.gz") continue;
         f.evidence.push_back(fmt::format("from {} ({})", e.file, sub.kind));
         r.findings.push_back(std::move(f));
       }

@@ -104,6 +104,71 @@ TEST(Doctor, CrashBundleRoutesRuntimeLogToGcReader) {
   EXPECT_EQ(r->summary["target_kind"], "run");
 }
 
+// A stand-in profile reader: claims binary inputs other than traces (profile.proto, which comes
+// decompressed) and reports one finding per file.
+int SniffGzip(std::string_view head) {
+  if (head.substr(0, 5) == "go 1.") return 0;
+  for (char c : head.substr(0, 16)) {
+    if (static_cast<unsigned char>(c) < 0x09) return 100;
+  }
+  return 0;
+}
+Result<Report> AnalyzeProfile(const Input& in, const AnalyzeOptions&) {
+  Report r;
+  r.kind = "pprof";
+  r.source = in.name();
+  r.title = "fake profile report";
+  r.findings.push_back({"fake-profile", Severity::kWarning, "profile finding " + in.name(), {}, ""});
+  return r;
+}
+const Signal kProfileTable[] = {{"pprof", "fake", SniffGzip, AnalyzeProfile}};
+
+// Go 1.27's leaky bundle holds the runtime's leak profile: leakyWorker grew during the capture
+// (goroutine.debug1*.txt) and the GC proved it leaked (goroutineleak.debug1.txt), so the leak is
+// confirmed. The proto form's own findings are left out (the doctor's say the same), its report
+// is kept.
+TEST(Doctor, RuntimeLeakVerdictConfirmsGrowth) {
+  std::string dir = TestData("live/go1.27/leaky-bundle");
+  auto r = AnalyzeBundle(dir, kProfileTable, AnalyzeOptions{});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const Json& leak = r->summary["goroutine_leak"];
+  EXPECT_EQ(leak["offered"], true);
+  std::string head = godx::testing::ReadFile(dir + "/goroutineleak.debug1.txt");
+  EXPECT_EQ(leak["leaked"], std::stoll(head.substr(head.find("total ") + 6)));
+  ASSERT_FALSE(leak["sites"].empty());
+  EXPECT_EQ(leak["sites"][0]["verdict"], "confirmed");
+  EXPECT_EQ(leak["sites"][0]["site"], "main.leakyWorker at main.go:24");
+  // One finding per cause: the growth is the confirmed leak's evidence, not a finding beside it.
+  const Finding* confirmed = godx::testing::FindFinding(*r, "goroutine-leak-confirmed");
+  ASSERT_NE(confirmed, nullptr);
+  EXPECT_EQ(godx::testing::FindFinding(*r, "goroutine-growth"), nullptr);
+  std::string start = godx::testing::ReadFile(dir + "/goroutine.debug1.txt");
+  EXPECT_EQ(confirmed->evidence.at(0),
+            "goroutine.debug1.txt: total " + start.substr(start.find("total ") + 6,
+                                                          start.find('\n') - start.find("total ") - 6));
+  int from_leak_proto = 0, from_heap = 0;
+  for (const auto& f : r->findings) {
+    from_leak_proto += f.title.find("goroutineleak.pb.gz") != std::string::npos;
+    from_heap += f.title.find("heap.pb.gz") != std::string::npos;
+  }
+  EXPECT_EQ(from_leak_proto, 0);
+  EXPECT_EQ(from_heap, 1);
+  bool kept = false;
+  for (const auto& s : r->summary["signals"]) kept = kept || s["file"] == "goroutineleak.pb.gz";
+  EXPECT_TRUE(kept);
+  EXPECT_TRUE(IsBundleOwnFile("goroutineleak.debug1.txt"));
+}
+
+// Go 1.19 has no leak profile: the verdict is absent, with the reason, and nothing fails.
+TEST(Doctor, NoLeakVerdictBeforeGo126) {
+  auto r = AnalyzeBundle(TestData("live/go1.19/leaky-bundle"), kTable, AnalyzeOptions{});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->summary["goroutine_leak"]["offered"], false);
+  EXPECT_NE(r->summary["goroutine_leak"]["note"].get<std::string>().find("go1.19.8 predates it"),
+            std::string::npos);
+  EXPECT_EQ(godx::testing::FindFinding(*r, "goroutine-leak-confirmed"), nullptr);
+}
+
 TEST(Doctor, NotABundleIsAClearError) {
   auto r = AnalyzeBundle(TestData("live/go1.19/proc"), kTable, AnalyzeOptions{});
   ASSERT_FALSE(r.ok());

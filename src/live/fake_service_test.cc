@@ -45,6 +45,19 @@ class FakeService : public ::testing::Test {
         return sink.write("x", 1);
       });
     });
+    server_.Get("/debug/pprof/goroutineleak", [this](const httplib::Request& req,
+                                                       httplib::Response& res) {
+      res.status = leak_status_;
+      if (leak_status_ == 200 && req.get_param_value("debug") == "1") {
+        res.set_content("goroutineleak profile: total 3\n3 @ 0x1 0x2\n#\t0x1\tmain.wait+0x1\t"
+                        "x/main.go:9\n\n",
+                        "text/plain");
+      } else if (leak_status_ == 200) {
+        res.set_content(std::string("\x1f\x8b\x08\x00", 4), "application/octet-stream");
+      } else {
+        res.set_content("Unknown profile\n", "text/plain");
+      }
+    });
     server_.Get("/big", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(1 << 20, 'b'), "text/plain");
     });
@@ -69,6 +82,7 @@ class FakeService : public ::testing::Test {
   int slow_ms_ = 0;
   std::atomic<int> goroutines_{7};
   int goroutine_step_ = 0;  // added to the goroutine total after each request
+  int leak_status_ = 404;   // /debug/pprof/goroutineleak: 404 as before Go 1.26
   Url base_;
 };
 
@@ -286,6 +300,56 @@ TEST_F(FakeService, CaptureRecordsEachFault) {
   EXPECT_TRUE(std::filesystem::exists(dir + "/heap.pb.gz"));
   EXPECT_TRUE(std::filesystem::exists(dir + "/goroutine.debug1.txt"));
   std::filesystem::remove_all(std::filesystem::path(dir).parent_path());
+}
+
+// /debug/pprof/goroutineleak: a 404 means "not offered" (a manifest fact, no failed entry, the
+// proto not asked for); any other failure is a failed entry like every endpoint's; a 200 keeps
+// both forms, asked last.
+TEST_F(FakeService, GoroutineLeakProfileIsOptional) {
+  namespace fs = std::filesystem;
+  std::string root = fs::temp_directory_path() / fmt::format("godx-leak-{}", getpid());
+  fs::remove_all(root);
+  CaptureOptions co;
+  co.cpu_s = 0;
+  co.trace_s = 0;
+  co.timeout_s = 2;
+  co.progress = false;
+  for (int status : {404, 500, 200}) {
+    SCOPED_TRACE(status);
+    leak_status_ = status;
+    auto b = Bundle::Create(fmt::format("{}/{}", root, status), Manifest{});
+    ASSERT_TRUE(b.ok()) << b.status().message();
+    CaptureUrl(base_, co, &*b);
+    const Manifest& m = b->manifest();
+    const BundleEntry* d1 = m.Find("goroutineleak.debug1.txt");
+    const BundleEntry* pb = m.Find("goroutineleak.pb.gz");
+    size_t leak_entries = 0;
+    for (const auto& e : m.entries) {
+      leak_entries += e.source.find("goroutineleak") != std::string::npos;
+    }
+    if (status == 404) {
+      EXPECT_EQ(leak_entries, 0u);
+      ASSERT_TRUE(m.facts.contains("goroutineleak"));
+      EXPECT_NE(m.facts["goroutineleak"].get<std::string>().find("HTTP 404"), std::string::npos);
+    } else if (status == 500) {
+      EXPECT_EQ(leak_entries, 2u);
+      EXPECT_FALSE(m.facts.contains("goroutineleak"));
+      for (const auto& e : m.entries) {
+        if (e.source.find("goroutineleak") != std::string::npos) {
+          EXPECT_NE(e.error.find("HTTP 500"), std::string::npos) << e.error;
+        }
+      }
+    } else {
+      ASSERT_NE(d1, nullptr);
+      ASSERT_NE(pb, nullptr);
+      EXPECT_EQ(d1->error, "");
+      EXPECT_EQ(pb->error, "");
+      // Asked last: their GC shows in none of the other captures.
+      EXPECT_EQ(m.entries[m.entries.size() - 2].file, "goroutineleak.debug1.txt");
+      EXPECT_EQ(m.entries.back().file, "goroutineleak.pb.gz");
+    }
+  }
+  fs::remove_all(root);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// End-to-end: the godx binary against real Go programs (testdata/gen/, built here with the
-// installed Go toolchain), started on free loopback ports and stopped afterwards. Skips visibly
-// when no Go toolchain is installed.
+// End-to-end: the godx binary against real Go programs (testdata/gen/), built here by each Go
+// release of the fixture matrix (scripts/go-release), started on free loopback ports and stopped
+// afterwards. Every test that needs a service runs once per release; a release that is not
+// available on this machine skips, naming the release.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -22,11 +24,27 @@ namespace {
 namespace fs = std::filesystem;
 using godx::testing::RunGodx;
 
-// Builds testdata/gen/<name> into the build tree (GODX_E2E_BIN_DIR), once: a binary newer than
-// its source is reused by every test process. Built under a temporary name and renamed, so two
-// tests running at once never see half a binary.
-std::string GoBinary(const std::string& name) {
-  std::string dir = GODX_E2E_BIN_DIR;
+// The Go releases every end-to-end test runs against (scripts/go-release list). A test checks
+// that this list is the one of the fixture matrix, so a new release cannot be left out.
+std::vector<std::string> E2EReleases() { return {"1.19", "1.26", "1.27"}; }
+
+// Runs a shell command, returning its exit status (-1 when it did not exit).
+int Shell(const std::string& cmd) {
+  int st = std::system(cmd.c_str());
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+// Builds testdata/gen/<name> with Go release `rel` (through scripts/go-release, in a copy of
+// testdata/gen whose go.mod names that release) into the build tree (GODX_E2E_BIN_DIR/go<rel>),
+// once: a binary newer than its source is reused by every test process. `experiment` is a
+// GOEXPERIMENT value (e.g. goroutineleakprofile on Go 1.26), cached in a directory of its own.
+// Built under a temporary name and renamed, so two tests running at once never see half a
+// binary; builds take a lock, so only one refreshes the copy of testdata/gen at a time. Sets `*skip` (and returns "") when the release is unavailable here (exit 3).
+std::string GoBinary(const std::string& rel, const std::string& name, std::string* skip,
+                     const std::string& experiment = "") {
+  // The experiment names the directory, not the binary: the process keeps its own name.
+  std::string dir = std::string(GODX_E2E_BIN_DIR) + "/go" + rel +
+                    (experiment.empty() ? "" : "-X:" + experiment);
   std::string bin = dir + "/" + name;
   std::string src = godx::testing::SourceDir() + "/testdata/gen/" + name + "/main.go";
   std::error_code ec;
@@ -34,21 +52,64 @@ std::string GoBinary(const std::string& name) {
     return bin;
   }
   fs::create_directories(dir, ec);
+  std::string script = godx::testing::SourceDir() + "/scripts/go-release " + rel;
+  std::string log = dir + "/build-" + name + ".log";
+  // The copy of testdata/gen lives in the build tree too, away from the fixture generators'.
+  std::string env = "GODX_GEN_ROOT=" + std::string(GODX_E2E_BIN_DIR) + "/gen ";
+  int st = Shell(env + script + " version >" + log + " 2>&1");
+  if (st == 3) {
+    std::string why = godx::testing::ReadFile(log);
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    *skip = "skipping Go " + rel + " (scripts/go-release exit 3): " + why;
+    return "";
+  }
   std::string tmp = bin + ".tmp" + std::to_string(getpid());
-  std::string env;
-  if (std::getenv("HOME") == nullptr) env = "HOME=/tmp GOCACHE=/tmp/godx-go-cache ";
-  std::string cmd = "cd " + godx::testing::SourceDir() + "/testdata/gen && " + env +
-                    "go build -o " + tmp + " ./" + name + " 2>&1";
-  if (std::system(cmd.c_str()) != 0) return "";
+  // One build at a time (ctest -j): gen-dir refreshes the shared copy of testdata/gen in place,
+  // which a build running beside it could read half-written.
+  std::string cmd = "(flock 9 && cd \"$(" + env + script + " gen-dir)\" && GOEXPERIMENT=" +
+                    experiment + " " + script + " go build -trimpath -o " + tmp + " ./" + name +
+                    ") >" + log + " 2>&1 9>" + GODX_E2E_BIN_DIR + "/build.lock";
+  st = Shell(cmd);
+  if (st != 0) {
+    ADD_FAILURE() << "building " << name << " with Go " << rel << " failed (" << st
+                  << "): " << godx::testing::ReadFile(log);
+    return "";
+  }
   fs::rename(tmp, bin, ec);
   return ec ? "" : bin;
 }
 
-bool HaveGo() { return std::system("go version >/dev/null 2>&1") == 0; }
+// The release-parameterised fixtures: GetParam() is the release.
+class ReleaseTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  const std::string& rel() const { return GetParam(); }
+  // The service built by this test's release; "" (and skip_ set) when the release is missing.
+  std::string Bin(const std::string& name, const std::string& experiment = "") {
+    return GoBinary(rel(), name, &skip_, experiment);
+  }
+  // Go 1.26 offers /debug/pprof/goroutineleak only with this experiment; 1.27 by default.
+  std::string LeakExperiment() const { return rel() == "1.26" ? "goroutineleakprofile" : ""; }
+  bool OffersGoroutineLeak() const { return rel() != "1.19"; }
+  std::string skip_;
+};
 
-#define REQUIRE_GO()                                                      \
-  if (!HaveGo()) GTEST_SKIP() << "no Go toolchain (golang-go): skipping"; \
-  (void)0
+std::string ReleaseName(const ::testing::TestParamInfo<std::string>& info) {
+  std::string s = "go" + info.param;
+  for (char& c : s) {
+    if (c == '.') c = '_';
+  }
+  return s;
+}
+
+class DoctorE2E : public ReleaseTest {};
+class WatchE2E : public ReleaseTest {};
+class RunE2E : public ReleaseTest {};
+
+// Skips the test, naming the release, when it is not available on this machine.
+#define REQUIRE_BIN(var, ...)                          \
+  std::string var = Bin(__VA_ARGS__);                  \
+  if (var.empty() && !skip_.empty()) GTEST_SKIP() << skip_; \
+  ASSERT_FALSE(var.empty())
 
 // A Go service started on 127.0.0.1:0; its address comes from its "listening on" line.
 class Service {
@@ -114,15 +175,27 @@ bool HasFinding(const Json& env, const std::string& id) {
   return false;
 }
 
-TEST(DoctorE2E, FindsThePlantedLeakAndKeepsItsCreationSite) {
-  REQUIRE_GO();
-  std::string bin = GoBinary("leakyserver");
-  ASSERT_FALSE(bin.empty());
-  Service s(bin, {"-every", "5ms", "-life", "60s"});
+// The Go release a report names ("go1.27.3") is the one that built the service.
+void ExpectRelease(const Json& go_version, const std::string& rel) {
+  ASSERT_TRUE(go_version.is_string()) << go_version.dump();
+  EXPECT_EQ(go_version.get<std::string>().rfind("go" + rel + ".", 0), 0u) << go_version.dump();
+}
+
+// N of the first line "goroutineleak profile: total N" of a captured debug=1 leak profile: the
+// test's own reading, to hold godx's against.
+int64_t LeakTotal(const std::string& text) {
+  const std::string head = "goroutineleak profile: total ";
+  if (text.rfind(head, 0) != 0) return -1;
+  return std::stoll(text.substr(head.size()));
+}
+
+TEST_P(DoctorE2E, FindsThePlantedLeakAndKeepsItsCreationSite) {
+  REQUIRE_BIN(bin, "leakyserver", LeakExperiment());
+  Service s(bin, {"-every", "2ms", "-life", "60s"});
   ASSERT_FALSE(s.addr().empty());
   // Let the leak pass the goroutine-dump reader's threshold (100 blocked at one site) before the
   // capture starts, so the finding must name the creation site.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   std::string dir = TempDir() + "/b";
   auto r = RunGodx("doctor " + s.url() + " --cpu 1s --trace 200ms --out " + dir + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -130,10 +203,13 @@ TEST(DoctorE2E, FindsThePlantedLeakAndKeepsItsCreationSite) {
   ASSERT_FALSE(env.is_discarded()) << r.out;
   EXPECT_EQ(env["kind"], "doctor");
   EXPECT_EQ(env["summary"]["bundle"], dir);
-  EXPECT_TRUE(HasFinding(env, "goroutine-growth")) << r.out;
-  EXPECT_EQ(env["summary"]["failed"], 0);
-  // A loopback service's process is found by its port.
+  // The growth, or the leak the runtime confirmed with the growth as its evidence.
+  EXPECT_NE(HasFinding(env, "goroutine-growth"), HasFinding(env, "goroutine-leak-confirmed"))
+      << r.out;
+  EXPECT_EQ(env["summary"]["failed"], 0) << r.out;
+  // A loopback service's process is found by its port, and its build info names the release.
   EXPECT_EQ(env["summary"]["process"]["name"], "leakyserver");
+  ExpectRelease(env["summary"]["process"]["go_version"], rel());
   // The creation site of the leaked goroutines is in the captured dump (the goroutine dump reader
   // turns it into the finding's evidence when it is part of the build).
   std::string dump = godx::testing::ReadFile(dir + "/goroutine.debug2.txt");
@@ -141,12 +217,39 @@ TEST(DoctorE2E, FindsThePlantedLeakAndKeepsItsCreationSite) {
   EXPECT_NE(dump.find("created by main.startLeak"), std::string::npos);
   EXPECT_TRUE(HasFinding(env, "leak-suspect")) << r.out;
   EXPECT_NE(r.out.find("created by main.startLeak"), std::string::npos) << r.out;
+
+  // The runtime's own verdict (/debug/pprof/goroutineleak), where the release offers it.
+  const Json& leak = env["summary"]["goroutine_leak"];
+  auto manifest = ParseJson(godx::testing::ReadFile(dir + "/manifest.json"));
+  if (OffersGoroutineLeak()) {
+    ASSERT_TRUE(fs::exists(dir + "/goroutineleak.debug1.txt")) << r.out;
+    EXPECT_TRUE(fs::exists(dir + "/goroutineleak.pb.gz"));
+    int64_t leaked = LeakTotal(godx::testing::ReadFile(dir + "/goroutineleak.debug1.txt"));
+    // Every leakyWorker is blocked on a channel only it can reach: the GC proves them all leaked.
+    EXPECT_GE(leaked, 100);
+    EXPECT_EQ(leak["offered"], true) << leak.dump();
+    EXPECT_EQ(leak["leaked"], leaked) << leak.dump();
+    EXPECT_TRUE(HasFinding(env, "goroutine-leak-confirmed")) << r.out;
+    bool named = false;
+    for (const auto& site : leak["sites"]) {
+      named = named || (site["site"].get<std::string>().find("main.leakyWorker") !=
+                            std::string::npos &&
+                        site["verdict"] == "confirmed");
+    }
+    EXPECT_TRUE(named) << leak.dump();
+  } else {
+    EXPECT_FALSE(fs::exists(dir + "/goroutineleak.debug1.txt"));
+    EXPECT_EQ(leak["offered"], false) << leak.dump();
+    EXPECT_TRUE(manifest["facts"]["goroutineleak"].is_string()) << manifest.dump();
+    EXPECT_FALSE(HasFinding(env, "goroutine-leak-confirmed"));
+  }
   fs::remove_all(fs::path(dir).parent_path());
 }
 
-TEST(DoctorE2E, FindsMemoryTheRuntimeDoesNotManage) {
-  REQUIRE_GO();
-  Service s(GoBinary("mmapserver"), {"-mb", "96", "-life", "60s"});
+TEST_P(DoctorE2E, FindsMemoryTheRuntimeDoesNotManage) {
+  REQUIRE_BIN(mmap, "mmapserver");
+  REQUIRE_BIN(goodbin, "goodserver");
+  Service s(mmap, {"-mb", "96", "-life", "60s"});
   ASSERT_FALSE(s.addr().empty());
   std::string dir = TempDir() + "/b";
   auto r = RunGodx("doctor " + s.url() + " --cpu 0 --trace 0 --out " + dir + " --json");
@@ -155,20 +258,22 @@ TEST(DoctorE2E, FindsMemoryTheRuntimeDoesNotManage) {
   EXPECT_TRUE(HasFinding(env, "memory-off-heap")) << r.out;
   EXPECT_GT(env["summary"]["memory"]["off_heap_bytes"].get<int64_t>(), int64_t{64} << 20);
   // The well-behaved server has none.
-  Service good(GoBinary("goodserver"), {"-life", "60s"});
+  Service good(goodbin, {"-life", "60s"});
   ASSERT_FALSE(good.addr().empty());
   auto g = RunGodx("doctor " + good.url() + " --cpu 0 --trace 0 --out " + dir + "2 --json");
   ASSERT_EQ(g.exit_code, 0) << g.err;
   Json genv = ParseJson(g.out);
   EXPECT_FALSE(HasFinding(genv, "memory-off-heap")) << g.out;
   EXPECT_FALSE(HasFinding(genv, "goroutine-growth")) << g.out;
+  EXPECT_FALSE(HasFinding(genv, "goroutine-leak-confirmed")) << g.out;
+  EXPECT_FALSE(HasFinding(genv, "goroutine-leak-runtime")) << g.out;
   EXPECT_TRUE(genv["summary"]["memory"]["off_heap_bytes"].is_number());
   fs::remove_all(fs::path(dir).parent_path());
 }
 
-TEST(DoctorE2E, ByPidFindsTheServicesOwnPprofPort) {
-  REQUIRE_GO();
-  std::string bin = GoBinary("leakyserver");
+TEST_P(DoctorE2E, ByPidFindsTheServicesOwnPprofPort) {
+  // Built without the experiment on 1.26: the 404 of /debug/pprof/goroutineleak is no failure.
+  REQUIRE_BIN(bin, "leakyserver");
   Service s(bin, {"-life", "60s"});
   ASSERT_FALSE(s.addr().empty());
   std::string dir = TempDir() + "/b";
@@ -176,17 +281,18 @@ TEST(DoctorE2E, ByPidFindsTheServicesOwnPprofPort) {
       RunGodx("doctor " + std::to_string(s.pid()) + " --cpu 0 --trace 0 --out " + dir + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Json env = ParseJson(r.out);
-  EXPECT_EQ(env["summary"]["process"]["go_version"].get<std::string>().substr(0, 4), "go1.");
+  ExpectRelease(env["summary"]["process"]["go_version"], rel());
   EXPECT_EQ(env["summary"]["process"]["name"], "leakyserver");
   EXPECT_GE(env["summary"]["captured"].get<int>(), 10);
+  EXPECT_EQ(env["summary"]["failed"], 0) << r.out;
   auto manifest = ParseJson(godx::testing::ReadFile(dir + "/manifest.json"));
   EXPECT_EQ(manifest["url"], s.url() + "/debug/pprof/");
+  EXPECT_EQ(fs::exists(dir + "/goroutineleak.debug1.txt"), rel() == "1.27");
   fs::remove_all(fs::path(dir).parent_path());
 }
 
-TEST(DoctorE2E, ServiceStoppingMidCaptureLeavesAPartialBundle) {
-  REQUIRE_GO();
-  std::string bin = GoBinary("goodserver");
+TEST_P(DoctorE2E, ServiceStoppingMidCaptureLeavesAPartialBundle) {
+  REQUIRE_BIN(bin, "goodserver");
   Service s(bin, {"-life", "60s"});
   ASSERT_FALSE(s.addr().empty());
   std::string dir = TempDir() + "/b";
@@ -211,7 +317,7 @@ TEST(DoctorE2E, ServiceStoppingMidCaptureLeavesAPartialBundle) {
   fs::remove_all(fs::path(dir).parent_path());
 }
 
-TEST(DoctorE2E, RefusedUrlGonePidAndNonGoPid) {
+TEST(DoctorE2EOffline, RefusedUrlGonePidAndNonGoPid) {
   std::string dir = TempDir();
   auto refused = RunGodx("doctor http://127.0.0.1:1 --out " + dir + "/b");
   EXPECT_EQ(refused.exit_code, 2);
@@ -238,7 +344,7 @@ TEST(DoctorE2E, RefusedUrlGonePidAndNonGoPid) {
 
 // Golden: the committed leaky bundle, as text. The numbers were checked by hand against the
 // bundle's files (head -1 of the two debug=1 snapshots; proc_status.txt).
-TEST(DoctorE2E, GoldenTextOfCommittedBundle) {
+TEST(DoctorE2EOffline, GoldenTextOfCommittedBundle) {
   auto r = RunGodx("doctor " + godx::testing::TestData("live/go1.19/leaky-bundle") + " --no-color");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Goroutines grew from 35 to 103"), std::string::npos) << r.out;
@@ -259,12 +365,12 @@ std::vector<Json> JsonLines(const std::string& out) {
   return lines;
 }
 
-TEST(WatchE2E, DetectsGoroutineGrowthWithinBoundedSamples) {
-  REQUIRE_GO();
-  Service s(GoBinary("leakyserver"), {"-every", "20ms", "-life", "60s"});
+TEST_P(WatchE2E, DetectsGoroutineGrowthWithinBoundedSamples) {
+  REQUIRE_BIN(bin, "leakyserver");
+  Service s(bin, {"-every", "10ms", "-life", "60s"});
   ASSERT_FALSE(s.addr().empty());
   auto r = RunGodx("watch " + s.url() + " " + std::to_string(s.pid()) +
-                   " --interval 300ms --duration 2s --json");
+                   " --interval 150ms --duration 1s --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto lines = JsonLines(r.out);
   ASSERT_GE(lines.size(), 5u);
@@ -279,31 +385,32 @@ TEST(WatchE2E, DetectsGoroutineGrowthWithinBoundedSamples) {
   EXPECT_EQ(env["kind"], "watch");
   EXPECT_TRUE(HasFinding(env, "goroutine-leak")) << r.out;
   EXPECT_LE(env["summary"]["samples"].get<int>(), 8);
+  ExpectRelease(env["summary"]["go_version"], rel());
   // Which stacks grow, from the debug=1 snapshots through the goroutine dump reader's diff
   // (debug=1 has no creation sites; the leaked goroutines wait in main.leakyWorker).
   EXPECT_TRUE(env["summary"]["stack_diff_available"].get<bool>());
   EXPECT_NE(r.out.find(": main.leakyWorker at main.go:24"), std::string::npos) << r.out;
 }
 
-TEST(WatchE2E, WellBehavedServerGivesNoFalseAlarm) {
-  REQUIRE_GO();
-  Service s(GoBinary("goodserver"), {"-life", "60s"});
+TEST_P(WatchE2E, WellBehavedServerGivesNoFalseAlarm) {
+  REQUIRE_BIN(bin, "goodserver");
+  Service s(bin, {"-life", "60s"});
   ASSERT_FALSE(s.addr().empty());
   auto r = RunGodx("watch " + s.url() + " " + std::to_string(s.pid()) +
-                   " --interval 300ms --duration 3s --json");
+                   " --interval 100ms --duration 1s --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto lines = JsonLines(r.out);
   ASSERT_GE(lines.size(), 8u);
   EXPECT_TRUE(lines.back()["findings"].empty()) << lines.back().dump();
 }
 
-TEST(WatchE2E, OnLeakCapturesABundle) {
-  REQUIRE_GO();
-  Service s(GoBinary("leakyserver"), {"-every", "10ms", "-life", "60s"});
+TEST_P(WatchE2E, OnLeakCapturesABundle) {
+  REQUIRE_BIN(bin, "leakyserver", LeakExperiment());
+  Service s(bin, {"-every", "10ms", "-life", "60s"});
   ASSERT_FALSE(s.addr().empty());
   std::string dir = TempDir();
   auto r = RunGodx("watch " + s.url() +
-                   " --interval 200ms --duration 2s --on-leak --cpu 0 "
+                   " --interval 150ms --duration 1s --on-leak --cpu 0 "
                    "--trace 0 --bundles " +
                    dir + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -311,12 +418,33 @@ TEST(WatchE2E, OnLeakCapturesABundle) {
   ASSERT_EQ(env["summary"]["bundles"].size(), 1u) << env.dump();  // once per cooldown
   std::string bundle = env["summary"]["bundles"][0];
   EXPECT_TRUE(fs::exists(bundle + "/goroutine.debug2.txt"));
+  // The runtime's leak profile is part of the bundle where the release offers it, and the
+  // bundle's report holds the runtime's verdict.
+  EXPECT_EQ(fs::exists(bundle + "/goroutineleak.debug1.txt"), OffersGoroutineLeak());
+  EXPECT_EQ(fs::exists(bundle + "/goroutineleak.pb.gz"), OffersGoroutineLeak());
+  int64_t leaked = OffersGoroutineLeak()
+                       ? LeakTotal(godx::testing::ReadFile(bundle + "/goroutineleak.debug1.txt"))
+                       : -1;
+  if (OffersGoroutineLeak()) {
+    // The watch names the runtime's verdict itself...
+    const Json& rl = env["summary"]["runtime_leak"];
+    EXPECT_EQ(rl["leaked"], leaked);
+    EXPECT_EQ(rl["top_site"], "main.leakyWorker at main.go:24") << rl.dump();
+    // ...and the bundle's report holds it against growth.
+    auto d = RunGodx("doctor " + bundle + " --json");
+    ASSERT_EQ(d.exit_code, 0) << d.err;
+    Json denv = ParseJson(d.out);
+    EXPECT_EQ(denv["summary"]["goroutine_leak"]["leaked"], leaked);
+    EXPECT_GT(denv["summary"]["goroutine_leak"]["leaked"].get<int64_t>(), 0) << d.out;
+  } else {
+    EXPECT_TRUE(env["summary"]["runtime_leak"].is_null());
+  }
   fs::remove_all(dir);
 }
 
-TEST(WatchE2E, CtrlCPrintsTheSummary) {
-  REQUIRE_GO();
-  Service s(GoBinary("goodserver"), {"-life", "60s"});
+TEST_P(WatchE2E, CtrlCPrintsTheSummary) {
+  REQUIRE_BIN(bin, "goodserver");
+  Service s(bin, {"-life", "60s"});
   ASSERT_FALSE(s.addr().empty());
   const char* godx = std::getenv("GODX_BIN");
   ASSERT_NE(godx, nullptr);
@@ -330,7 +458,17 @@ TEST(WatchE2E, CtrlCPrintsTheSummary) {
     execl(godx, "godx", "watch", url.c_str(), "--interval", "200ms", nullptr);
     _exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  // Interrupt once two samples are printed: godx handles SIGINT from then on (a fixed sleep
+  // raced with its start-up on a loaded machine).
+  for (int i = 0; i < 200; ++i) {
+    std::ifstream in(out_path);  // not there until the child opened it
+    std::string so_far((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t first = so_far.find("goroutines");
+    if (first != std::string::npos && so_far.find("goroutines", first + 1) != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   kill(child, SIGINT);
   int status = 0;
   for (int i = 0; i < 100 && waitpid(child, &status, WNOHANG) == 0; ++i) {
@@ -346,10 +484,11 @@ TEST(WatchE2E, CtrlCPrintsTheSummary) {
   std::string out = godx::testing::ReadFile(out_path);
   EXPECT_NE(out.find("Watch: "), std::string::npos) << out;
   EXPECT_NE(out.find("no sustained growth"), std::string::npos) << out;
+  EXPECT_NE(out.find("Go release  Go " + rel() + "."), std::string::npos) << out;
   fs::remove_all(dir);
 }
 
-TEST(WatchE2E, TargetGoneEndsTheWatch) {
+TEST(WatchE2EOffline, TargetGoneEndsTheWatch) {
   auto start = std::chrono::steady_clock::now();
   auto r = RunGodx("watch http://127.0.0.1:1 --interval 100ms --duration 30s");
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -358,12 +497,11 @@ TEST(WatchE2E, TargetGoneEndsTheWatch) {
   EXPECT_NE(r.err.find("no sample could be taken"), std::string::npos) << r.err;
 }
 
-TEST(RunE2E, CrashIsAnalysedAndBundled) {
-  REQUIRE_GO();
-  std::string bin = GoBinary("crasher");
+TEST_P(RunE2E, CrashIsAnalysedAndBundled) {
+  REQUIRE_BIN(bin, "crasher");
   std::string dir = TempDir();
   auto r = RunGodx("run --quiet-runtime --json --report " + dir + "/report.json --crash-dir " +
-                   dir + "/crash -- " + bin + " -d 600ms");
+                   dir + "/crash -- " + bin + " -d 300ms");
   EXPECT_EQ(r.exit_code, 2);  // the program's own status (Go panics exit 2)
   EXPECT_NE(r.out.find("stdout line 0"), std::string::npos);  // stdout passed through
   EXPECT_NE(r.err.find("stderr line 0"), std::string::npos);
@@ -374,6 +512,8 @@ TEST(RunE2E, CrashIsAnalysedAndBundled) {
   EXPECT_EQ(reports[0]["kind"], "run");
   EXPECT_TRUE(HasFinding(reports[0], "program-crashed"));
   EXPECT_EQ(reports[0]["summary"]["bundle"], dir + "/crash");
+  // The binary's build info names the release (it was built with -trimpath: no GOROOT in it).
+  ExpectRelease(reports[0]["summary"]["go_version"], rel());
   bool gc = false;
   for (const auto& rep : reports) gc = gc || rep["kind"] == "gc";
   EXPECT_TRUE(gc);
@@ -381,13 +521,16 @@ TEST(RunE2E, CrashIsAnalysedAndBundled) {
   EXPECT_EQ(tb.substr(0, 38), "panic: assignment to entry in nil map\n");
   EXPECT_NE(tb.find("created by main.startJob"), std::string::npos);
   EXPECT_FALSE(godx::testing::ReadFile(dir + "/crash/runtime.log").empty());
+  // Read again from the bundle, the crash still names its release.
+  auto again = RunGodx("doctor " + dir + "/crash --json");
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  ExpectRelease(ParseJson(again.out)["summary"]["process"]["go_version"], rel());
   fs::remove_all(dir);
 }
 
-TEST(RunE2E, CleanExitPrintsSummaryAndKeepsStatus) {
-  REQUIRE_GO();
-  std::string bin = GoBinary("crasher");
-  auto ok = RunGodx("run -- " + bin + " -d 300ms -ok");
+TEST_P(RunE2E, CleanExitPrintsSummaryAndKeepsStatus) {
+  REQUIRE_BIN(bin, "crasher");
+  auto ok = RunGodx("run -- " + bin + " -d 200ms -ok");
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.err.find("\ngc 1 @"), std::string::npos);  // runtime lines passed through
   EXPECT_NE(ok.err.find("GC trace:"), std::string::npos) << ok.err;
@@ -395,9 +538,21 @@ TEST(RunE2E, CleanExitPrintsSummaryAndKeepsStatus) {
   auto three = RunGodx("run -- " + bin + " -d 100ms -exit 3");
   EXPECT_EQ(three.exit_code, 3);
   EXPECT_NE(three.err.find("program-failed"), std::string::npos);
+}
+
+TEST(RunE2EOffline, MissingProgram) {
   auto missing = RunGodx("run -- /nonexistent/prog");
   EXPECT_EQ(missing.exit_code, 127);
   EXPECT_NE(missing.err.find("cannot run"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Releases, DoctorE2E, ::testing::ValuesIn(E2EReleases()), ReleaseName);
+INSTANTIATE_TEST_SUITE_P(Releases, WatchE2E, ::testing::ValuesIn(E2EReleases()), ReleaseName);
+INSTANTIATE_TEST_SUITE_P(Releases, RunE2E, ::testing::ValuesIn(E2EReleases()), ReleaseName);
+
+// The releases above are those of the fixture matrix (testdata/releases/).
+TEST(LiveE2EReleases, AreTheMatrixReleases) {
+  EXPECT_EQ(E2EReleases(), godx::testing::MatrixReleases());
 }
 
 TEST(LiveHelp, EveryCommandHasAnExample) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/dispatch.h"
+#include "core/go_release.h"
 #include "core/input.h"
 #include "core/units.h"
 #include "live/bundle.h"
@@ -35,6 +36,7 @@ Result<std::string> WriteRunBundle(const RunOptions& options, const RunOutcome& 
   Manifest m;
   m.target = CommandLine(options.argv);
   m.target_kind = "run";
+  if (!o.go_version.empty()) m.facts["go_version"] = o.go_version;
   GODX_ASSIGN_OR_RETURN(Bundle b, Bundle::Create(dir, std::move(m)));
   std::string now = UtcNow();
   BundleEntry tb{"traceback.txt", "crash traceback (stderr from the first panic/fatal line)",
@@ -81,6 +83,7 @@ std::vector<Report> RunReports(const RunOptions& options, const RunOutcome& o,
   r.source = CommandLine(options.argv);
   r.title = fmt::format("Run: {} ({} after {})", r.source, ExitText(o), FormatDuration(o.seconds));
   r.facts.push_back({"Exit", ExitText(o)});
+  SetGoRelease(r, GoReleaseOfBinary(o.go_version));
   r.facts.push_back({"GODEBUG", options.godebug});
   r.facts.push_back(
       {"Runtime lines",
@@ -100,6 +103,7 @@ std::vector<Report> RunReports(const RunOptions& options, const RunOutcome& o,
                    {"signal", o.term_signal},
                    {"seconds", o.seconds},
                    {"crashed", o.Crashed()},
+                   {"go_version", o.go_version.empty() ? Json(nullptr) : Json(o.go_version)},
                    {"runtime_lines", o.runtime_lines},
                    {"gc_cycles", o.gc_cycles},
                    {"sched_samples", o.sched_samples},

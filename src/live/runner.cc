@@ -15,6 +15,7 @@
 #include "core/input.h"
 #include "core/text.h"
 #include "gclog/reader.h"
+#include "live/buildinfo.h"
 #include "schedlog/reader.h"
 
 extern char** environ;
@@ -165,6 +166,12 @@ Result<RunOutcome> RunProgram(const RunOptions& options) {
         fmt::format("cannot run '{}': {}", options.argv[0], std::strerror(exec_errno)));
   }
   close(exec_pipe[0]);
+  RunOutcome out;
+  // The binary that really runs (after PATH lookup and symlinks), read while it still exists:
+  // its build info names the Go release even when it was built with -trimpath.
+  if (auto info = ReadGoBuildInfo(fmt::format("/proc/{}/exe", pid)); info.ok()) {
+    out.go_version = info->go_version;
+  }
 
   // Ctrl-C reaches the whole foreground process group: the program decides what to do with it,
   // godx waits for it. SIGTERM sent to godx alone is passed on.
@@ -176,7 +183,6 @@ Result<RunOutcome> RunProgram(const RunOptions& options) {
   sigaction(SIGINT, &ign, &old_int);
   sigaction(SIGTERM, &fwd, &old_term);
 
-  RunOutcome out;
   std::string pending;  // an incomplete last line
   std::deque<std::string> tail;
   bool in_traceback = false;

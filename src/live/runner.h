@@ -34,6 +34,7 @@ struct RunOutcome {
   int exit_code = 0;    // the program's, or 128+signal
   int term_signal = 0;  // the signal that ended it, 0 when it exited
   double seconds = 0;
+  std::string go_version;   // from the program's build info; "" when not a Go 1.18+ binary
   std::string runtime_log;  // the gctrace/schedtrace lines, in order
   std::string traceback;    // from the first panic/fatal line on
   std::string stderr_tail;  // the last lines of other stderr output (for context)

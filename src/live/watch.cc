@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/go_release.h"
 #include "core/units.h"
 #include "live/expvar.h"
 #include "live/goroutine_profile.h"
@@ -158,6 +159,8 @@ Report Watcher::Summary(const std::string& source) const {
   r.summary["samples"] = samples_.size();
   r.summary["seconds"] = span;
   r.summary["stack_diff_available"] = HasStackDiff();
+  r.summary["go_version"] = config_.go_version.empty() ? Json(nullptr) : Json(config_.go_version);
+  SetGoRelease(r, GoReleaseOfBinary(config_.go_version));
   auto range = [&](std::optional<int64_t> WatchSample::*field, bool bytes, const char* label,
                    const char* key) {
     std::optional<int64_t> lo, hi, first, last;

@@ -22,6 +22,8 @@ struct WatchSample {
 struct WatchConfig {
   std::optional<Url> pprof;  // the pprof base (PprofBase), when watching a service
   int64_t pid = -1;
+  // The Go release of the process (its build info), named in the summary; "" when unknown.
+  std::string go_version;
   double timeout_s = 5;  // per request
   std::string proc_root = "/proc";
   GrowthRule goroutines{10, 0.10, 4, 0.7, 0.6};

@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <set>
 #include <thread>
 
+#include "core/input.h"
 #include "live/bundle.h"
+#include "live/goroutine_profile.h"
 #include "live/proc.h"
 #include "live/target.h"
 
@@ -17,6 +20,23 @@ namespace {
 constexpr size_t kMaxWarnings = 20;
 // Samples in a row with nothing in them before the watch gives up on the target.
 constexpr size_t kGoneAfter = 3;
+// What the goroutineleak profile of an --on-leak bundle says: {bundle, leaked, top_site}; nullopt
+// when the service does not offer it.
+std::optional<Json> RuntimeLeakVerdict(const std::string& dir) {
+  std::string path = dir + "/goroutineleak.debug1.txt";
+  auto in = Input::Open(path, InputOptions{uint64_t{64} << 20});
+  if (!in.ok()) return std::nullopt;
+  auto p = ReadCountProfile(in->data(), path);
+  if (!p.ok()) return std::nullopt;
+  const CountBucket* top = nullptr;
+  for (const auto& b : p->buckets) {
+    if (top == nullptr || b.count > top->count) top = &b;
+  }
+  return Json{{"bundle", dir},
+              {"leaked", p->total},
+              {"top_site", top ? Json(top->site) : Json(nullptr)}};
+}
+
 }  // namespace
 
 Result<WatchConfig> ResolveWatchTargets(const std::vector<std::string>& targets,
@@ -37,6 +57,11 @@ Result<WatchConfig> ResolveWatchTargets(const std::vector<std::string>& targets,
   if (config.pid < 0 && config.pprof && IsLoopbackHost(config.pprof->host)) {
     config.pid = FindListenerPid(static_cast<uint16_t>(config.pprof->port), config.proc_root);
   }
+  if (config.pid >= 0 && config.go_version.empty()) {
+    if (auto p = ReadProcess(config.pid, config.proc_root); p.ok()) {
+      config.go_version = p->go_version;
+    }
+  }
   return config;
 }
 
@@ -50,6 +75,7 @@ Report RunWatch(const WatchConfig& config, const WatchLoopOptions& options,
   auto stopped = [&] { return stop != nullptr && *stop != 0; };
   double last_bundle = -1e18;
   std::vector<std::string> bundles, warnings;
+  std::optional<Json> runtime_leak;  // from the latest bundle that holds the leak profile
   std::set<std::string> announced;
   size_t empty_in_a_row = 0;
   for (int i = 0; !stopped(); ++i) {
@@ -93,12 +119,28 @@ Report RunWatch(const WatchConfig& config, const WatchLoopOptions& options,
         if (auto p = ReadProcess(config.pid, config.proc_root); p.ok()) CaptureProcess(*p, &*b);
       }
       CaptureUrl(*config.pprof, options.capture, &*b);
+      if (auto v = RuntimeLeakVerdict(dir)) runtime_leak = std::move(v);
       bundles.push_back(dir);
       if (events.on_bundle) events.on_bundle(dir);
     }
   }
   Report r = watcher.Summary(options.source);
   r.summary["bundles"] = bundles;
+  r.summary["runtime_leak"] = runtime_leak ? *runtime_leak : Json(nullptr);
+  if (runtime_leak) {
+    // The runtime's proof next to the growth the watch saw ('godx doctor DIR' holds the two
+    // against each other stack by stack).
+    std::string line = fmt::format(
+        "the runtime's leak check ({}/goroutineleak.debug1.txt): {} goroutines leaked{}",
+        (*runtime_leak)["bundle"].get<std::string>(), (*runtime_leak)["leaked"].get<uint64_t>(),
+        (*runtime_leak)["top_site"].is_string()
+            ? ", most in " + (*runtime_leak)["top_site"].get<std::string>()
+            : std::string());
+    for (auto& f : r.findings) {
+      if (f.id == "goroutine-leak") f.evidence.push_back(line);
+    }
+    r.facts.push_back({"Leaked (runtime)", line.substr(line.find(": ") + 2)});
+  }
   for (auto& w : warnings) r.warnings.push_back(std::move(w));
   if (!bundles.empty()) r.facts.push_back({"Bundles", fmt::format("{}", fmt::join(bundles, ", "))});
   return r;
