@@ -11,6 +11,9 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# The Go tools compared with, and the release that builds the programs: named, never the
+# `go` that happens to be first on PATH (GODX_GO_RELEASE, default 1.26; scripts/go-release).
+gobin=$("$root/scripts/go-release" "${GODX_GO_RELEASE:-1.26}" go env GOROOT)/bin/go
 godx="${1:-$root/build/godx}"
 mb="${GODX_BENCH_MB:-200}"
 work="$(mktemp -d)"
@@ -21,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root/testdata/gen" && go build -o "$work/goodserver" ./goodserver)
+(cd "$root/testdata/gen" && $gobin build -o "$work/goodserver" ./goodserver)
 "$work/goodserver" -life 10m >"$work/server.out" 2>&1 &
 pid=$!
 for _ in $(seq 100); do
@@ -42,7 +45,7 @@ hyperfine --warmup 3 --runs 20 \
   --prepare "rm -rf $work/bundle" \
   "$godx doctor $url --cpu 0 --trace 0 --out $work/bundle --no-color >/dev/null 2>&1"
 hyperfine --warmup 3 --runs 20 "bash -c '$curl_all'"
-hyperfine --warmup 3 --runs 20 "go tool pprof -top $url/debug/pprof/heap >/dev/null 2>&1"
+hyperfine --warmup 3 --runs 20 "$gobin tool pprof -top $url/debug/pprof/heap >/dev/null 2>&1"
 
 echo "== godx run: ${mb} MB of runtime output through the line splitter"
 one="$root/testdata/live/go1.19/run/crasher.stderr.txt"

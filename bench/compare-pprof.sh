@@ -7,13 +7,16 @@
 # Usage: bench/compare-pprof.sh [GODX_BINARY] [SHARED_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# The Go tools compared with, and the release that builds the programs: named, never the
+# `go` that happens to be first on PATH (GODX_GO_RELEASE, default 1.26; scripts/go-release).
+gobin=$("$root/scripts/go-release" "${GODX_GO_RELEASE:-1.26}" go env GOROOT)/bin/go
 godx=${1:-$root/build/godx}
 shared=${2:-$root/../shared}
 large=$shared/corpus/pprof/google-pprof/internal/proftest/testdata/large.cpu
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-(cd "$root/testdata/gen" && go build -o "$work/pprofbig" ./pprofbig)
+(cd "$root/testdata/gen" && $gobin build -o "$work/pprofbig" ./pprofbig)
 "$work/pprofbig" -o "$work/big.pb.gz"
 mkdir "$work/many"
 for i in $(seq 1 1000); do
@@ -28,20 +31,20 @@ rss() {  # rss LABEL CMD...: peak resident memory of one run
 echo "== top on large.cpu ($(stat -c %s "$large") bytes gzipped)"
 hyperfine -N --warmup 1 --runs 10 -n "godx pprof top" -n "go tool pprof -top" \
   "$godx pprof top --no-color $large" \
-  "go tool pprof -top $large"
+  "$gobin tool pprof -top $large"
 rss "godx  large.cpu" "$godx" pprof top --no-color "$large"
-rss "pprof large.cpu" go tool pprof -top "$large"
+rss "pprof large.cpu" $gobin tool pprof -top "$large"
 
 echo "== top on the synthetic profile ($(gzip -l "$work/big.pb.gz" | awk 'NR==2{print $2}') bytes uncompressed)"
 hyperfine -N --runs 3 -n "godx pprof top (big)" "$godx pprof top --no-color $work/big.pb.gz"
 rss "godx  big" "$godx" pprof top --no-color "$work/big.pb.gz"
-rss "pprof big" go tool pprof -top "$work/big.pb.gz"
+rss "pprof big" $gobin tool pprof -top "$work/big.pb.gz"
 
 echo "== merge of 1,000 profiles"
 hyperfine -N --runs 3 -n "godx pprof merge (1,000 profiles)" \
   "$godx pprof merge -o $work/godx-merged.pb.gz $(echo "$work"/many/*.pb.gz)"
 rss "godx  merge" "$godx" pprof merge -o "$work/godx-merged.pb.gz" "$work"/many/*.pb.gz
-rss "pprof merge" go tool pprof -proto -output "$work/pprof-merged.pb.gz" "$work"/many/*.pb.gz
+rss "pprof merge" $gobin tool pprof -proto -output "$work/pprof-merged.pb.gz" "$work"/many/*.pb.gz
 # Both merged profiles must hold the same total.
-go tool pprof -top "$work/godx-merged.pb.gz" 2>/dev/null | grep -m1 'Showing nodes'
-go tool pprof -top "$work/pprof-merged.pb.gz" 2>/dev/null | grep -m1 'Showing nodes'
+$gobin tool pprof -top "$work/godx-merged.pb.gz" 2>/dev/null | grep -m1 'Showing nodes'
+$gobin tool pprof -top "$work/pprof-merged.pb.gz" 2>/dev/null | grep -m1 'Showing nodes'

@@ -9,13 +9,16 @@
 #   PP_DEFAULT=1 also times pp without -aggressive (minutes). GODX defaults to build/godx.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# The Go tools compared with, and the release that builds the programs: named, never the
+# `go` that happens to be first on PATH (GODX_GO_RELEASE, default 1.26; scripts/go-release).
+gobin=$("$root/scripts/go-release" "${GODX_GO_RELEASE:-1.26}" go env GOROOT)/bin/go
 godx="${GODX:-$root/build/godx}"
 pp="${1:-${PP:-}}"
 out="$root/bench/out/stacks"
 mkdir -p "$out"
 export GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local
 
-(cd "$root/testdata/gen" && go build -o "$out/stackleak" ./stackleak)
+(cd "$root/testdata/gen" && $gobin build -o "$out/stackleak" ./stackleak)
 if [ ! -s "$out/leak-2.debug2.txt" ]; then
   "$out/stackleak" -n 63500 -depth 2 -o "$out"
 fi
