@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "compiler/asm_analyze.h"
 #include "compiler/asm_reader.h"
+#include "compiler/release.h"
 
 namespace godx::cli {
 
@@ -24,7 +25,9 @@ void AddAsmCommand(CLI::App& root, CommandContext& ctx) {
       "panicBounds (bounds), panicdivide, panicshift, panicdottype* (type assertions), gopanic,\n"
       "implicit nil probes; and check_bce 'Found IsInBounds' lines. Reads go build -gcflags=-S,\n"
       "go tool compile -S and go tool objdump output. With --at, resolves a traceback frame\n"
-      "(function and +0x offset, a return address) to the check that panicked.\n"
+      "(function and +0x offset, a return address) to the check that panicked. Bounds checks\n"
+      "are named by kind (index, slice-acap, ...): from the entry point up to Go 1.25, from\n"
+      "the PCDATA $4 before runtime.panicBounds in -S listings of Go 1.26+ (objdump lacks it).\n"
       "Examples:\n"
       "  go build -gcflags=-S . 2> listing.txt; godx asm listing.txt\n"
       "  go tool objdump -s '^main\\.' ./server > objdump.txt\n"
@@ -41,7 +44,7 @@ void AddAsmCommand(CLI::App& root, CommandContext& ctx) {
   AddOutputOptions(cmd, &args->out);
   cmd->callback([args, &ctx] {
     std::vector<compiler::TracebackFrame> frames;
-    std::unique_ptr<Input> trace;
+    std::string trace_text;
     if (!args->traceback.empty()) {
       auto t = Input::Open(args->traceback, ToInputOptions(args->out));
       if (!t.ok()) {
@@ -49,7 +52,8 @@ void AddAsmCommand(CLI::App& root, CommandContext& ctx) {
         ctx.exit_code = kExitError;
         return;
       }
-      frames = compiler::ParseTracebackFrames(t->data());
+      trace_text = std::string(t->data());
+      frames = compiler::ParseTracebackFrames(trace_text);
       if (frames.empty()) {
         PrintError(args->traceback +
                    ": no traceback frames (a function line, then '\tFILE:LINE +0xOFFSET')");
@@ -59,16 +63,20 @@ void AddAsmCommand(CLI::App& root, CommandContext& ctx) {
     }
     ctx.exit_code =
         RunPerInput(args->inputs, args->out,
-                    [args, &frames](const Input& in, const AnalyzeOptions& o) -> Result<Report> {
+                    [args, &frames, &trace_text](const Input& in,
+                                                 const AnalyzeOptions& o) -> Result<Report> {
                       GODX_ASSIGN_OR_RETURN(compiler::Listing l, compiler::ReadListing(in));
                       if (!frames.empty())
-                        return compiler::TracebackReport(l, frames, in.name(), args->traceback);
+                        return compiler::TracebackReport(l, frames, in.name(), args->traceback,
+                                                         trace_text);
                       if (args->at.empty())
                         return compiler::AnalyzeListing(l, in.name(), args->options, o);
                       auto site = compiler::ResolveReturnAddress(l, args->at);
                       if (!site.ok())
                         return Status::Error(in.name() + ": " + site.status().message());
-                      return compiler::SiteReport(*site, in.name(), args->at);
+                      Report r = compiler::SiteReport(*site, in.name(), args->at);
+                      SetGoRelease(r, compiler::InferListingRelease(l));
+                      return r;
                     });
   });
 }

@@ -9,6 +9,7 @@
 
 #include "compiler/messages.h"
 #include "compiler/reader.h"
+#include "compiler/release.h"
 #include "core/units.h"
 
 namespace godx::compiler {
@@ -239,7 +240,7 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
   std::set<std::pair<StringId, StringId>> can, cannot;
   std::set<StringId> packages, files;
   uint64_t inlined_calls = 0, devirt = 0, bounds = 0, slice_bounds = 0, nil = 0, other = 0,
-           captures = 0;
+           captures = 0, not_inlined_calls = 0;
   uint64_t first_other = 0;
   for (const auto& d : b.diagnostics) {
     packages.insert(d.package);
@@ -263,6 +264,9 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
         break;
       case DiagKind::kInliningCall:
         ++inlined_calls;
+        break;
+      case DiagKind::kCannotInlineCall:
+        ++not_inlined_calls;
         break;
       case DiagKind::kDevirtualized:
         ++devirt;
@@ -350,6 +354,14 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
                                "near the budget",
                                FormatCount(can.size()), FormatCount(cannot.size()),
                                FormatCount(inlined_calls), FormatCount(near.size()))});
+  if (not_inlined_calls > 0) {
+    // -json's cannotInlineCall: a call site of an inlinable function that was not inlined (a
+    // recursive cycle, the caller's budget); text -m=2 prints these as "cannot inline F into G".
+    r.facts.push_back(
+        {"Not inlined", fmt::format("{} calls to inlinable functions were not inlined",
+                                    FormatCount(not_inlined_calls))});
+  }
+  SetGoRelease(r, InferBuildRelease(b));
   if (devirt + bounds + slice_bounds + nil > 0) {
     r.facts.push_back({"Checks", fmt::format("{} devirtualized calls · {} bounds checks · {} slice "
                                              "bounds checks · {} nil checks",
@@ -540,6 +552,7 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
   s["inlinable_functions"] = can.size();
   s["not_inlinable_functions"] = cannot.size();
   s["inlined_calls"] = inlined_calls;
+  s["not_inlined_calls"] = not_inlined_calls;
   s["near_budget_functions"] = near.size();
   s["devirtualized_calls"] = devirt;
   s["bounds_checks"] = bounds;

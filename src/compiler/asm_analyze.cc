@@ -1,13 +1,16 @@
 #include "compiler/asm_analyze.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
 #include <map>
 #include <set>
 
+#include "compiler/asm_bounds.h"
 #include "compiler/asm_reader.h"
+#include "compiler/release.h"
 #include "compiler/messages.h"
 #include "core/units.h"
 
@@ -18,6 +21,7 @@ namespace {
 constexpr size_t kChecks = static_cast<size_t>(CheckKind::kFatal) + 1;
 constexpr size_t kEvidenceLines = 6;
 using Counts = std::array<uint64_t, kChecks>;
+constexpr size_t kBoundsKinds = static_cast<size_t>(BoundsKind::kConvert) + 1;
 
 uint64_t Total(const Counts& c) {
   uint64_t n = 0;
@@ -35,6 +39,60 @@ std::string BaseName(std::string_view p) {
   return std::string(slash == std::string_view::npos ? p : p.substr(slash + 1));
 }
 
+Json OperandJson(const BoundsCheck& b, const BoundsOperand& o, bool is_x, std::string_view arch) {
+  if (!b.has_operands) return nullptr;
+  if (o.in_register) return Json{{"register", BoundsRegister(o.value, is_x && b.extend, arch)}};
+  return Json{{"constant", o.value}};
+}
+
+// The "bounds" object of a site (docs/formats/asm-listings.md).
+Json BoundsJson(const BoundsCheck& b, std::string_view arch) {
+  Json signed_x = nullptr;
+  if (b.x_sign != Signedness::kUnknown) signed_x = b.x_sign == Signedness::kSigned;
+  std::string message = BoundsMessage(b, arch);
+  return Json{{"kind", BoundsKindName(b.kind)},
+              {"label", BoundsLabel(b)},
+              {"signed", signed_x},
+              {"extend", b.extend},
+              {"x", OperandJson(b, b.x, true, arch)},
+              {"y", OperandJson(b, b.y, false, arch)},
+              {"pcdata", b.pcdata >= 0 ? Json(b.pcdata) : Json(nullptr)},
+              {"message", message.empty() ? Json(nullptr) : Json(message)}};
+}
+
+// "bounds" or "bounds (index, signed)": the check as the title and tables name it.
+std::string CheckLabel(CheckKind check, const BoundsCheck& b) {
+  if (check != CheckKind::kBounds) return CheckName(check);
+  return fmt::format("bounds ({})", BoundsLabel(b));
+}
+
+// Where the operands of a decoded check are, e.g. "x (the index) in BX, signed; y (the length) in
+// CX; from PCDATA $4, $1431".
+std::string BoundsEvidence(const PanicSite& p) {
+  const BoundsCheck& b = p.bounds;
+  std::string message = BoundsMessage(b, p.arch);
+  switch (b.source) {
+    case BoundsSource::kCallee:
+      return fmt::format("{} ({}: which value failed is not in the listing)", message, p.callee);
+    case BoundsSource::kPcdata: {
+      auto where = [&](const BoundsOperand& o, bool is_x) {
+        return o.in_register
+                   ? fmt::format("in {}", BoundsRegister(o.value, is_x && b.extend, p.arch))
+                   : fmt::format("the constant {}", o.value);
+      };
+      return fmt::format("{} (PCDATA $4, ${}: x {}, y {})", message, b.pcdata, where(b.x, true),
+                         where(b.y, false));
+    }
+    case BoundsSource::kObjdump:
+      return "objdump prints no PCDATA, and Go 1.26+ calls runtime.panicBounds for every bounds "
+             "check: run go build -gcflags=-S on the same source for the kind";
+    case BoundsSource::kNoPcdata:
+    case BoundsSource::kUndecodable:
+      return BoundsLabel(b);
+  }
+  return "";
+}
+
 }  // namespace
 
 Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOptions& o,
@@ -50,6 +108,8 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
   };
   std::vector<Site> sites;
   Counts all{}, probes{};
+  std::array<uint64_t, kBoundsKinds> kinds{};
+  std::array<uint64_t, 5> unknown_why{};  // by BoundsSource
   std::map<std::string, Counts> by_file;
   std::vector<std::pair<const AsmFunction*, Counts>> by_func;
   size_t skipped_runtime = 0;
@@ -69,6 +129,11 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
       }
       ++c[static_cast<size_t>(ins.check)];
       ++all[static_cast<size_t>(ins.check)];
+      if (ins.check == CheckKind::kBounds) {
+        ++kinds[static_cast<size_t>(ins.bounds.kind)];
+        if (ins.bounds.kind == BoundsKind::kUnknown)
+          ++unknown_why[static_cast<size_t>(ins.bounds.source)];
+      }
       ++by_file[std::string(l.pool.Get(ins.file ? ins.file : f.file))]
                [static_cast<size_t>(ins.check)];
       sites.push_back({&f, &ins});
@@ -96,12 +161,32 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
       {"By check", fmt::format("{} bounds · {} nil · {} divide · {} shift · {} type "
                                "assertion · {} explicit panic · {} other",
                                all[1], all[2], all[3], all[4], all[5], all[6], all[7] + all[8])});
+  if (all[static_cast<size_t>(CheckKind::kBounds)] > 0) {
+    std::string by_kind;
+    for (size_t k = 1; k < kBoundsKinds; ++k) {
+      if (kinds[k] == 0) continue;
+      if (!by_kind.empty()) by_kind += " · ";
+      by_kind += fmt::format("{} {}", kinds[k], BoundsKindName(static_cast<BoundsKind>(k)));
+    }
+    if (kinds[0] > 0) {
+      if (!by_kind.empty()) by_kind += " · ";
+      uint64_t objdump = unknown_why[static_cast<size_t>(BoundsSource::kObjdump)];
+      by_kind += fmt::format("{} of unknown kind", kinds[0]);
+      if (objdump == kinds[0])
+        by_kind += " (runtime.panicBounds: the kind is not in objdump listings from Go 1.26 on; "
+                   "use -S)";
+      else
+        by_kind += " (see warnings)";
+    }
+    r.facts.push_back({"Bounds checks", by_kind});
+  }
   if (probes[static_cast<size_t>(CheckKind::kNil)] > 0)
     r.facts.push_back({"Nil probes", fmt::format("{} implicit nil checks (TESTB on memory)",
                                                  probes[static_cast<size_t>(CheckKind::kNil)])});
   if (!l.bce.empty())
     r.facts.push_back({"check_bce", fmt::format("{} IsInBounds · {} IsSliceInBounds in {} files",
                                                 bce_in, bce_slice, bce_by_file.size())});
+  SetGoRelease(r, InferListingRelease(l));
   if (skipped_runtime > 0)
     r.facts.push_back(
         {"Runtime",
@@ -186,8 +271,8 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
   {
     Table t;
     t.title = "Panic sites by source line";
-    t.columns = {"function", "line", "offset", "check", "calls"};
-    t.right = {false, false, true, false, false};
+    t.columns = {"function", "line", "offset", "check", "bounds kind", "calls"};
+    t.right = {false, false, true, false, false, false};
     for (const auto& s : sites) {
       if (t.rows.size() >= o.top) {
         ++t.omitted_rows;
@@ -196,6 +281,7 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
       t.rows.push_back({std::string(l.pool.Get(s.fn->name)),
                         fmt::format("{}:{}", BaseName(l.pool.Get(s.ins->file)), s.ins->line),
                         fmt::format("{:#x}", s.ins->pc), CheckName(s.ins->check),
+                        s.ins->check == CheckKind::kBounds ? BoundsLabel(s.ins->bounds) : "",
                         std::string(l.pool.Get(s.ins->target))});
     }
     if (!t.rows.empty()) r.tables.push_back(std::move(t));
@@ -209,6 +295,10 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
   Json bc = Json::object();
   for (size_t i = 1; i < kChecks; ++i) bc[CheckName(static_cast<CheckKind>(i))] = all[i];
   s["by_check"] = bc;
+  Json bk = Json::object();
+  for (size_t k = 0; k < kBoundsKinds; ++k)
+    bk[BoundsKindName(static_cast<BoundsKind>(k))] = kinds[k];
+  s["by_bounds_kind"] = bk;
   s["nil_probes"] = probes[static_cast<size_t>(CheckKind::kNil)];
   s["check_bce"] = Json{{"is_in_bounds", bce_in}, {"is_slice_in_bounds", bce_slice}};
   s["instructions"] = l.instructions.size();
@@ -221,7 +311,10 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
                       {"line", x.ins->line},
                       {"offset", x.ins->pc},
                       {"check", CheckName(x.ins->check)},
-                      {"callee", l.pool.Get(x.ins->target)}});
+                      {"callee", l.pool.Get(x.ins->target)},
+                      {"bounds", x.ins->check == CheckKind::kBounds
+                                     ? BoundsJson(x.ins->bounds, l.arch)
+                                     : Json(nullptr)}});
   r.extra["sites"] = std::move(sj);
   return r;
 }
@@ -235,7 +328,9 @@ Json SiteJson(const PanicSite& p) {
               {"instruction", p.instruction},
               {"callee", p.callee.empty() ? Json(nullptr) : Json(p.callee)},
               {"source", p.source.empty() ? Json(nullptr) : Json(p.source)},
-              {"check", CheckName(p.check)}};
+              {"check", CheckName(p.check)},
+              {"bounds", p.check == CheckKind::kBounds ? BoundsJson(p.bounds, p.arch)
+                                                       : Json(nullptr)}};
 }
 
 Report SiteReport(const PanicSite& p, const std::string& source, const std::string& spec) {
@@ -243,15 +338,19 @@ Report SiteReport(const PanicSite& p, const std::string& source, const std::stri
   r.kind = "asm";
   r.source = source;
   bool panic = p.check != CheckKind::kNone;
-  r.title = fmt::format("{}: {} at {}{}", spec,
+  r.title = fmt::format("{}: {} at {}{}{}", spec,
                         panic ? fmt::format("{} check", CheckName(p.check)) : "a call", p.file,
-                        p.line > 0 ? fmt::format(":{}", p.line) : "");
+                        p.line > 0 ? fmt::format(":{}", p.line) : "",
+                        p.check == CheckKind::kBounds ? fmt::format(" ({})", BoundsLabel(p.bounds))
+                                                      : "");
   r.facts.push_back({"Function", p.function});
   r.facts.push_back({"Source", p.line > 0 ? fmt::format("{}:{}", p.file, p.line)
                                           : fmt::format("{} (objdump -S prints no line)", p.file)});
   if (!p.source.empty()) r.facts.push_back({"Code", p.source});
   r.facts.push_back({"Instruction", fmt::format("{:#x}  {}", p.offset, p.instruction)});
-  r.facts.push_back({"Check", p.note.empty() ? CheckName(p.check) : "unknown (see warnings)"});
+  r.facts.push_back(
+      {"Check", p.note.empty() ? CheckLabel(p.check, p.bounds) : "unknown (see warnings)"});
+  if (p.check == CheckKind::kBounds) r.facts.push_back({"Bounds", BoundsEvidence(p)});
   if (p.return_offset != p.offset)
     r.facts.push_back(
         {"Return address", fmt::format("{:#x} (the traceback's offset; the call is the "
@@ -259,13 +358,16 @@ Report SiteReport(const PanicSite& p, const std::string& source, const std::stri
                                        p.return_offset)});
   if (!p.note.empty()) r.warnings.push_back(p.note);
   r.summary["check"] = CheckName(p.check);
+  r.summary["bounds_kind"] =
+      p.check == CheckKind::kBounds ? Json(BoundsKindName(p.bounds.kind)) : Json(nullptr);
   r.summary["panic_sites"] = panic ? 1 : 0;
   r.extra["site"] = SiteJson(p);
   return r;
 }
 
 Result<Report> TracebackReport(const Listing& l, const std::vector<TracebackFrame>& frames,
-                               const std::string& source, const std::string& traceback_name) {
+                               const std::string& source, const std::string& traceback_name,
+                               std::string_view traceback_text) {
   Report r;
   r.kind = "asm";
   r.source = source;
@@ -310,7 +412,8 @@ Result<Report> TracebackReport(const Listing& l, const std::vector<TracebackFram
       first_frame = &f;
     }
     t.rows.push_back({std::to_string(i), f.function, where,
-                      fmt::format("{:#x} {}", s.offset, s.instruction), CheckName(s.check)});
+                      fmt::format("{:#x} {}", s.offset, s.instruction),
+                      CheckLabel(s.check, s.bounds)});
     fj.push_back(Json{{"function", f.function},
                       {"file", f.file},
                       {"line", f.line},
@@ -330,12 +433,33 @@ Result<Report> TracebackReport(const Listing& l, const std::vector<TracebackFram
                     mismatched, first_mismatch));
   }
   if (first_check != nullptr) {
+    const bool bounds = first_check->check == CheckKind::kBounds;
     r.title =
-        fmt::format("{}: {} check in {} at {}:{}", traceback_name, CheckName(first_check->check),
-                    first_frame->function, BaseName(first_frame->file), first_frame->line);
+        fmt::format("{}: {} check in {} at {}:{}{}", traceback_name, CheckName(first_check->check),
+                    first_frame->function, BaseName(first_frame->file), first_frame->line,
+                    bounds ? fmt::format(" ({})", BoundsLabel(first_check->bounds)) : "");
     r.facts.push_back(
         {"Instruction", fmt::format("{:#x}  {}", first_check->offset, first_check->instruction)});
-    r.facts.push_back({"Check", CheckName(first_check->check)});
+    r.facts.push_back({"Check", CheckLabel(first_check->check, first_check->bounds)});
+    if (bounds) {
+      r.facts.push_back({"Bounds", BoundsEvidence(*first_check)});
+      // The runtime's message names the kind too: check the listing against it, and say what it
+      // tells when the listing cannot (objdump of Go 1.26+).
+      if (auto e = FindBoundsError(traceback_text)) {
+        std::string mismatch = BoundsMismatch(first_check->bounds, *e);
+        std::string fit = "fits the check";
+        if (first_check->bounds.kind == BoundsKind::kUnknown) {
+          std::vector<std::string> names;
+          for (size_t k = 1; k < kBoundsKinds; ++k)
+            if (e->kinds & (1u << k)) names.push_back(BoundsKindName(static_cast<BoundsKind>(k)));
+          fit = fmt::format("the runtime prints this for {} checks", fmt::join(names, " or "));
+        } else if (!mismatch.empty()) {
+          fit = "does not fit the listing (see warnings)";
+          r.warnings.push_back(fmt::format("{}: it may come from another build", mismatch));
+        }
+        r.facts.push_back({"Panic message", fmt::format("{}: {}", e->text, fit)});
+      }
+    }
     r.extra["site"] = SiteJson(*first_check);
   } else {
     r.title = fmt::format("{}: {} frames resolved, none stopped at a runtime check", traceback_name,
@@ -348,8 +472,12 @@ Result<Report> TracebackReport(const Listing& l, const std::vector<TracebackFram
   r.summary["frames"] = frames.size();
   r.summary["resolved_frames"] = resolved;
   r.summary["check"] = first_check ? Json(CheckName(first_check->check)) : Json(nullptr);
+  r.summary["bounds_kind"] = first_check && first_check->check == CheckKind::kBounds
+                                 ? Json(BoundsKindName(first_check->bounds.kind))
+                                 : Json(nullptr);
   r.summary["panic_sites"] = first_check ? 1 : 0;
   r.extra["frames"] = std::move(fj);
+  SetGoRelease(r, InferListingRelease(l));
   return r;
 }
 

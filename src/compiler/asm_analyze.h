@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "compiler/asm_model.h"
 #include "compiler/asm_reader.h"
@@ -25,9 +26,12 @@ Json SiteJson(const PanicSite& site);
 
 // Every frame of a traceback resolved against the listing of the same binary: which check each
 // frame stopped in. `site` (in the JSON) is the innermost frame that stopped at a runtime check.
-// Fails when no frame belongs to the listing.
+// `traceback_text`, when given, is searched for the runtime's bounds message ("index out of
+// range [4] with length 4"), which is checked against the bounds check found. Fails when no
+// frame belongs to the listing.
 Result<Report> TracebackReport(const Listing& l, const std::vector<TracebackFrame>& frames,
-                               const std::string& source, const std::string& traceback_name);
+                               const std::string& source, const std::string& traceback_name,
+                               std::string_view traceback_text = {});
 
 // ReadListing + AnalyzeListing: the row `godx analyze` uses.
 Result<Report> AnalyzeListingInput(const Input& input, const AnalyzeOptions& options = {});

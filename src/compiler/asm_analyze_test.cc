@@ -108,3 +108,102 @@ TEST(AsmTraceback, WarnsWhenTheListingIsFromAnotherBuild) {
 
 }  // namespace
 }  // namespace godx::compiler
+
+namespace godx::compiler {
+namespace {
+
+// The real crash of each release's boundspanic, resolved in that release's listings of the same
+// binary: "panic: runtime error: index out of range [4] with length 4" at main.go:14.
+TEST(AsmTraceback, NamesTheBoundsKindOnEveryRelease) {
+  for (const std::string rel : {"1.19", "1.26", "1.27"}) {
+    SCOPED_TRACE(rel);
+    std::string panic = ReadFile(TestData("compiler/go" + rel + "-boundspanic-panic.txt"));
+    auto frames = ParseTracebackFrames(panic);
+    ASSERT_FALSE(frames.empty());
+    // Go 1.19's objdump names the entry point; Go 1.26+'s -S has the PCDATA.
+    std::string listing = rel == "1.19" ? "-objdump.txt" : "-S.txt";
+    Input in =
+        InputFromString("l", ReadFile(TestData("compiler/go" + rel + "-boundspanic" + listing)));
+    auto l = ReadListing(in);
+    ASSERT_TRUE(l.ok());
+    auto r = TracebackReport(*l, frames, "l", "panic.txt", panic);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->summary["check"], "bounds");
+    EXPECT_EQ(r->summary["bounds_kind"], "index");
+    EXPECT_EQ(r->extra["site"]["bounds"]["signed"], true);
+    EXPECT_NE(r->title.find("bounds check in main.(*table).lookup at main.go:14 (index, signed)"),
+              std::string::npos)
+        << r->title;
+    EXPECT_TRUE(r->warnings.empty()) << r->warnings[0];
+    bool fits = false;
+    for (const auto& f : r->facts)
+      if (f.label == "Panic message")
+        fits = f.value == "index out of range [4] with length 4: fits the check";
+    EXPECT_TRUE(fits);
+    if (rel != "1.19") {
+      // x (i, an int) in BX and the length in CX: the registers CMPQ BX, CX compared.
+      EXPECT_EQ(r->extra["site"]["bounds"]["message"], "index out of range [BX] with length CX");
+      EXPECT_EQ(r->extra["site"]["bounds"]["pcdata"], 1431);
+    }
+  }
+}
+
+TEST(AsmTraceback, SaysWhatObjdumpCannotTellFromGo126On) {
+  std::string panic = ReadFile(TestData("compiler/go1.26-boundspanic-panic.txt"));
+  Input in = InputFromString("od", ReadFile(TestData("compiler/go1.26-boundspanic-objdump.txt")));
+  auto l = ReadListing(in);
+  ASSERT_TRUE(l.ok());
+  auto site = ResolveReturnAddress(*l, "main.(*table).lookup+0x1f");
+  ASSERT_TRUE(site.ok());
+  Report at = SiteReport(*site, "od", "main.(*table).lookup+0x1f");
+  EXPECT_NE(at.title.find("bounds check at main.go:14 (kind not in objdump listings from Go 1.26 "
+                          "on; use -S)"),
+            std::string::npos)
+      << at.title;
+  EXPECT_EQ(at.summary["bounds_kind"], "unknown");
+  // With the traceback, the runtime's message still names the kind.
+  auto r = TracebackReport(*l, ParseTracebackFrames(panic), "od", "panic.txt", panic);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->summary["bounds_kind"], "unknown");
+  bool told = false;
+  for (const auto& f : r->facts)
+    if (f.label == "Panic message")
+      told = f.value == "index out of range [4] with length 4: the runtime prints this for index "
+                        "checks";
+  EXPECT_TRUE(told);
+}
+
+TEST(AsmTraceback, WarnsWhenThePanicMessageIsAnotherKind) {
+  std::string panic = ReadFile(TestData("compiler/go1.26-boundspanic-panic.txt"));
+  std::string other = panic;
+  other.replace(other.find("index out of range [4] with length 4"), 36,
+                "slice bounds out of range [:5] with capacity 4");
+  Input in = InputFromString("S", ReadFile(TestData("compiler/go1.26-boundspanic-S.txt")));
+  auto l = ReadListing(in);
+  ASSERT_TRUE(l.ok());
+  auto r = TracebackReport(*l, ParseTracebackFrames(other), "S", "panic.txt", other);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_NE(r->warnings[0].find("is not printed by index checks"), std::string::npos)
+      << r->warnings[0];
+}
+
+TEST(AsmAnalyze, CountsBoundsKindsOfGo127Listings) {
+  Input in = InputFromString("S", ReadFile(TestData("compiler/go1.27-escapes-S.txt")));
+  auto l = ReadListing(in);
+  ASSERT_TRUE(l.ok());
+  Report r = AnalyzeListing(*l, "S", AsmOptions{}, AnalyzeOptions{.json = true});
+  // Go 1.19's listing of the same source: panicIndex 1, panicSliceAcap 2, panicSliceB 1.
+  const Json& k = r.summary["by_bounds_kind"];
+  EXPECT_EQ(k["index"], 1);
+  EXPECT_EQ(k["slice-acap"], 2);
+  EXPECT_EQ(k["slice-b"], 1);
+  EXPECT_EQ(k["unknown"], 0);
+  bool fact = false;
+  for (const auto& f : r.facts)
+    if (f.label == "Bounds checks") fact = f.value == "1 index · 2 slice-acap · 1 slice-b";
+  EXPECT_TRUE(fact);
+}
+
+}  // namespace
+}  // namespace godx::compiler

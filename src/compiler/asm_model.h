@@ -28,6 +28,52 @@ const char* CheckName(CheckKind c);
 // The check a call to `callee` ("runtime.panicIndex", "runtime.panicIndex.abi0") performs.
 CheckKind ClassifyCallee(std::string_view callee);
 
+// Which comparison a bounds panic site guards (internal/abi.BoundsErrorCode, in that order): the
+// old entry point's name (runtime.panicSliceB, Go ≤1.25) or the PCDATA $4 value before a call to
+// runtime.panicBounds (Go 1.26+) says it. asm_bounds.h decodes and names them.
+enum class BoundsKind : uint8_t {
+  kUnknown,     // panicBounds without its PCDATA (objdump listings, or a value godx cannot decode)
+  kIndex,       // s[x]: 0 <= x < len(s)
+  kSliceAlen,   // s[:x]: x <= len(s)
+  kSliceAcap,   // s[:x]: x <= cap(s)
+  kSliceB,      // s[x:y]: x <= y
+  kSlice3Alen,  // s[::x]: x <= len(s)
+  kSlice3Acap,  // s[::x]: x <= cap(s)
+  kSlice3B,     // s[:x:y]: x <= y
+  kSlice3C,     // s[x:y:]: x <= y
+  kConvert,     // (*[x]T)(s): x <= len(s)
+};
+
+// Whether the failing operand x was a signed integer (runtime.panicIndex vs panicIndexU).
+// PCDATA $4 records it only for an x held in a register, so a constant x leaves it unknown.
+enum class Signedness : uint8_t { kUnknown, kSigned, kUnsigned };
+
+// One operand of a PCDATA $4 encoding: a register number (0-15, an index into the registers
+// panicBounds saves, e.g. 3 = BX on amd64) or a constant (0-31).
+struct BoundsOperand {
+  bool in_register = false;
+  uint8_t value = 0;
+};
+
+// Where a BoundsCheck's kind came from, or why it is unknown.
+enum class BoundsSource : uint8_t {
+  kCallee,       // the entry point's name (Go ≤1.25)
+  kPcdata,       // the PCDATA $4 value before runtime.panicBounds (-S listings, Go 1.26+)
+  kObjdump,      // runtime.panicBounds in objdump, which prints no PCDATA
+  kNoPcdata,     // runtime.panicBounds in -S without a PCDATA $4 before it
+  kUndecodable,  // a PCDATA $4 value DecodePanicBounds rejects (`pcdata` holds it)
+};
+
+struct BoundsCheck {
+  BoundsKind kind = BoundsKind::kUnknown;
+  BoundsSource source = BoundsSource::kCallee;
+  Signedness x_sign = Signedness::kUnknown;
+  bool extend = false;  // panicExtend*: a 64-bit x on a 32-bit target (register value hi<<2|lo)
+  bool has_operands = false;  // x and y below come from PCDATA $4
+  BoundsOperand x, y;
+  int64_t pcdata = -1;  // the PCDATA $4 value, -1 when none was read
+};
+
 struct Instruction {
   uint64_t pc = 0;    // offset from the function's entry
   uint64_t addr = 0;  // absolute address (objdump); equals pc for -S listings
@@ -37,6 +83,7 @@ struct Instruction {
   bool pseudo = false;  // TEXT, FUNCDATA, PCDATA: no machine code
   CheckKind check = CheckKind::kNone;
   StringId target = 0;    // call target ("runtime.panicIndex")
+  BoundsCheck bounds;     // check == kBounds: which comparison failed
   std::string_view text;  // "CALL runtime.panicIndex(SB)" (opcode and operands)
   // objdump -S: the source line printed above the instruction (its file:line is not printed).
   std::string_view source;
@@ -63,6 +110,9 @@ struct Listing {
   std::vector<Instruction> instructions;
   std::vector<BceSite> bce;
   std::string format;  // "-S", "objdump", "check_bce", or a combination joined by "+"
+  // "x86" (amd64, 386) or "arm64" when the instructions show it, else empty: only used to name
+  // the registers a PCDATA $4 value numbers.
+  std::string arch;
   uint64_t lines = 0;
   uint64_t other_lines = 0;
   uint64_t malformed = 0;
@@ -81,6 +131,8 @@ struct PanicSite {
   std::string callee;          // "runtime.panicIndex" (empty for a faulting instruction)
   std::string source;          // objdump -S only: the source text above the instruction
   CheckKind check = CheckKind::kNone;
+  BoundsCheck bounds;  // check == kBounds
+  std::string arch;    // Listing::arch, to name bounds registers
   // Set when the offset fits the listing badly (no call before it, no memory access at it):
   // the listing is probably from another build.
   std::string note;

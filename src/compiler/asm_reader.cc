@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
+#include "compiler/asm_bounds.h"
 #include "compiler/messages.h"
 #include "compiler/reader.h"
 #include "core/line_cursor.h"
@@ -97,7 +100,7 @@ class ListingReader {
       Header(line, number);
       return;
     }
-    if (in_func_ && line[0] == '\t' && Compile(line)) return;
+    if (in_func_ && line[0] == '\t' && Compile(line, number)) return;
     if (in_func_ && line[0] == ' ' && Objdump(line)) return;
     if (in_func_ && objdump_func_) {  // an indented source line of objdump -S
       source_ = line;
@@ -106,7 +109,22 @@ class ListingReader {
     ++l_->other_lines;
   }
 
-  void Finish() { Close(); }
+  void Finish() {
+    Close();
+    if (undecoded_ > 0) {
+      l_->warnings.push_back(fmt::format(
+          "{} bounds checks have a PCDATA $4 value godx cannot decode, first at line {}: {}; "
+          "their kind is reported as unknown",
+          undecoded_, first_undecoded_line_, first_undecoded_why_));
+    }
+    if (without_pcdata_ > 0) {
+      l_->warnings.push_back(fmt::format(
+          "{} calls to runtime.panicBounds in -S functions have no PCDATA $4 before them, first "
+          "at line {}: their kind is unknown",
+          without_pcdata_, first_without_pcdata_line_));
+    }
+    l_->arch = x86_ops_ > 0 ? "x86" : arm64_ops_ > 0 ? "arm64" : "";
+  }
   bool saw_s = false, saw_objdump = false, saw_bce = false;
 
  private:
@@ -128,6 +146,7 @@ class ListingReader {
     l_->functions.push_back(f);
     in_func_ = true;
     have_start_ = false;
+    pending_pcdata_.reset();
   }
 
   void Header(std::string_view line, uint64_t number) {
@@ -169,19 +188,74 @@ class ListingReader {
     ++l_->other_lines;
   }
 
-  void Add(Instruction ins, std::string_view op, std::string_view args) {
+  // `number` is the input line (for warnings); `pcdata` is false for objdump, which prints
+  // no PCDATA.
+  void Add(Instruction ins, std::string_view op, std::string_view args, uint64_t number,
+           bool pcdata) {
     ins.pseudo = op == "TEXT" || op == "FUNCDATA" || op == "PCDATA";
+    CountArch(op);
+    if (op == "PCDATA") Pcdata(args);
     if (IsCallOp(op)) {
       ins.call = true;
       std::string_view target = CallTarget(args);
       if (!target.empty()) {
         ins.target = l_->pool.Intern(target);
         ins.check = ClassifyCallee(target);
+        if (ins.check == CheckKind::kBounds) ins.bounds = Bounds(target, number, pcdata);
       }
     } else if (IsNilProbe(op, args)) {
       ins.check = CheckKind::kNil;
     }
     l_->instructions.push_back(ins);
+  }
+
+  // "$4, $1431": the value runtime.panicBounds64 looks up for the call that follows.
+  void Pcdata(std::string_view args) {
+    Scanner s(args);
+    int64_t v = 0;
+    s.SkipSpaces();
+    if (!s.Literal("$4,")) return;
+    s.SkipSpaces();
+    if (s.Char('$') && s.Int(&v)) {
+      s.SkipSpaces();
+      if (s.AtEnd()) pending_pcdata_ = v;
+    }
+  }
+
+  BoundsCheck Bounds(std::string_view target, uint64_t number, bool pcdata) {
+    if (!TakesBoundsPcdata(target)) return BoundsFromCallee(target);
+    BoundsCheck b;
+    b.extend = target.find("panicExtend") != std::string_view::npos;
+    if (!pcdata) {  // objdump: the kind is only in the binary's pcdata tables
+      b.source = BoundsSource::kObjdump;
+      return b;
+    }
+    if (!pending_pcdata_) {
+      if (without_pcdata_++ == 0) first_without_pcdata_line_ = number;
+      b.source = BoundsSource::kNoPcdata;
+      return b;
+    }
+    auto d = DecodePanicBounds(*pending_pcdata_);
+    if (!d.ok()) {
+      if (undecoded_++ == 0) {
+        first_undecoded_line_ = number;
+        first_undecoded_why_ = d.status().message();
+      }
+      b.pcdata = *pending_pcdata_;
+      b.source = BoundsSource::kUndecodable;
+      return b;
+    }
+    d->extend = b.extend;
+    return *d;
+  }
+
+  // Opcodes only one architecture's Go assembler spells: enough to name registers.
+  void CountArch(std::string_view op) {
+    if (op == "MOVQ" || op == "MOVL" || op == "LEAQ" || op == "LEAL" || op == "PUSHQ" ||
+        op == "PUSHL")
+      ++x86_ops_;
+    else if (op == "STP" || op == "LDP")
+      ++arm64_ops_;
   }
 
   StringId File(std::string_view f) {
@@ -192,7 +266,7 @@ class ListingReader {
   }
 
   // "\t0x002e 00046 (/abs/main.go:14)\tCALL\truntime.panicIndex(SB)"
-  bool Compile(std::string_view line) {
+  bool Compile(std::string_view line, uint64_t number) {
     Scanner s(line.substr(1));
     uint64_t pc, dec;
     if (!s.Hex(&pc) || !s.Char(' ') || !s.Uint(&dec) || !s.Char(' ') || !s.Char('(')) return false;
@@ -217,7 +291,7 @@ class ListingReader {
     std::string_view args =
         tab == std::string_view::npos ? std::string_view() : text.substr(tab + 1);
     ins.text = text;
-    Add(ins, op, args);
+    Add(ins, op, args, number, true);
     return true;
   }
 
@@ -267,7 +341,7 @@ class ListingReader {
     std::string_view op = text.substr(0, sp);
     std::string_view args = sp == std::string_view::npos ? std::string_view() : text.substr(sp + 1);
     ins.text = text;
-    Add(ins, op, args);
+    Add(ins, op, args, 0, false);
     return true;
   }
 
@@ -279,6 +353,15 @@ class ListingReader {
   uint64_t start_ = 0;
   std::string_view last_file_;
   StringId last_file_id_ = 0;
+  // The PCDATA $4 value in effect: like every pcdata table, it holds from its PCDATA line to the
+  // next one in the function (runtime.panicBounds64 looks it up at the call's PC). The compiler
+  // writes it just before each call, but the assembler may put padding in between (a NOP at
+  // checks.go:11 in go1.26-escapes-S.txt).
+  std::optional<int64_t> pending_pcdata_;
+  uint64_t undecoded_ = 0, first_undecoded_line_ = 0;
+  std::string first_undecoded_why_;
+  uint64_t without_pcdata_ = 0, first_without_pcdata_line_ = 0;
+  uint64_t x86_ops_ = 0, arm64_ops_ = 0;
 };
 
 }  // namespace
@@ -449,6 +532,8 @@ Result<PanicSite> ResolveOffset(const Listing& l, std::string_view name, uint64_
   p.instruction = text;
   p.callee = site->target ? std::string(l.pool.Get(site->target)) : "";
   p.check = site->check;
+  p.bounds = site->bounds;
+  p.arch = l.arch;
   std::string_view src = site->source;
   while (!src.empty() && (src[0] == ' ' || src[0] == '\t')) src.remove_prefix(1);
   p.source = std::string(src);

@@ -221,3 +221,76 @@ TEST(TracebackFrames, SkipsCreatedByAndInlinedFrames) {
 
 }  // namespace
 }  // namespace godx::compiler
+
+namespace godx::compiler {
+namespace {
+
+// The bounds check of every panicBounds call, from the PCDATA $4 value in effect at its PC.
+TEST(AsmReader, DecodesPanicBoundsPcdataOfGo126Listings) {
+  Input in = InputFromString("S", godx::testing::ReadFile(
+                                      godx::testing::TestData("compiler/go1.26-escapes-S.txt")));
+  auto l = ReadListing(in);
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ(l->arch, "x86");
+  EXPECT_TRUE(l->warnings.empty());
+  std::vector<std::pair<uint32_t, BoundsKind>> got;
+  for (const Instruction& ins : l->instructions) {
+    if (ins.check != CheckKind::kBounds) continue;
+    EXPECT_EQ(ins.bounds.source, BoundsSource::kPcdata);
+    got.push_back({ins.line, ins.bounds.kind});
+  }
+  // checks.go:11's PCDATA $4, $39 is followed by a NOP before the call: the value still holds.
+  std::vector<std::pair<uint32_t, BoundsKind>> want = {{11, BoundsKind::kSliceB},
+                                                       {10, BoundsKind::kIndex},
+                                                       {43, BoundsKind::kSliceAcap},
+                                                       {43, BoundsKind::kSliceAcap}};
+  EXPECT_EQ(got, want);
+}
+
+TEST(AsmReader, WarnsOnPanicBoundsItCannotDecode) {
+  std::string text =
+      "main.f STEXT size=32 args=0x10 locals=0x8 funcid=0x0 align=0x0\n"
+      "\t0x0000 00000 (/src/main.go:3)\tTEXT\tmain.f(SB), ABIInternal, $8-16\n"
+      "\t0x0000 00000 (/src/main.go:4)\tMOVQ\t8(AX), CX\n"
+      "\t0x0004 00004 (/src/main.go:4)\tCALL\truntime.panicBounds(SB)\n"
+      "\t0x0009 00009 (/src/main.go:5)\tPCDATA\t$4, $999999\n"
+      "\t0x0009 00009 (/src/main.go:5)\tCALL\truntime.panicBounds(SB)\n"
+      "main.g STEXT size=32 args=0x10 locals=0x8 funcid=0x0 align=0x0\n"
+      "\t0x0000 00000 (/src/main.go:8)\tPCDATA\t$4, $1431\n"
+      "\t0x0000 00000 (/src/main.go:8)\tCALL\truntime.panicBounds(SB)\n"
+      "main.h STEXT size=32 args=0x10 locals=0x8 funcid=0x0 align=0x0\n"
+      "\t0x0000 00000 (/src/main.go:9)\tCALL\truntime.panicBounds(SB)\n";
+  auto l = ReadListing(InputFromString("t", text));
+  ASSERT_TRUE(l.ok());
+  std::vector<BoundsSource> sources;
+  for (const Instruction& ins : l->instructions)
+    if (ins.check == CheckKind::kBounds) sources.push_back(ins.bounds.source);
+  // main.h's call does not inherit main.g's value: pcdata tables are per function.
+  EXPECT_EQ(sources, (std::vector<BoundsSource>{BoundsSource::kNoPcdata,
+                                                BoundsSource::kUndecodable, BoundsSource::kPcdata,
+                                                BoundsSource::kNoPcdata}));
+  ASSERT_EQ(l->warnings.size(), 2u);
+  EXPECT_NE(l->warnings[0].find("1 bounds checks have a PCDATA $4 value godx cannot decode, "
+                                "first at line 6"),
+            std::string::npos)
+      << l->warnings[0];
+  EXPECT_NE(l->warnings[1].find("2 calls to runtime.panicBounds"), std::string::npos);
+  EXPECT_NE(l->warnings[1].find("first at line 4"), std::string::npos) << l->warnings[1];
+}
+
+TEST(AsmReader, LeavesTheKindOfObjdumpPanicBoundsUnknown) {
+  Input in = InputFromString(
+      "od", godx::testing::ReadFile(
+                godx::testing::TestData("compiler/go1.27-boundspanic-objdump.txt")));
+  auto l = ReadListing(in);
+  ASSERT_TRUE(l.ok());
+  auto site = ResolveReturnAddress(*l, "main.(*table).lookup+0x1f");
+  ASSERT_TRUE(site.ok());
+  EXPECT_EQ(site->check, CheckKind::kBounds);
+  EXPECT_EQ(site->bounds.kind, BoundsKind::kUnknown);
+  EXPECT_EQ(site->bounds.source, BoundsSource::kObjdump);
+  EXPECT_TRUE(l->warnings.empty());  // nothing is wrong with the listing
+}
+
+}  // namespace
+}  // namespace godx::compiler

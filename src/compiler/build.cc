@@ -158,10 +158,17 @@ std::vector<FlowStep> ParseExplanation(const EscapeBuild& b, const Explanation& 
     if (StartsWith(msg, "flow: ")) {
       msg.remove_prefix(6);
       if (!msg.empty() && msg.back() == ':') msg.remove_suffix(1);
+      // "flow: DST = SRC:" until some release after 1.19; "flow: DST ← SRC:" (U+2190) in 1.26+.
       size_t eq = msg.find(" = ");
+      size_t eq_len = 3;
+      size_t arrow = msg.find(" \xe2\x86\x90 ");
+      if (arrow != std::string_view::npos && arrow < eq) {
+        eq = arrow;
+        eq_len = 5;  // space, three UTF-8 bytes, space
+      }
       FlowStep s;
       s.dst = msg.substr(0, eq);
-      if (eq != std::string_view::npos) s.src = msg.substr(eq + 3);
+      if (eq != std::string_view::npos) s.src = msg.substr(eq + eq_len);
       steps.push_back(std::move(s));
     } else if (StartsWith(msg, "from ")) {
       if (steps.empty()) steps.emplace_back();  // pre-1.13: "from" lines without "flow:"

@@ -274,11 +274,17 @@ Status ReadEscapeJsonFile(const Input& input, std::string_view package, EscapeBu
       }
     } else if (code == "cannotInlineCall") {
       diag.kind = DiagKind::kCannotInlineCall;
-      diag.detail = b->pool.Intern(msg);
+      // The inliner logs a call inside the callee's own recursion with "recursive call to F" as
+      // the function-name argument and no message, which -json drops (cmd/compile/internal/
+      // inline, Go 1.19 to 1.27): an empty message means exactly that case.
+      diag.detail = b->pool.Intern(msg.empty() ? std::string("recursive call") : msg);
       std::string_view m = msg;
       size_t sp = m.find(" cannot be inlined");
       size_t of = m.find(" of ");
-      if (sp != std::string_view::npos)
+      constexpr std::string_view kCycle = "repeated recursive cycle to ";  // Go 1.26+
+      if (StartsWith(m, kCycle))
+        diag.subject = b->pool.Intern(m.substr(kCycle.size()));
+      else if (sp != std::string_view::npos)
         diag.subject = b->pool.Intern(m.substr(0, sp));
       else if (of != std::string_view::npos)
         diag.subject = b->pool.Intern(m.substr(of + 4, m.find(' ', of + 4) - of - 4));

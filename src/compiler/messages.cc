@@ -88,12 +88,25 @@ void ParseCostReason(std::string_view reason, int32_t* cost, int32_t* budget) {
 
 bool ParseExplanationHeader(std::string_view msg, ExplanationHeader* out) {
   if (msg.empty() || msg.back() != ':') return false;
+  out->function = {};
   constexpr std::string_view kEscapes = " escapes to heap:";
   if (EndsWith(msg, kEscapes)) {
     out->subject = msg.substr(0, msg.size() - kEscapes.size());
     out->sink = "{heap}";
     out->derefs = kUnknown;
     return !out->subject.empty();
+  }
+  // Newer compilers (seen in Go 1.26; not in 1.19) name the function: "X escapes to heap in F:".
+  // The subject may itself hold " escapes to heap in " only inside a string literal, so take the
+  // last occurrence.
+  constexpr std::string_view kEscapesIn = " escapes to heap in ";
+  size_t in = msg.rfind(kEscapesIn);
+  if (in != std::string_view::npos && in > 0) {
+    out->subject = msg.substr(0, in);
+    out->function = msg.substr(in + kEscapesIn.size(), msg.size() - 1 - in - kEscapesIn.size());
+    out->sink = "{heap}";
+    out->derefs = kUnknown;
+    return !out->function.empty();
   }
   constexpr std::string_view kParam = "parameter ";
   constexpr std::string_view kLeaks = " leaks to ";
@@ -104,6 +117,25 @@ bool ParseExplanationHeader(std::string_view msg, ExplanationHeader* out) {
   if (l == std::string_view::npos || d == std::string_view::npos || d < l) return false;
   out->subject = msg.substr(kParam.size(), l - kParam.size());
   out->sink = msg.substr(l + kLeaks.size(), d - l - kLeaks.size());
+  // "parameter p leaks to SINK for F with derefs=N:" (seen in Go 1.26) names the function too.
+  // Sinks are "{heap}", "~r0", "{storage for EXPR}" or a parameter name; only the braced form can
+  // hold spaces, so " for " after its closing brace (or anywhere in a plain sink) is the function.
+  size_t sink_end = 0;
+  if (!out->sink.empty() && out->sink[0] == '{') {
+    int depth = 0;
+    for (size_t k = 0; k < out->sink.size(); ++k) {
+      if (out->sink[k] == '{') ++depth;
+      if (out->sink[k] == '}' && --depth == 0) {
+        sink_end = k + 1;
+        break;
+      }
+    }
+  }
+  size_t f = out->sink.find(" for ", sink_end);
+  if (f != std::string_view::npos) {
+    out->function = out->sink.substr(f + 5);
+    out->sink = out->sink.substr(0, f);
+  }
   out->derefs = ToInt(msg.substr(d + kDerefs.size(), msg.size() - 1 - d - kDerefs.size()));
   return true;
 }

@@ -17,9 +17,12 @@ struct Message {
 // Classifies a result message ("moved to heap: x", "can inline F with cost 7 as: ...", ...).
 Message ClassifyMessage(std::string_view msg);
 
-// An explanation header: "X escapes to heap:" or "parameter p leaks to SINK with derefs=N:".
+// An explanation header: "X escapes to heap:" or "parameter p leaks to SINK with derefs=N:", and
+// the forms of newer compilers that name the function, "X escapes to heap in F:" and
+// "parameter p leaks to SINK for F with derefs=N:".
 struct ExplanationHeader {
   std::string_view subject, sink;
+  std::string_view function;  // "F" of the newer "... in F:" / "... for F with derefs=N:" forms
   int32_t derefs = kUnknown;
 };
 bool ParseExplanationHeader(std::string_view msg, ExplanationHeader* out);

@@ -112,6 +112,35 @@ TEST(CompilerMessages, ParsesExplanationHeaders) {
   EXPECT_FALSE(ParseExplanationHeader("&T{...} escapes to heap", &h));  // a result, not a header
 }
 
+// Go 1.26's -m=2 headers name the function (lines of testdata/compiler/go1.26-*-m2.txt).
+TEST(CompilerMessages, ParsesExplanationHeadersThatNameTheFunction) {
+  ExplanationHeader h;
+  ASSERT_TRUE(ParseExplanationHeader("append(s.items, p) escapes to heap in (*Store).Add:", &h));
+  EXPECT_EQ(h.subject, "append(s.items, p)");
+  EXPECT_EQ(h.sink, "{heap}");
+  EXPECT_EQ(h.function, "(*Store).Add");
+  ASSERT_TRUE(ParseExplanationHeader(
+      "\"strings: illegal use of non-zero Builder copied by value\" escapes to heap in (*URL).String:", &h));
+  EXPECT_EQ(h.subject, "\"strings: illegal use of non-zero Builder copied by value\"");
+  EXPECT_EQ(h.function, "(*URL).String");
+  ASSERT_TRUE(ParseExplanationHeader("parameter s leaks to {heap} for (*Store).Add with derefs=1:", &h));
+  EXPECT_EQ(h.subject, "s");
+  EXPECT_EQ(h.sink, "{heap}");
+  EXPECT_EQ(h.function, "(*Store).Add");
+  EXPECT_EQ(h.derefs, 1);
+  // A braced sink may hold " for " itself; the function follows its closing brace.
+  ASSERT_TRUE(ParseExplanationHeader(
+      "parameter name leaks to {storage for name} for Describe with derefs=0:", &h));
+  EXPECT_EQ(h.sink, "{storage for name}");
+  EXPECT_EQ(h.function, "Describe");
+  ASSERT_TRUE(ParseExplanationHeader("parameter p leaks to ~r0 for Identity with derefs=0:", &h));
+  EXPECT_EQ(h.sink, "~r0");
+  EXPECT_EQ(h.function, "Identity");
+  // Go 1.19's forms name none.
+  ASSERT_TRUE(ParseExplanationHeader("parameter z leaks to ~r0 with derefs=0:", &h));
+  EXPECT_EQ(h.function, "");
+}
+
 TEST(CompilerPosition, SplitsUnixWindowsAndColumnlessPositions) {
   PositionedLine p;
   ASSERT_TRUE(SplitPosition("./main.go:7:25: &T{...} escapes to heap", &p));

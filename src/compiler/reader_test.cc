@@ -24,6 +24,30 @@ const Diagnostic* Find(const EscapeBuild& b, DiagKind kind, std::string_view sub
   return nullptr;
 }
 
+// Go 1.26 names the function in explanation headers and draws flows with "←":
+//   ./main.go:33:2: n escapes to heap in Counter:
+//   ./main.go:33:2:   flow: {storage for func literal} ← &n:
+//   ./main.go:33:2:     from n (captured by a closure) at ./main.go:35:3
+TEST(EscapeTextReader, ReadsGo126M2Explanations) {
+  Input in = InputFromString("m2", ReadFile(TestData("compiler/go1.26-escapes-m2.txt")));
+  auto b = ReadEscapeText(in);
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  EXPECT_EQ(b->format, "-m=2 text");
+  const Diagnostic* n = Find(*b, DiagKind::kMovedToHeap, "n");
+  ASSERT_NE(n, nullptr);
+  ASSERT_NE(n->explanation, kNoExplanation);
+  auto steps = ParseExplanation(*b, b->explanations[n->explanation]);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps[0].dst, "{storage for func literal}");
+  EXPECT_EQ(steps[0].src, "&n");
+  ASSERT_EQ(steps[0].hops.size(), 2u);
+  EXPECT_EQ(steps[0].hops[0].why, "captured by a closure");
+  // "parameter p leaks to {heap} for (*Store).Add with derefs=0:" explains the leak.
+  const Diagnostic* p = Find(*b, DiagKind::kLeakParam, "p", 21);
+  ASSERT_NE(p, nullptr);
+  EXPECT_NE(p->explanation, kNoExplanation);
+}
+
 TEST(EscapeTextReader, ReadsGo119M2WithExplanations) {
   Input in = InputFromString("m2", ReadFile(TestData("compiler/go1.19-escapes-m2.txt")));
   auto b = ReadEscapeText(in);
