@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <map>
 
 #include "core/dispatch.h"
@@ -57,17 +58,26 @@ std::string WhyNoLeakProfile(const std::string& go_version) {
   return "";
 }
 
-// Moves the evidence of finding `from` to the front of finding `into` and drops `from`, when
-// both are in `r`.
-void FoldFinding(std::string_view from, std::string_view into, Report* r) {
-  auto find = [&](std::string_view id) {
-    return std::find_if(r->findings.begin(), r->findings.end(),
-                        [&](const Finding& f) { return f.id == id; });
-  };
-  auto src = find(from), dst = find(into);
-  if (src == r->findings.end() || dst == r->findings.end()) return;
-  dst->evidence.insert(dst->evidence.begin(), src->evidence.begin(), src->evidence.end());
-  r->findings.erase(src);
+// One finding per cause: moves the evidence of every finding `from` selects to the end of the
+// finding `into` and drops them, when `into` is in `r`.
+void FoldFindings(const std::function<bool(const Finding&)>& from, std::string_view into,
+                  Report* r) {
+  auto dst = std::find_if(r->findings.begin(), r->findings.end(),
+                          [&](const Finding& f) { return f.id == into; });
+  if (dst == r->findings.end()) return;
+  std::vector<std::string> moved;
+  std::vector<Finding> kept;
+  for (auto& f : r->findings) {
+    if (f.id != into && from(f)) {
+      moved.insert(moved.end(), f.evidence.begin(), f.evidence.end());
+    } else {
+      kept.push_back(std::move(f));
+    }
+  }
+  for (auto& f : kept) {
+    if (f.id == into) f.evidence.insert(f.evidence.end(), moved.begin(), moved.end());
+  }
+  r->findings = std::move(kept);
 }
 
 // The runtime's leak verdict (goroutineleak.debug1.txt) against the growth of each stack between
@@ -317,8 +327,9 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
   }
   LeakComparison leaks = CompareBundleLeaks(dir, m, span_s, &r);
   AddLeakVerdict(leaks, &r);
-  // One finding per cause: growth the runtime confirms as a leak is that leak's evidence.
-  FoldFinding("goroutine-growth", "goroutine-leak-confirmed", &r);
+  // Growth the runtime confirms as a leak is that leak's evidence.
+  FoldFindings([](const Finding& f) { return f.id == "goroutine-growth"; },
+               "goroutine-leak-confirmed", &r);
   uint64_t goroutines = g_end ? *g_end : g_start ? *g_start : 0;
   if (status && status->threads >= 0 && goroutines > 0) {
     r.facts.push_back({"Threads", fmt::format("{} OS threads for {} goroutines", status->threads,
@@ -477,6 +488,15 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
       }
       for (auto& w : sub.warnings) r.warnings.push_back(fmt::format("{}: {}", e.file, w));
     }
+  }
+  // So is the goroutine dump's leak suspect at a site the runtime confirmed.
+  for (const LeakSite& site : leaks.sites) {
+    if (site.verdict != "confirmed") continue;
+    FoldFindings(
+        [&](const Finding& f) {
+          return f.id == "leak-suspect" && f.title.find(site.site) != std::string::npos;
+        },
+        "goroutine-leak-confirmed", &r);
   }
   if (!unread.empty()) {
     std::string list;
