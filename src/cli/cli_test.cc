@@ -153,6 +153,27 @@ TEST(Cli, NoColourWhenNotATerminal) {
 namespace godx {
 namespace {
 
+// Go 1.26+ calls runtime.panicBounds for every bounds check, its kind in PCDATA $4: the -S listing
+// of the same binary names it as precisely as Go 1.19's per-kind entry point; an objdump listing,
+// which has no PCDATA, says it cannot.
+TEST(Cli, StacksNamesTheBoundsKindOfGo127FromTheSListing) {
+  for (const char* listing : {"S", "objdump"}) {
+    auto r = godx::testing::RunGodx(
+        std::string("stacks --json --objdump testdata/compiler/go1.27-boundspanic-") + listing +
+        ".txt testdata/compiler/go1.27-boundspanic-panic.txt");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    ASSERT_TRUE(j["crash"]["check"].is_object()) << r.out;
+    EXPECT_EQ(j["crash"]["check"]["check"], "bounds");
+    std::string kind = j["crash"]["check"]["bounds_kind"];
+    if (std::string(listing) == "S") {
+      EXPECT_EQ(kind, "index, signed");
+    } else {
+      EXPECT_NE(kind.find("not in objdump listings"), std::string::npos) << kind;
+    }
+  }
+}
+
 // A real bounds-check panic (testdata/gen/boundspanic) and the objdump of the same binary: godx
 // stacks names the check the culprit frame hit, through the listing reader.
 TEST(Cli, StacksNamesTheCheckACrashHitFromAnObjdump) {
@@ -164,6 +185,7 @@ TEST(Cli, StacksNamesTheCheckACrashHitFromAnObjdump) {
   ASSERT_TRUE(j["crash"]["check"].is_object()) << r.out;
   EXPECT_EQ(j["crash"]["check"]["check"], "bounds");
   EXPECT_EQ(j["crash"]["check"]["line"], 14);
+  EXPECT_EQ(j["crash"]["check"]["bounds_kind"], "index, signed");
   EXPECT_NE(j["crash"]["check"]["instruction"].get<std::string>().find("runtime.panicIndex"),
             std::string::npos);
   auto text = godx::testing::RunGodx(

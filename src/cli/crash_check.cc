@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/asm_bounds.h"
 #include "compiler/asm_reader.h"
 #include "core/input.h"
 
@@ -26,8 +27,11 @@ Status AddCrashCheck(const std::string& dump_path, const std::string& listing_pa
     if (f.function != function || f.line != line) continue;
     GODX_ASSIGN_OR_RETURN(compiler::PanicSite site,
                           compiler::ResolveOffset(listing, f.function, f.offset));
-    std::string what = fmt::format("{} check: {} at {}:{} (+{:#x}, the call before +{:#x})",
-                                   compiler::CheckName(site.check), site.instruction, site.file,
+    const bool bounds = site.check == compiler::CheckKind::kBounds;
+    std::string what = fmt::format("{} check{}: {} at {}:{} (+{:#x}, the call before +{:#x})",
+                                   compiler::CheckName(site.check),
+                                   bounds ? " (" + compiler::BoundsLabel(site.bounds) + ")" : "",
+                                   site.instruction, site.file,
                                    site.line, site.offset, f.offset);
     report->facts.push_back({"Check hit", what});
     for (Finding& finding : report->findings) {
@@ -44,7 +48,9 @@ Status AddCrashCheck(const std::string& dump_path, const std::string& listing_pa
                           {"line", site.line},
                           {"offset", site.offset},
                           {"instruction", site.instruction},
-                          {"check", compiler::CheckName(site.check)}};
+                          {"check", compiler::CheckName(site.check)},
+                          {"bounds_kind", bounds ? Json(compiler::BoundsLabel(site.bounds))
+                                                 : Json(nullptr)}};
     return Status::Ok();
   }
   report->warnings.push_back(fmt::format(

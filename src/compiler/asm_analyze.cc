@@ -60,12 +60,6 @@ Json BoundsJson(const BoundsCheck& b, std::string_view arch) {
               {"message", message.empty() ? Json(nullptr) : Json(message)}};
 }
 
-// "bounds" or "bounds (index, signed)": the check as the title and tables name it.
-std::string CheckLabel(CheckKind check, const BoundsCheck& b) {
-  if (check != CheckKind::kBounds) return CheckName(check);
-  return fmt::format("bounds ({})", BoundsLabel(b));
-}
-
 // Where the operands of a decoded check are, e.g. "x (the index) in BX, signed; y (the length) in
 // CX; from PCDATA $4, $1431".
 std::string BoundsEvidence(const PanicSite& p) {

@@ -343,4 +343,9 @@ std::string BoundsMismatch(const BoundsCheck& b, const BoundsError& e) {
   return "";
 }
 
+std::string CheckLabel(CheckKind check, const BoundsCheck& b) {
+  if (check != CheckKind::kBounds) return CheckName(check);
+  return fmt::format("bounds ({})", BoundsLabel(b));
+}
+
 }  // namespace godx::compiler

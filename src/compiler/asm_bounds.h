@@ -37,6 +37,10 @@ BoundsCheck BoundsFromCallee(std::string_view callee);
 // objdump listings from Go 1.26 on; use -S".
 std::string BoundsLabel(const BoundsCheck& b);
 
+// A site's check as titles and tables name it: "nil", "bounds (index, signed)",
+// "bounds (kind not in objdump listings from Go 1.26 on; use -S)".
+std::string CheckLabel(CheckKind check, const BoundsCheck& b);
+
 // The register panicBounds saved as number `n`, named as the listing's architecture
 // (Listing::arch) names it: "BX" (x86), "R3" (arm64), otherwise "reg3". An extended (64-bit on
 // 32-bit) x names its two halves, "DX:AX".
