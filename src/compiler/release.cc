@@ -5,21 +5,26 @@
 #include <charconv>
 #include <string_view>
 
+#include "core/text.h"
+
 namespace godx::compiler {
 
 namespace {
+
+// How much of a large input the release signs are looked for in.
+constexpr size_t kSampleBytes = 8 << 20;
 
 // GOROOT paths that name their release: the module-cache toolchain that GOTOOLCHAIN downloads
 // (".../golang.org/toolchain@v0.0.1-go1.27.3.linux-amd64/src/...") and Debian's versioned
 // packages ("/usr/lib/go-1.19/src/..."). A plain /usr/local/go says nothing.
 void GorootSigns(std::string_view text, GoRelease* r) {
   constexpr std::string_view kToolchain = "golang.org/toolchain@v0.0.1-";
-  if (size_t t = text.find(kToolchain); t != std::string_view::npos) {
+  if (size_t t = FindText(text, kToolchain); t != std::string_view::npos) {
     std::string_view rest = text.substr(t + kToolchain.size(), 40);
     if (r->Exactly(rest, "GOROOT is that toolchain in the module cache")) return;
   }
   constexpr std::string_view kDebian = "/usr/lib/go-1.";
-  if (size_t d = text.find(kDebian); d != std::string_view::npos) {
+  if (size_t d = FindText(text, kDebian); d != std::string_view::npos) {
     std::string_view rest = text.substr(d + kDebian.size());
     int minor = 0;
     auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), minor);
@@ -33,7 +38,7 @@ void GorootSigns(std::string_view text, GoRelease* r) {
 
 // The first line of `text` that contains `needle`, or "".
 std::string_view LineWith(std::string_view text, std::string_view needle) {
-  size_t at = text.find(needle);
+  size_t at = FindText(text, needle);
   if (at == std::string_view::npos) return {};
   size_t begin = text.rfind('\n', at);
   begin = begin == std::string_view::npos ? 0 : begin + 1;
@@ -54,16 +59,18 @@ GoRelease Checked(const GoRelease& r) {
 GoRelease InferBuildRelease(const EscapeBuild& b) {
   GoRelease r;
   if (r.Exactly(b.go_version, "the -json header's gc_version")) return r;
-  std::string_view text = b.text;
+  // The wordings below recur all through a build's output: the first MiBs tell as much as the
+  // whole, at a cost that does not grow with the input.
+  std::string_view text = std::string_view(b.text).substr(0, kSampleBytes);
   GorootSigns(text, &r);
   // Wordings of -m=2 explanations. Go 1.19's escape analysis prints "X escapes to heap:",
   // "parameter p leaks to S with derefs=N:" and "flow: A = B:"; Go 1.26's names the function
   // ("... in F:", "... for F with ...") and draws the flow with "←". The releases in between are
   // not at hand, so the bounds are 1.20 and 1.25.
-  if (text.find(" escapes to heap in ") != std::string_view::npos) {
+  if (FindText(text, " escapes to heap in ") != std::string_view::npos) {
     r.AtLeast(20,
               "-m=2 headers read \"X escapes to heap in F:\" (Go 1.19: \"X escapes to heap:\")");
-  } else if (text.find(" escapes to heap:\n") != std::string_view::npos) {
+  } else if (FindText(text, " escapes to heap:\n") != std::string_view::npos) {
     r.AtMost(25, "-m=2 headers read \"X escapes to heap:\" (Go 1.26: \"X escapes to heap in F:\")");
   }
   std::string_view flow = LineWith(text, "   flow: ");
@@ -72,14 +79,14 @@ GoRelease InferBuildRelease(const EscapeBuild& b) {
   } else if (flow.find(" = ") != std::string_view::npos) {
     r.AtMost(25, "-m=2 flow lines use \"=\" (Go 1.26: \"\xe2\x86\x90\")");
   }
-  if (text.find(": append escapes to heap\n") != std::string_view::npos ||
-      text.find(": append does not escape\n") != std::string_view::npos) {
+  if (FindText(text, ": append escapes to heap\n") != std::string_view::npos ||
+      FindText(text, ": append does not escape\n") != std::string_view::npos) {
     r.AtLeast(20, "\"append escapes to heap\" (Go 1.19 names the whole append(...) expression)");
   }
-  if (text.find(": inlining call to abi.NoEscape\n") != std::string_view::npos) {
+  if (FindText(text, ": inlining call to abi.NoEscape\n") != std::string_view::npos) {
     r.AtLeast(20, "inlines internal/abi.NoEscape (not in Go 1.19)");
   }
-  if (text.find("does not escape, mutate, or call") != std::string_view::npos) {
+  if (FindText(text, "does not escape, mutate, or call") != std::string_view::npos) {
     r.AtLeast(20, "\"does not escape, mutate, or call\" (not in Go 1.19's escape analysis)");
   }
   return Checked(r);
@@ -87,7 +94,7 @@ GoRelease InferBuildRelease(const EscapeBuild& b) {
 
 GoRelease InferListingRelease(const Listing& l) {
   GoRelease r;
-  GorootSigns(l.text, &r);
+  GorootSigns(std::string_view(l.text).substr(0, kSampleBytes), &r);
   // Runtime entry points the compiler calls. Go 1.19 on amd64 calls panicIndex/panicSlice* and a
   // write barrier per register (gcWriteBarrierBX); Go 1.26 calls one runtime.panicBounds (the
   // failing check encoded in PCDATA) and gcWriteBarrier1..8 (by the number of pointers).

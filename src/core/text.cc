@@ -1,5 +1,7 @@
 #include "core/text.h"
 
+#include <string.h>  // memmem (GNU)
+
 #include <algorithm>
 #include <cctype>
 
@@ -38,6 +40,13 @@ size_t FindMarker(std::string_view line, std::string_view marker, size_t max_pre
     at = window.find(marker, at + 1);
   }
   return std::string_view::npos;
+}
+
+size_t FindText(std::string_view text, std::string_view needle) {
+  if (needle.empty()) return 0;
+  const void* at = memmem(text.data(), text.size(), needle.data(), needle.size());
+  return at == nullptr ? std::string_view::npos
+                       : size_t(static_cast<const char*>(at) - text.data());
 }
 
 }  // namespace godx

@@ -22,4 +22,10 @@ namespace godx {
 // before the marker is a space, tab, or punctuation. npos when absent.
 size_t FindMarker(std::string_view line, std::string_view marker, size_t max_prefix = 96);
 
+// Where `needle` first occurs in `text` (npos when absent), for searching whole inputs.
+// std::string_view::find looks for the needle's first byte with memchr and compares from there: on
+// a needle that starts with a common byte (' ', ':') it stops every few bytes and reads a large
+// input at well under 1 GB/s. glibc's memmem (two-way matching) keeps its speed on any needle.
+size_t FindText(std::string_view text, std::string_view needle);
+
 }  // namespace godx

@@ -25,3 +25,19 @@ TEST(Text, FirstLineIsCut) {
 
 }  // namespace
 }  // namespace godx
+
+namespace godx {
+namespace {
+
+TEST(FindText, FindsTheFirstOccurrenceLikeFind) {
+  std::string text = "a: x escapes to heap:\nb: y escapes to heap in F:\n";
+  for (std::string_view needle : {" escapes to heap in ", " escapes to heap:\n", "a", "\n", "zz",
+                                  "F:\n", "a: x escapes to heap:\nb: y escapes to heap in F:\n!"}) {
+    EXPECT_EQ(FindText(text, needle), std::string_view(text).find(needle)) << needle;
+  }
+  EXPECT_EQ(FindText(text, ""), 0u);
+  EXPECT_EQ(FindText("", "x"), std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace godx
