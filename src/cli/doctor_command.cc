@@ -28,6 +28,9 @@ void AddDoctorCommand(CLI::App& root, CommandContext& ctx) {
       "/proc data, and its pprof endpoints when one of its listening sockets serves them), or a\n"
       "bundle directory from an earlier run. Everything captured is written to a bundle\n"
       "directory with a manifest, one request at a time, with bounded time and size.\n"
+      "Where the service offers /debug/pprof/goroutineleak (Go 1.27, or 1.26 built with\n"
+      "GOEXPERIMENT=goroutineleakprofile) it is captured last, as it runs a GC, and the\n"
+      "runtime's own leak verdict is set against the goroutine growth godx measures.\n"
       "Examples: godx doctor http://127.0.0.1:6060\n"
       "          godx doctor 4242 --cpu 30s --out /tmp/incident-42\n"
       "          godx doctor /tmp/incident-42 --json");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/leak_severity.h"
 #include "core/units.h"
 #include "pprof/format.h"
 #include "pprof/graph.h"
@@ -303,7 +304,7 @@ void GoroutineLeakFindings(const Profile& p, const NodeTable& nodes, size_t idx,
   auto sites = Sites(p, idx, nodes);
   Finding f;
   f.id = "goroutine-leak-proven";
-  f.severity = Severity::kCritical;
+  f.severity = ProvenLeakSeverity(static_cast<uint64_t>(total));
   std::string where = sites.empty() ? std::string("<no stack>") : sites[0].first;
   f.title = fmt::format(
       "{} goroutines are leaked for good (the runtime's GC proved they can never run again); "
@@ -391,8 +392,9 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
                           kind, type, signed_value(net), Percent(net, top.total),
                           FormatValue(top.total, unit, view.unit), FormatCount(p.num_samples()));
   } else if (kind == "goroutineleak") {
-    r.title = fmt::format("goroutine leak profile: {} leaked goroutines in {} stacks ({})",
-                          FormatValue(top.total, unit, view.unit), FormatCount(p.num_samples()),
+    r.title = fmt::format("goroutine leak profile: {} leaked goroutine{} in {} stack{} ({})",
+                          FormatValue(top.total, unit, view.unit), top.total == 1 ? "" : "s",
+                          FormatCount(p.num_samples()), p.num_samples() == 1 ? "" : "s",
                           SourceFormatName(p.format));
   } else {
     r.title = fmt::format("{} profile: {} {} in {} samples ({})", kind,

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "core/leak_severity.h"
 #include "core/units.h"
 #include "stacks/labels.h"
 #include "stacks/version.h"
@@ -19,7 +20,6 @@ namespace {
 constexpr uint64_t kLeakMinCount = 100;    // a blocked bucket this large is suspect...
 constexpr uint64_t kLeakMinCountOld = 10;  // ...or this large when blocked this long:
 constexpr uint32_t kLeakMinMinutes = 5;
-constexpr uint64_t kLeakCriticalCount = 10000;
 constexpr uint32_t kLeakCriticalMinutes = 60;
 constexpr uint64_t kIoLeakMinCount = 1000;  // idle connections are normal in moderation
 constexpr uint32_t kIoLeakMinMinutes = 10;
@@ -363,7 +363,7 @@ void LeakFindings(const Dump& d, Report* r) {
     if (!suspect) continue;
     Finding f;
     f.id = wc == WaitClass::kNilChan ? "blocked-forever" : "leak-suspect";
-    f.severity = (g.count >= kLeakCriticalCount || g.min_minutes >= kLeakCriticalMinutes)
+    f.severity = (g.count >= kLeakCriticalGoroutines || g.min_minutes >= kLeakCriticalMinutes)
                      ? Severity::kCritical
                      : Severity::kWarning;
     if (wc == WaitClass::kNilChan && d.Str(b.state()) == "select (no cases)") {
@@ -435,7 +435,7 @@ void LeakedFindings(const Dump& d, Report* r) {
   });
   Finding f;
   f.id = "leaked-goroutines";
-  f.severity = d.leaked >= kLeakCriticalCount ? Severity::kCritical : Severity::kWarning;
+  f.severity = ProvenLeakSeverity(d.leaked);
   f.title = fmt::format("The Go runtime found {} leaked goroutine{}{}", FormatCount(d.leaked),
                         d.leaked == 1 ? "" : "s",
                         order.empty() ? "" : " at " + order.front().first);
