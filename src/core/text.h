@@ -1,6 +1,8 @@
 // Small checks on text input shared by every text reader.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace godx {
@@ -27,5 +29,8 @@ size_t FindMarker(std::string_view line, std::string_view marker, size_t max_pre
 // a needle that starts with a common byte (' ', ':') it stops every few bytes and reads a large
 // input at well under 1 GB/s. glibc's memmem (two-way matching) keeps its speed on any needle.
 size_t FindText(std::string_view text, std::string_view needle);
+
+// Appends code point `cp` to `out` as UTF-8 (for \u escapes in Go-quoted and JSON strings).
+void AppendUtf8(uint32_t cp, std::string* out);
 
 }  // namespace godx

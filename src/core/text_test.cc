@@ -41,3 +41,15 @@ TEST(FindText, FindsTheFirstOccurrenceLikeFind) {
 
 }  // namespace
 }  // namespace godx
+
+namespace godx {
+namespace {
+
+TEST(AppendUtf8, EncodesEveryLength) {
+  std::string out;
+  for (uint32_t cp : {0x41u, 0xe9u, 0x2190u, 0x1f600u}) AppendUtf8(cp, &out);
+  EXPECT_EQ(out, "A\xc3\xa9\xe2\x86\x90\xf0\x9f\x98\x80");
+}
+
+}  // namespace
+}  // namespace godx

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "core/text.h"
+
 namespace godx::stacks {
 
 namespace {
@@ -11,24 +13,6 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-void AppendUtf8(uint32_t r, std::string* out) {
-  if (r < 0x80) {
-    out->push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out->push_back(static_cast<char>(0xc0 | (r >> 6)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3f)));
-  } else if (r < 0x10000) {
-    out->push_back(static_cast<char>(0xe0 | (r >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3f)));
-  } else {
-    out->push_back(static_cast<char>(0xf0 | ((r >> 18) & 0x07)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3f)));
-  }
 }
 
 // Reads a quoted string at s[*i] == '"' into `out`; *i ends after the closing quote.
