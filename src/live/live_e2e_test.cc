@@ -28,64 +28,13 @@ using godx::testing::RunGodx;
 // that this list is the one of the fixture matrix, so a new release cannot be left out.
 std::vector<std::string> E2EReleases() { return {"1.19", "1.26", "1.27"}; }
 
-// Runs a shell command, returning its exit status (-1 when it did not exit).
-int Shell(const std::string& cmd) {
-  int st = std::system(cmd.c_str());
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-// Builds testdata/gen/<name> with Go release `rel` (through scripts/go-release, in a copy of
-// testdata/gen whose go.mod names that release) into the build tree (GODX_E2E_BIN_DIR/go<rel>),
-// once: a binary newer than its source is reused by every test process. `experiment` is a
-// GOEXPERIMENT value (e.g. goroutineleakprofile on Go 1.26), cached in a directory of its own.
-// Built under a temporary name and renamed, so two tests running at once never see half a
-// binary; builds take a lock, so only one refreshes the copy of testdata/gen at a time. Sets `*skip` (and returns "") when the release is unavailable here (exit 3).
-std::string GoBinary(const std::string& rel, const std::string& name, std::string* skip,
-                     const std::string& experiment = "") {
-  // The experiment names the directory, not the binary: the process keeps its own name.
-  std::string dir = std::string(GODX_E2E_BIN_DIR) + "/go" + rel +
-                    (experiment.empty() ? "" : "-X:" + experiment);
-  std::string bin = dir + "/" + name;
-  std::string src = godx::testing::SourceDir() + "/testdata/gen/" + name + "/main.go";
-  std::error_code ec;
-  if (fs::exists(bin, ec) && fs::last_write_time(bin, ec) >= fs::last_write_time(src, ec)) {
-    return bin;
-  }
-  fs::create_directories(dir, ec);
-  std::string script = godx::testing::SourceDir() + "/scripts/go-release " + rel;
-  std::string log = dir + "/build-" + name + ".log";
-  // The copy of testdata/gen lives in the build tree too, away from the fixture generators'.
-  std::string env = "GODX_GEN_ROOT=" + std::string(GODX_E2E_BIN_DIR) + "/gen ";
-  int st = Shell(env + script + " version >" + log + " 2>&1");
-  if (st == 3) {
-    std::string why = godx::testing::ReadFile(log);
-    while (!why.empty() && why.back() == '\n') why.pop_back();
-    *skip = "skipping Go " + rel + " (scripts/go-release exit 3): " + why;
-    return "";
-  }
-  std::string tmp = bin + ".tmp" + std::to_string(getpid());
-  // One build at a time (ctest -j): gen-dir refreshes the shared copy of testdata/gen in place,
-  // which a build running beside it could read half-written.
-  std::string cmd = "(flock 9 && cd \"$(" + env + script + " gen-dir)\" && GOEXPERIMENT=" +
-                    experiment + " " + script + " go build -trimpath -o " + tmp + " ./" + name +
-                    ") >" + log + " 2>&1 9>" + GODX_E2E_BIN_DIR + "/build.lock";
-  st = Shell(cmd);
-  if (st != 0) {
-    ADD_FAILURE() << "building " << name << " with Go " << rel << " failed (" << st
-                  << "): " << godx::testing::ReadFile(log);
-    return "";
-  }
-  fs::rename(tmp, bin, ec);
-  return ec ? "" : bin;
-}
-
 // The release-parameterised fixtures: GetParam() is the release.
 class ReleaseTest : public ::testing::TestWithParam<std::string> {
  protected:
   const std::string& rel() const { return GetParam(); }
   // The service built by this test's release; "" (and skip_ set) when the release is missing.
   std::string Bin(const std::string& name, const std::string& experiment = "") {
-    return GoBinary(rel(), name, &skip_, experiment);
+    return godx::testing::GoBinary(rel(), name, &skip_, experiment);
   }
   // Go 1.26 offers /debug/pprof/goroutineleak only with this experiment; 1.27 by default.
   std::string LeakExperiment() const { return rel() == "1.26" ? "goroutineleakprofile" : ""; }

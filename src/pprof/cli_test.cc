@@ -158,14 +158,17 @@ TEST(PprofCli, SpeedscopeTagsTracesPeekList) {
   EXPECT_NE(ls.out.find("ROUTINE"), std::string::npos) << ls.out << ls.err;
 }
 
-// A running pprofserve (built from testdata/gen with the Go toolchain).
+// A running pprofserve, built from testdata/gen by the newest release of the matrix this machine
+// has (testing::GoBinary).
 class LiveServer {
  public:
   LiveServer() {
-    if (std::system("go version >/dev/null 2>&1") != 0) return;
-    bin_ = ::testing::TempDir() + "/godx-pprofserve";
-    std::string build = "cd " + testing::SourceDir() + "/testdata/gen && go build -o " + bin_ + " ./pprofserve";
-    if (std::system(build.c_str()) != 0) return;
+    auto releases = testing::MatrixReleases();
+    for (auto rel = releases.rbegin(); rel != releases.rend() && bin_.empty(); ++rel) {
+      std::string skip;
+      bin_ = testing::GoBinary(*rel, "pprofserve", &skip);
+    }
+    if (bin_.empty()) return;
     int in[2], out[2];
     if (pipe(in) != 0 || pipe(out) != 0) return;
     pid_ = fork();
@@ -190,7 +193,6 @@ class LiveServer {
       kill(pid_, SIGTERM);
       waitpid(pid_, nullptr, 0);
     }
-    if (!bin_.empty()) std::remove(bin_.c_str());
   }
   int port() const { return port_; }
   std::string Url(const std::string& path) const {

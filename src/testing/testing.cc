@@ -181,4 +181,57 @@ Json GodxEnvelope(const std::string& args, std::string_view kind) {
   return Json::object();
 }
 
+namespace {
+
+namespace fs = std::filesystem;
+
+// Runs a shell command, returning its exit status (-1 when it did not exit).
+int Shell(const std::string& cmd) {
+  int st = std::system(cmd.c_str());
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+}  // namespace
+
+// Built under a temporary name and renamed, so two tests running at once never see half a
+// binary; builds take a lock, so only one refreshes the copy of testdata/gen at a time.
+std::string GoBinary(const std::string& rel, const std::string& name, std::string* skip,
+                     const std::string& experiment) {
+  // The experiment names the directory, not the binary: the process keeps its own name.
+  std::string dir = std::string(GODX_GO_BIN_DIR) + "/go" + rel +
+                    (experiment.empty() ? "" : "-X:" + experiment);
+  std::string bin = dir + "/" + name;
+  std::string src = SourceDir() + "/testdata/gen/" + name + "/main.go";
+  std::error_code ec;
+  if (fs::exists(bin, ec) && fs::last_write_time(bin, ec) >= fs::last_write_time(src, ec)) {
+    return bin;
+  }
+  fs::create_directories(dir, ec);
+  std::string script = SourceDir() + "/scripts/go-release " + rel;
+  std::string log = dir + "/build-" + name + ".log";
+  // The copy of testdata/gen lives in the build tree too, away from the fixture generators'.
+  std::string env = "GODX_GEN_ROOT=" + std::string(GODX_GO_BIN_DIR) + "/gen ";
+  int st = Shell(env + script + " version >" + log + " 2>&1");
+  if (st == 3) {
+    std::string why = ReadFile(log);
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    *skip = "skipping Go " + rel + " (scripts/go-release exit 3): " + why;
+    return "";
+  }
+  std::string tmp = bin + ".tmp" + std::to_string(getpid());
+  // One build at a time (ctest -j): gen-dir refreshes the shared copy of testdata/gen in place,
+  // which a build running beside it could read half-written.
+  std::string cmd = "(flock 9 && cd \"$(" + env + script + " gen-dir)\" && GOEXPERIMENT=" +
+                    experiment + " " + script + " go build -trimpath -o " + tmp + " ./" + name +
+                    ") >" + log + " 2>&1 9>" + GODX_GO_BIN_DIR + "/build.lock";
+  st = Shell(cmd);
+  if (st != 0) {
+    ADD_FAILURE() << "building " << name << " with Go " << rel << " failed (" << st
+                  << "): " << ReadFile(log);
+    return "";
+  }
+  fs::rename(tmp, bin, ec);
+  return ec ? "" : bin;
+}
+
 }  // namespace godx::testing

@@ -73,6 +73,15 @@ struct RunResult {
 // words, already quoted as needed), feeding `stdin_data`.
 RunResult RunGodx(const std::string& args, const std::string& stdin_data = "");
 
+// Builds testdata/gen/<name> with Go release `release` (scripts/go-release, in a copy of
+// testdata/gen whose go.mod names that release) into the build tree, once: a binary newer than
+// its source is reused by every test process. `experiment` is a GOEXPERIMENT value (e.g.
+// goroutineleakprofile on Go 1.26), cached in a directory of its own. Returns the binary's path;
+// "" with `*skip` set when the release is unavailable here (scripts/go-release exit 3), and ""
+// with a test failure when the build fails.
+std::string GoBinary(const std::string& release, const std::string& name, std::string* skip,
+                     const std::string& experiment = "");
+
 // Runs godx with `args` (which must ask for --json) and returns the one envelope of kind `kind`
 // it printed (analyze prints an array of them); fails the test and returns {} when there is none.
 Json GodxEnvelope(const std::string& args, std::string_view kind);
