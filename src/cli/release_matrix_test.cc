@@ -56,6 +56,8 @@ const Cell kCells[] = {
     {"sigquit", "SIGQUIT dump", "stacks", "analyze", kStacks},
     {"sigquit-system", "SIGQUIT dump, GOTRACEBACK=system", "stacks", "analyze", kStacks},
     {"sigquit-crash", "SIGQUIT dump, GOTRACEBACK=crash", "stacks", "analyze", kStacks},
+    {"sigquit-labels", "SIGQUIT dump, GODEBUG=tracebacklabels=1 (goroutine labels)", "stacks",
+     "analyze", kStacks, 26},
     {"race", "race detector report", "stacks", "analyze", kStacks},
     {"http-panic", "net/http `http: panic serving`", "stacks", "analyze", kStacks},
     {"gotest", "`go test -v` output with a panic", "stacks", "analyze", kStacks},

@@ -29,7 +29,7 @@ const std::set<std::string>& StacksCells() {
   static const std::set<std::string> cells = {
       "panic",          "panic-all",     "panic-system",         "panic-crash",
       "fatal",          "fatal-all",     "sigquit",              "sigquit-system",
-      "sigquit-crash",  "race",          "http-panic",           "gotest",
+      "sigquit-crash",  "sigquit-labels", "race",   "http-panic",           "gotest",
       "dump-debug1",    "dump-debug2",   "pprof-goroutine-text", "pprof-goroutineleak-text",
       "live-goroutine", "pprof-goroutineleak-debug2"};
   return cells;
@@ -63,6 +63,7 @@ struct Expected {
   bool sigquit = false;
   uint64_t races = 0;                      // "WARNING: DATA RACE" lines
   std::map<std::string, uint64_t> labels;  // label set text (braces included) → goroutines
+  uint64_t labels_inside = 0;              // of them printed inside the bracket (Go 1.26)
   std::set<std::string> states;            // states in headers
 };
 
@@ -90,6 +91,7 @@ Expected ReadIndependently(const std::string& text) {
         ++e.labels[lm[1]];
       } else if (std::regex_match(bracket, lm, labels_inside)) {
         ++e.labels[lm[2]];
+        ++e.labels_inside;
         bracket = lm[1];
       }
       if (bracket.find(" (leaked)") != std::string::npos) ++e.leaked;
@@ -151,9 +153,10 @@ TEST(StacksReleaseMatrix, EveryReleaseHasTheStacksCells) {
                              "fatal-all", "sigquit", "sigquit-system", "sigquit-crash", "race",
                              "http-panic", "gotest", "dump-debug1", "dump-debug2"})
       EXPECT_TRUE(cells[release].count(cell)) << "no fixture for cell " << cell;
-    // The goroutineleak profile exists from Go 1.26 on.
+    // The goroutineleak profile and GODEBUG=tracebacklabels exist from Go 1.26 on.
     if (ReleaseMinor(release) >= 26) {
       EXPECT_TRUE(cells[release].count("pprof-goroutineleak-debug2"));
+      EXPECT_TRUE(cells[release].count("sigquit-labels"));
     }
   }
 }
@@ -248,7 +251,7 @@ TEST(StacksReleaseMatrix, RaceReportsMatchTheWarnings) {
 
 TEST(StacksReleaseMatrix, LabelsInHeadersMatchAndParse) {
   // Go 1.27 prints labels in every traceback by default; 1.26 only with
-  // GODEBUG=tracebacklabels=1 (the fixtures run without), 1.19 never.
+  // GODEBUG=tracebacklabels=1 (the sigquit-labels cell), 1.19 never.
   std::map<std::string, uint64_t> labeled_per_release;
   for (const auto& f : StacksFixtures()) {
     SCOPED_TRACE(Describe(f));
@@ -272,14 +275,20 @@ TEST(StacksReleaseMatrix, LabelsInHeadersMatchAndParse) {
       }
     }
     EXPECT_EQ(d.labeled, labeled);
-    labeled_per_release[f.release] += labeled;
+    if (f.cell == "sigquit-labels") {
+      EXPECT_GT(labeled, 0u) << "run with GODEBUG=tracebacklabels=1";
+      // Inside the bracket on 1.26, after it on 1.27.
+      EXPECT_EQ(e.labels_inside, ReleaseMinor(f.release) == 26 ? labeled : 0u);
+    } else {
+      labeled_per_release[f.release] += labeled;
+    }
   }
   for (const auto& [release, n] : labeled_per_release) {
     SCOPED_TRACE("go" + release);
     if (ReleaseMinor(release) >= 27)
       EXPECT_GT(n, 0u) << "Go 1.27 fixtures of labelled programs carry header labels";
     else
-      EXPECT_EQ(n, 0u);
+      EXPECT_EQ(n, 0u) << "only GODEBUG=tracebacklabels=1 prints them before Go 1.27";
   }
 }
 
@@ -378,7 +387,7 @@ TEST(StacksReleaseMatrix, TheReleaseRecognisedHoldsTheOneThatPrintedIt) {
     // Header labels after the bracket exist from 1.27 on, "(leaked)" from 1.26 on.
     Expected e = ReadIndependently(text);
     if (!e.labels.empty()) {
-      EXPECT_GE(v.min_minor, 27) << v.text;
+      EXPECT_GE(v.min_minor, e.labels_inside > 0 ? 26 : 27) << v.text;
     }
     if (e.leaked > 0) {
       EXPECT_GE(v.min_minor, 26) << v.text;
