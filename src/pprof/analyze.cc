@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <span>
 
 #include "core/leak_severity.h"
 #include "core/units.h"
@@ -100,79 +102,241 @@ bool IsAllocatorFrame(std::string_view name) {
   return false;
 }
 
-std::vector<std::pair<std::string, int64_t>> Sites(const Profile& p, size_t idx, const NodeTable& nodes) {
+// Work the profiler itself did while godx (or anyone) captured profiles: writing goroutine
+// stacks, building and compressing profile.proto, serving /debug/pprof, reading an execution
+// trace. A sample with any such frame belongs to the profiler, not the program, and is left out
+// of findings (never out of the `top` table, which must match `go tool pprof`).
+bool IsProfilerFrame(std::string_view name) {
+  if (name.starts_with("net/http/pprof.")) return true;
+  if (name.starts_with("runtime/pprof.")) {
+    // Goroutine labels (pprof.Do, SetGoroutineLabels, WithLabels, ...) are the program's own
+    // calls and stay on its stacks for all the work it does under them.
+    std::string_view rest = name.substr(14);
+    return !(rest.starts_with("Do") || rest.find("abel") != std::string_view::npos ||
+             rest.starts_with("runtime_") || rest.starts_with("WithLabels"));
+  }
+  // Execution tracing: only the capture itself; trace.WithRegion, Log and NewTask are the program's.
+  return name.starts_with("runtime/trace.Start") || name.starts_with("runtime/trace.Stop") ||
+         name == "runtime.ReadTrace" || name.starts_with("runtime.traceReader") ||
+         name.starts_with("runtime.traceAdvance");
+}
+
+struct SiteRow {
+  std::string name;
+  int64_t value = 0;
+  std::string via;   // the frame the site called into (e.g. runtime.chanrecv1), from its heaviest stack
+  int64_t line = 0;  // the site's line in that stack, 0 when unknown
+  int64_t via_weight = 0;
+};
+
+struct SiteResult {
+  std::vector<SiteRow> rows;  // biggest first
+  int64_t total = 0;          // of the samples kept (the profiler's own left out)
+  int64_t excluded = 0;       // the profiler's own work
+};
+
+// Each sample goes to its site (see IsAllocatorFrame); samples through the profiler are counted
+// in `excluded` instead.
+SiteResult Sites(const Profile& p, size_t idx, const NodeTable& nodes, bool exclude_profiler = true) {
   std::vector<int64_t> by_node(nodes.size(), 0);
-  std::vector<uint8_t> std_node(nodes.size()), alloc_node(nodes.size());
+  std::vector<SiteRow> extra(nodes.size());
+  std::vector<uint8_t> std_node(nodes.size()), alloc_node(nodes.size()), prof_node(nodes.size());
   for (uint32_t n = 0; n < nodes.size(); ++n) {
     std_node[n] = IsStdFunction(nodes.Name(n));
     alloc_node[n] = IsAllocatorFrame(nodes.Name(n));
+    prof_node[n] = exclude_profiler && IsProfilerFrame(nodes.Name(n));
   }
+  SiteResult res;
   const size_t nv = p.num_values();
   for (size_t s = 0; s < p.num_samples(); ++s) {
     int64_t w = p.values[s * nv + idx];
     if (w == 0) continue;
-    uint32_t first = kNoIndex, leaf = kNoIndex, own = kNoIndex;
+    bool profiler = false;
     for (uint32_t li : p.Stack(s)) {
-      for (uint32_t n : nodes.Of(li)) {
+      for (uint32_t n : nodes.Of(li)) profiler |= prof_node[n] != 0;
+    }
+    if (profiler) {
+      res.excluded += w;
+      continue;
+    }
+    res.total += w;
+    uint32_t first = kNoIndex, leaf = kNoIndex, own = kNoIndex, prev = kNoIndex;
+    int64_t own_line = 0;
+    for (uint32_t li : p.Stack(s)) {
+      auto ns = nodes.Of(li);
+      auto ls = li < p.locations.size() ? p.LinesOf(p.locations[li]) : std::span<const Line>{};
+      for (size_t k = 0; k < ns.size(); ++k) {
+        uint32_t n = ns[k];
         if (first == kNoIndex) first = n;
         if (leaf == kNoIndex && !alloc_node[n]) leaf = n;
-        if (own == kNoIndex && !std_node[n]) own = n;
+        if (own == kNoIndex && !std_node[n]) {
+          own = n;
+          if (ls.size() == ns.size()) own_line = ls[k].line;
+          break;
+        }
+        prev = n;
       }
       if (own != kNoIndex) break;
     }
     uint32_t site = own != kNoIndex ? own : leaf != kNoIndex ? leaf : first;
-    if (site != kNoIndex) by_node[site] += w;
+    if (site == kNoIndex) continue;
+    by_node[site] += w;
+    if (own != kNoIndex && prev != kNoIndex && w > extra[site].via_weight) {
+      extra[site].via = std::string(nodes.Name(prev));
+      extra[site].line = own_line;
+      extra[site].via_weight = w;
+    }
   }
-  std::vector<std::pair<std::string, int64_t>> out;
   for (uint32_t n = 0; n < nodes.size(); ++n) {
-    if (by_node[n] > 0) out.push_back({std::string(nodes.Name(n)), by_node[n]});
+    if (by_node[n] > 0) {
+      SiteRow row = std::move(extra[n]);
+      row.name = std::string(nodes.Name(n));
+      row.value = by_node[n];
+      res.rows.push_back(std::move(row));
+    }
   }
-  std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  std::sort(res.rows.begin(), res.rows.end(), [](auto& a, auto& b) {
+    return a.value != b.value ? a.value > b.value : a.name < b.name;
   });
-  return out;
+  return res;
+}
+
+// How much evidence a CPU share needs before it is a finding. Each sample is one observation of
+// where a CPU was: with n samples a share p has a standard error sqrt(p(1-p)/n), so a share is
+// only trusted above p - 2·SE (≈95% lower bound). Below kMinCpuSamples samples a share is at most
+// INFO, and below kMinCategorySamples in the category it is nothing at all.
+constexpr int64_t kMinCpuSamples = 100;
+constexpr int64_t kMinCategorySamples = 10;
+// CPU must also matter against the wall clock: a category burning less than kWarnCores of one
+// CPU on average (over the profile's duration) is not a problem whatever its share; CRITICAL
+// needs kCriticalCores (or, when the core count is known, kCriticalOfAvailable of the cores).
+constexpr double kWarnCores = 0.10;
+constexpr double kCriticalCores = 0.5;
+constexpr double kCriticalOfAvailable = 0.25;
+
+double LowerBound(double p, double n) {
+  if (n <= 0) return 0;
+  return p - 2.0 * std::sqrt(std::max(0.0, p * (1 - p)) / n);
 }
 
 void CpuFindings(const Profile& p, size_t idx, const TopResult& top, const ViewOptions& view,
                  Report* r) {
   if (top.total <= 0) return;
   std::string_view unit = p.Str(p.sample_types[idx].unit);
+  const bool is_ns = unit == "nanoseconds";
+  const int samples_idx = p.FindSampleIndex("samples");
   constexpr size_t kCats = std::size(kCpuCategories);
-  std::array<int64_t, kCats> sums{};
+  std::array<int64_t, kCats> sums{}, counts{};
+  int64_t total = 0, total_count = 0, excluded = 0, excluded_count = 0;
   {
     const NodeTable& nodes = *top.nodes;  // node tables cost memory: share the top's
     std::vector<std::array<uint8_t, kCats>> node_cat(nodes.size());
+    std::vector<uint8_t> prof_node(nodes.size());
     for (uint32_t n = 0; n < nodes.size(); ++n) {
       for (size_t c = 0; c < kCats; ++c) node_cat[n][c] = StartsWithAny(nodes.Name(n), kCpuCategories[c].prefixes);
+      prof_node[n] = IsProfilerFrame(nodes.Name(n));
     }
     const size_t nv = p.num_values();
     for (size_t s = 0; s < p.num_samples(); ++s) {
       int64_t w = p.values[s * nv + idx];
       if (w == 0) continue;
+      // Observations behind this sample: the "samples" count when the profile has one, else
+      // the value over the sampling period, else one.
+      int64_t cnt = samples_idx >= 0 ? p.values[s * nv + static_cast<size_t>(samples_idx)] : 0;
+      if (cnt <= 0) cnt = p.period > 0 && is_ns ? std::max<int64_t>(1, w / p.period) : 1;
       std::array<uint8_t, kCats> in{};
+      bool profiler = false;
       for (uint32_t li : p.Stack(s)) {
         for (uint32_t n : nodes.Of(li)) {
           for (size_t c = 0; c < kCats; ++c) in[c] |= node_cat[n][c];
+          profiler |= prof_node[n] != 0;
         }
       }
+      if (profiler) {
+        excluded += w;
+        excluded_count += cnt;
+        continue;
+      }
+      total += w;
+      total_count += cnt;
       for (size_t c = 0; c < kCats; ++c) {
-        if (in[c]) sums[c] += w;
+        if (in[c]) {
+          sums[c] += w;
+          counts[c] += cnt;
+        }
       }
     }
   }
+  const double wall_s = static_cast<double>(p.duration_nanos) / 1e9;
+  // "from 3 samples (30 ms of CPU in 10 s wall, 0.15% of 2 cores)"
+  auto how_much = [&](int64_t cnt, int64_t value) {
+    std::string s = fmt::format("from {} sample{} ({} of CPU", FormatCount(static_cast<uint64_t>(cnt)),
+                                cnt == 1 ? "" : "s", FormatValue(value, unit, view.unit));
+    if (is_ns && wall_s > 0) {
+      double cores = static_cast<double>(value) / 1e9 / wall_s;
+      if (view.cores > 0) {
+        s += fmt::format(" in {} wall, {} of {} core{})", FormatDuration(wall_s),
+                         FormatPercent(cores / view.cores), view.cores, view.cores == 1 ? "" : "s");
+      } else {
+        s += cores < 1 ? fmt::format(" in {} wall, {} of one CPU on average)", FormatDuration(wall_s),
+                                     FormatPercent(cores))
+                       : fmt::format(" in {} wall, {:.2f} CPUs busy on average)",
+                                     FormatDuration(wall_s), cores);
+      }
+    } else {
+      s += ", wall time unknown)";
+    }
+    return s;
+  };
   Json runtime = Json::object();
+  for (size_t c = 0; c < kCats; ++c) runtime[std::string(kCpuCategories[c].id)] = sums[c];
+  r->summary["runtime_cum"] = std::move(runtime);
+  r->summary["cpu_samples"] = total_count;
+  r->summary["profiler_excluded"] = excluded;
+  if (total <= 0) return;
+  const std::string excluded_note =
+      excluded > 0 ? fmt::format("{} ({}) of the profile was the profiler's own work and is left out",
+                                 FormatValue(excluded, unit, view.unit), Percent(excluded, excluded + total))
+                   : std::string();
   for (size_t c = 0; c < kCats; ++c) {
     const Category& cat = kCpuCategories[c];
-    double share = static_cast<double>(sums[c]) / static_cast<double>(top.total);
-    runtime[std::string(cat.id)] = sums[c];
-    if (share < cat.warn) continue;
+    double share = static_cast<double>(sums[c]) / static_cast<double>(total);
+    if (share < cat.warn || counts[c] < kMinCategorySamples) continue;
+    double lower = LowerBound(share, static_cast<double>(total_count));
+    bool enough = total_count >= kMinCpuSamples && lower >= cat.warn;
+    // CPUs' worth the category burns on average; unknown without a duration.
+    double cores = is_ns && wall_s > 0 ? static_cast<double>(sums[c]) / 1e9 / wall_s : -1;
+    bool matters = cores < 0 || cores >= kWarnCores;
+    bool critical_cpu = cores >= 0 && (view.cores > 0 ? cores / view.cores >= kCriticalOfAvailable
+                                                      : cores >= kCriticalCores);
     Finding f;
     f.id = std::string(cat.id);
-    f.severity = share >= cat.critical ? Severity::kCritical : Severity::kWarning;
+    if (enough && matters && lower >= cat.critical && critical_cpu) {
+      f.severity = Severity::kCritical;
+    } else if (enough && matters) {
+      f.severity = Severity::kWarning;
+    } else {
+      f.severity = Severity::kInfo;
+    }
     f.title = fmt::format("{} of CPU time is spent in {}", FormatPercent(share), cat.title);
-    f.evidence.push_back(fmt::format("{} of {} sampled in stacks through {}...",
+    f.evidence.push_back(fmt::format("{} of {} sampled in stacks through {}..., {}",
                                      FormatValue(sums[c], unit, view.unit),
-                                     FormatValue(top.total, unit, view.unit), cat.prefixes[0]));
+                                     FormatValue(total, unit, view.unit), cat.prefixes[0],
+                                     how_much(counts[c], sums[c])));
+    f.evidence.push_back(fmt::format(
+        "whole profile: {}; the share is {} ± {} (two standard errors)",
+        how_much(total_count, total), FormatPercent(share), FormatPercent(share - lower)));
+    if (!enough) {
+      f.evidence.push_back(fmt::format(
+          "too little evidence for a warning: needs {}+ samples and a lower bound above {}",
+          kMinCpuSamples, FormatPercent(cat.warn)));
+    }
+    if (!matters) {
+      f.evidence.push_back(fmt::format(
+          "the process is mostly idle: this is under {} of one CPU, so not a problem whatever its share",
+          FormatPercent(kWarnCores)));
+    }
+    if (!excluded_note.empty()) f.evidence.push_back(excluded_note);
     int shown = 0;
     for (const TopRow& row : top.rows) {
       if (shown >= 3) break;
@@ -185,68 +349,159 @@ void CpuFindings(const Profile& p, size_t idx, const TopResult& top, const ViewO
     f.advice = std::string(cat.advice);
     r->findings.push_back(std::move(f));
   }
-  r->summary["runtime_cum"] = std::move(runtime);
   // The hottest code of the program's own: each sample goes to its innermost non-standard frame,
-  // so a loop that spends its time in crypto/sha256 is found too.
-  auto all_sites = Sites(p, idx, *top.nodes);
-  std::vector<std::pair<std::string, int64_t>> sites;
-  for (auto& site : all_sites) {
-    if (!IsStdFunction(site.first)) sites.push_back(std::move(site));
+  // so a loop that spends its time in crypto/sha256 is found too. Only with enough samples to
+  // say which code is hottest.
+  if (total_count < kMinCategorySamples) return;
+  SiteResult all_sites = Sites(p, idx, *top.nodes);
+  std::vector<SiteRow> sites;
+  for (auto& site : all_sites.rows) {
+    if (!IsStdFunction(site.name)) sites.push_back(std::move(site));
   }
   if (!sites.empty()) {
     Finding f;
     f.id = "cpu-hot-user-code";
     f.severity = Severity::kInfo;
-    double share = static_cast<double>(sites[0].second) / static_cast<double>(top.total);
+    double share = static_cast<double>(sites[0].value) / static_cast<double>(total);
     f.title = fmt::format("Hottest code of your own: {} ({} of CPU, counting the calls it makes)",
-                          sites[0].first, FormatPercent(share));
+                          sites[0].name, FormatPercent(share));
     for (size_t i = 0; i < sites.size() && i < 5; ++i) {
-      if (IsStdFunction(sites[i].first)) continue;
       int64_t flat = 0;
       for (const TopRow& row : top.rows) {
-        if (row.name == sites[i].first) flat = row.flat;
+        if (row.name == sites[i].name) flat = row.flat;
       }
-      f.evidence.push_back(fmt::format("{}: {} ({}) under it, {} in the function itself", sites[i].first,
-                                       FormatValue(sites[i].second, unit, view.unit),
-                                       Percent(sites[i].second, top.total),
+      f.evidence.push_back(fmt::format("{}: {} ({}) under it, {} in the function itself", sites[i].name,
+                                       FormatValue(sites[i].value, unit, view.unit),
+                                       Percent(sites[i].value, total),
                                        FormatValue(flat, unit, view.unit)));
     }
+    f.evidence.push_back(fmt::format("whole profile: {}", how_much(total_count, total)));
+    if (!excluded_note.empty()) f.evidence.push_back(excluded_note);
     f.advice = fmt::format(
         "Start here: `godx pprof peek '{}' PROFILE` shows what it calls, `godx pprof list` its hot "
         "lines.",
-        sites[0].first);
+        sites[0].name);
     r->findings.push_back(std::move(f));
   }
 }
 
+// Below these a site finding is at most INFO: a 2 MiB heap is no problem whoever holds it.
+constexpr int64_t kInuseFloorBytes = int64_t{64} << 20;   // in-use heap at the last GC
+constexpr int64_t kAllocFloorBytes = int64_t{1} << 30;    // allocated since the process started
+constexpr double kAllocRateFloor = 64.0 * (1 << 20);      // bytes/s, for delta profiles with a duration
+// A profile's duration is its time span only for delta profiles (`?seconds=N`); a plain heap or
+// block profile's duration is the few ms it took to write.
+constexpr int64_t kMinSpanNanos = 1'000'000'000;
+
+// The blocking mechanism a contention site went through, from the runtime/sync frame it called.
+std::string_view Mechanism(std::string_view via) {
+  if (via.starts_with("runtime.chanrecv")) return "channel receive";
+  if (via.starts_with("runtime.chansend")) return "channel send";
+  if (via.starts_with("runtime.selectgo") || via.starts_with("runtime.block")) return "select";
+  if (via.starts_with("sync.(*RWMutex)")) return "sync.RWMutex";
+  if (via.starts_with("sync.(*Mutex)")) return "sync.Mutex";
+  if (via.starts_with("sync.(*Cond)")) return "sync.Cond";
+  if (via.starts_with("sync.(*WaitGroup)")) return "sync.WaitGroup";
+  if (via.starts_with("sync.(*Once)")) return "sync.Once";
+  if (via.starts_with("runtime.semacquire") || via.starts_with("sync.runtime_Sem")) return "semaphore";
+  return {};
+}
+
+enum class SiteKind { kInuse, kAlloc, kContention };
+
 void SitesFinding(const Profile& p, const NodeTable& nodes, int idx, std::string_view id,
-                  std::string_view what, std::string_view advice, const ViewOptions& view,
-                  Report* r) {
+                  std::string_view what, std::string_view advice, SiteKind kind,
+                  const ViewOptions& view, Report* r) {
   if (idx < 0) return;
-  int64_t total = ComputeTotal(p, static_cast<size_t>(idx));
-  if (total <= 0) return;
   std::string_view unit = p.Str(p.sample_types[static_cast<size_t>(idx)].unit);
-  auto sites = Sites(p, static_cast<size_t>(idx), nodes);
-  if (sites.empty()) return;
+  SiteResult res = Sites(p, static_cast<size_t>(idx), nodes);
+  int64_t total = res.total;
+  if (total <= 0 || res.rows.empty()) return;
+  const auto& sites = res.rows;
+  const bool span = p.duration_nanos >= kMinSpanNanos;
+  const double span_s = static_cast<double>(p.duration_nanos) / 1e9;
   Finding f;
   f.id = std::string(id);
-  double share = static_cast<double>(sites[0].second) / static_cast<double>(total);
-  f.severity = share >= 0.5 ? Severity::kWarning : Severity::kInfo;
-  f.title = fmt::format("Top {}: {} ({} of {})", what, sites[0].first, FormatPercent(share),
+  double share = static_cast<double>(sites[0].value) / static_cast<double>(total);
+  bool big = true;
+  std::string size_note;
+  switch (kind) {
+    case SiteKind::kInuse:
+      big = total >= kInuseFloorBytes;
+      size_note = fmt::format("in-use heap (sampled): {}{}", FormatValue(total, unit, view.unit),
+                              big ? ""
+                                  : fmt::format(", under the {} floor below which no heap site is a warning",
+                                                FormatBytes(static_cast<double>(kInuseFloorBytes))));
+      break;
+    case SiteKind::kAlloc:
+      if (span) {
+        double rate = static_cast<double>(total) / span_s;
+        big = rate >= kAllocRateFloor;
+        size_note = fmt::format("allocated {} in {} ({}/s){}", FormatValue(total, unit, view.unit),
+                                FormatDuration(span_s), FormatBytes(rate),
+                                big ? "" : fmt::format(", under the {}/s floor for a warning",
+                                                       FormatBytes(kAllocRateFloor)));
+      } else {
+        big = total >= kAllocFloorBytes;
+        size_note = fmt::format("allocated since the process started: {}{}",
+                                FormatValue(total, unit, view.unit),
+                                big ? "" : fmt::format(", under the {} floor for a warning",
+                                                       FormatBytes(static_cast<double>(kAllocFloorBytes))));
+      }
+      break;
+    case SiteKind::kContention:
+      if (span) {
+        double blocked = static_cast<double>(total) / static_cast<double>(p.duration_nanos);
+        big = blocked >= 1.0;
+        size_note = fmt::format("{} of waiting in {}: ≈{:.1f} goroutines blocked all the time",
+                                FormatValue(total, unit, view.unit), FormatDuration(span_s), blocked);
+      } else {
+        // Cumulative since the profile rate was set; without a span only the share says anything.
+        big = total >= kMinSpanNanos;
+        size_note = fmt::format("{} of waiting in all (since profiling started; no time span in the profile)",
+                                FormatValue(total, unit, view.unit));
+      }
+      break;
+  }
+  f.severity = share >= 0.5 && big ? Severity::kWarning : Severity::kInfo;
+  std::string top_name = sites[0].name;
+  if (kind == SiteKind::kContention) {
+    std::string_view mech = Mechanism(sites[0].via);
+    if (!mech.empty()) top_name += fmt::format(" ({})", mech);
+  }
+  f.title = fmt::format("Top {}: {} ({} of {})", what, top_name, FormatPercent(share),
                         FormatValue(total, unit, view.unit));
   Json rows = Json::array();
   for (size_t i = 0; i < sites.size() && i < 5; ++i) {
     std::string rate;
-    if (p.duration_nanos > 0) {
-      double per_s = static_cast<double>(sites[i].second) / (static_cast<double>(p.duration_nanos) / 1e9);
+    if (span) {
+      double per_s = static_cast<double>(sites[i].value) / span_s;
       rate = fmt::format(", {}/s", FormatValue(static_cast<int64_t>(per_s), unit, view.unit));
     }
-    f.evidence.push_back(fmt::format("{}: {} ({}){}", sites[i].first,
-                                     FormatValue(sites[i].second, unit, view.unit),
-                                     Percent(sites[i].second, total), rate));
-    rows.push_back({{"function", sites[i].first}, {"value", sites[i].second}});
+    std::string where;
+    if (kind == SiteKind::kContention && !sites[i].via.empty()) {
+      std::string_view mech = Mechanism(sites[i].via);
+      std::string at = sites[i].line > 0 ? fmt::format(" at line {}", sites[i].line) : std::string();
+      where = mech.empty() ? fmt::format(" — via {}{}", sites[i].via, at)
+                           : fmt::format(" — {}{} via {}", mech, at, sites[i].via);
+    }
+    f.evidence.push_back(fmt::format("{}: {} ({}){}{}", sites[i].name,
+                                     FormatValue(sites[i].value, unit, view.unit),
+                                     Percent(sites[i].value, total), rate, where));
+    Json row = {{"function", sites[i].name}, {"value", sites[i].value}};
+    if (!sites[i].via.empty()) row["via"] = sites[i].via;
+    if (sites[i].line > 0) row["line"] = sites[i].line;
+    rows.push_back(std::move(row));
+  }
+  f.evidence.push_back(size_note);
+  if (res.excluded > 0) {
+    f.evidence.push_back(fmt::format("{} ({}) was the profiler's own work (runtime/pprof, "
+                                     "net/http/pprof) and is left out",
+                                     FormatValue(res.excluded, unit, view.unit),
+                                     Percent(res.excluded, res.excluded + total)));
   }
   r->summary[std::string(id)] = std::move(rows);
+  r->summary[std::string(id) + "_profiler_excluded"] = res.excluded;
   f.advice = std::string(advice);
   r->findings.push_back(std::move(f));
 }
@@ -301,21 +556,21 @@ void GoroutineLeakFindings(const Profile& p, const NodeTable& nodes, size_t idx,
   int64_t total = ComputeTotal(p, idx);
   r->summary["leaked_goroutines"] = total;
   if (total <= 0) return;
-  auto sites = Sites(p, idx, nodes);
+  auto sites = Sites(p, idx, nodes, /*exclude_profiler=*/false).rows;
   Finding f;
   f.id = "goroutine-leak-proven";
   f.severity = ProvenLeakSeverity(static_cast<uint64_t>(total));
-  std::string where = sites.empty() ? std::string("<no stack>") : sites[0].first;
+  std::string where = sites.empty() ? std::string("<no stack>") : sites[0].name;
   f.title = fmt::format(
       "{} goroutines are leaked for good (the runtime's GC proved they can never run again); "
       "most at {}",
       FormatCount(static_cast<uint64_t>(total)), where);
   Json rows = Json::array();
   for (size_t i = 0; i < sites.size() && i < 5; ++i) {
-    f.evidence.push_back(fmt::format("{}: {} leaked goroutines ({})", sites[i].first,
-                                     FormatValue(sites[i].second, "count", view.unit),
-                                     Percent(sites[i].second, total)));
-    rows.push_back({{"function", sites[i].first}, {"goroutines", sites[i].second}});
+    f.evidence.push_back(fmt::format("{}: {} leaked goroutines ({})", sites[i].name,
+                                     FormatValue(sites[i].value, "count", view.unit),
+                                     Percent(sites[i].value, total)));
+    rows.push_back({{"function", sites[i].name}, {"goroutines", sites[i].value}});
   }
   f.evidence.push_back(
       "Source: the goroutineleak profile, written after a GC cycle that found these goroutines "
@@ -460,16 +715,16 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
       SitesFinding(p, *top.nodes, p.FindSampleIndex("inuse_space"), "heap-inuse-sites", "in-use memory site (bytes)",
                    "Memory still live at the last GC: check that caches and maps are bounded and "
                    "that large buffers are released.",
-                   view, &r);
+                   SiteKind::kInuse, view, &r);
       SitesFinding(p, *top.nodes, p.FindSampleIndex("alloc_space"), "heap-alloc-sites", "allocation site (bytes)",
                    "Allocation volume drives GC CPU: reuse buffers (sync.Pool), preallocate, and "
                    "avoid needless conversions on this path.",
-                   view, &r);
+                   SiteKind::kAlloc, view, &r);
     } else if (kind == "contention") {
       SitesFinding(p, *top.nodes, p.FindSampleIndex("delay"), "contention-sites", "contended call site (delay)",
                    "Time goroutines waited here: shorten the critical section, shard the lock, or "
                    "replace channel hand-offs with batching.",
-                   view, &r);
+                   SiteKind::kContention, view, &r);
     } else if (kind == "goroutine") {
       GoroutineFindings(p, *top.nodes, idx, &r);
     } else if (kind == "goroutineleak") {

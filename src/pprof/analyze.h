@@ -17,6 +17,7 @@ struct ViewOptions {
   bool cum_sort = false;
   int nodecount = 20;        // rows in the text table (<= 0: all); JSON always has every row
   std::string unit;          // --unit
+  int cores = 0;              // CPUs the process could use (GOMAXPROCS), when the caller knows; 0 = unknown
   bool noinlines = false;    // --noinlines: inlined frames count for the function they were inlined into
   FilterOptions filters;
 };

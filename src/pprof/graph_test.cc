@@ -248,8 +248,11 @@ TEST(PprofAnalyze, CpuFindingsFlagRuntimeWork) {
   }
   p.lines = {{0, 1, 0}, {1, 1, 0}, {2, 1, 0}};
   p.locations = {{1, kNoIndex, 1, 0, 1, false}, {2, kNoIndex, 2, 1, 1, false}, {3, kNoIndex, 3, 2, 1, false}};
-  int64_t gc[] = {6, 60};
-  int64_t work[] = {4, 40};
+  // 1,000 samples over 10 s: 0.6 CPUs in GC, enough evidence for CRITICAL (a handful of samples
+  // is not: see analyze_test.cc).
+  p.duration_nanos = 10'000'000'000;
+  int64_t gc[] = {600, 6'000'000'000};
+  int64_t work[] = {400, 4'000'000'000};
   uint32_t gcst[] = {0, 1}, workst[] = {2};
   p.AddSample(gcst, gc);
   p.AddSample(workst, work);
