@@ -165,13 +165,21 @@ const FatalAdvice* AdviceFor(std::string_view message) {
   return nullptr;
 }
 
+// SIGQUIT: the user (or a supervisor) asked for the dump; nothing crashed, and the goroutine
+// printed first is whichever the signal found (often goroutine 1), not a culprit.
+bool IsRequestedDump(const Crash& c) {
+  return c.kind == CrashKind::kSignal && StartsWith(c.message, "SIGQUIT");
+}
+
 Json CrashJson(const Dump& d, const Crash& c) {
   Json j = Json::object();
+  const bool requested = IsRequestedDump(c);
   j["kind"] = CrashKindName(c.kind);
+  j["requested"] = requested;
   j["message"] = c.message;
-  j["goroutine"] = c.goroutine >= 0 ? Json(c.goroutine) : Json(nullptr);
-  j["state"] = c.goroutine_state;
-  if (c.culprit >= 0) {
+  j["goroutine"] = c.goroutine >= 0 && !requested ? Json(c.goroutine) : Json(nullptr);
+  j["state"] = requested ? std::string() : c.goroutine_state;
+  if (c.culprit >= 0 && !requested) {
     const Frame& f = c.stack[static_cast<size_t>(c.culprit)];
     j["culprit"] = Json{{"function", std::string(d.Str(f.function))},
                         {"file", std::string(d.Str(f.file))},
@@ -187,7 +195,7 @@ Json CrashJson(const Dump& d, const Crash& c) {
   j["panic_chain"] = std::move(chain);
   j["notes"] = c.notes;
   Json frames = Json::array();
-  for (const auto& f : c.stack) {
+  for (const auto& f : requested ? std::vector<Frame>{} : c.stack) {
     Json fj = FrameJson(d, f);
     fj["args"] = std::string(d.Str(f.args));
     frames.push_back(std::move(fj));
@@ -212,8 +220,34 @@ std::string ChainText(const Crash& c) {
 
 std::string FirstLineOf(std::string_view s) { return std::string(s.substr(0, s.find('\n'))); }
 
+// What makes two crashes one cause: the same kind, the same first line of the message and the
+// same site (the culprit frame, else the innermost frame). A service log that recovered the same
+// handler panic six times has one cause, not six.
+std::string CrashCause(const Dump& d, const Crash& c) {
+  std::string key = fmt::format("{}\x1f{}\x1f", CrashKindName(c.kind), FirstLineOf(c.message));
+  const Frame* site = c.culprit >= 0 ? &c.stack[static_cast<size_t>(c.culprit)]
+                      : c.stack.empty() ? nullptr
+                                        : &c.stack.front();
+  if (site != nullptr)
+    key += fmt::format("{}\x1f{}:{}", d.Str(site->function), d.Str(site->file), site->line);
+  return key;
+}
+
 void CrashFindings(const Dump& d, Report* r) {
-  for (const Crash& c : d.crashes) {
+  // Group the crashes by cause, in order of first appearance.
+  std::vector<std::vector<const Crash*>> groups;
+  {
+    std::map<std::string, size_t> index;
+    for (const Crash& c : d.crashes) {
+      auto [it, fresh] = index.try_emplace(CrashCause(d, c), groups.size());
+      if (fresh) groups.emplace_back();
+      groups[it->second].push_back(&c);
+    }
+  }
+  for (const auto& group : groups) {
+    const Crash& c = *group.front();
+    const Crash& last = *group.back();
+    const size_t n = group.size();
     Finding f;
     std::string culprit =
         c.culprit >= 0 ? FrameSite(d, c.stack[static_cast<size_t>(c.culprit)]) : std::string();
@@ -230,11 +264,23 @@ void CrashFindings(const Dump& d, Report* r) {
         f.title = fmt::format("fatal error: {}", FirstLineOf(c.message));
         break;
       case CrashKind::kSignal:
-        if (StartsWith(c.message, "SIGQUIT")) {
+        if (IsRequestedDump(c)) {
           f.id = "sigquit-dump";
           f.severity = Severity::kInfo;
-          f.title = "The process was stopped by SIGQUIT and dumped its goroutines";
-          f.advice = "A dump on request, not a crash: read the buckets below.";
+          f.title = fmt::format(
+              "A goroutine dump on request (SIGQUIT): {} goroutine{} in {} stack{}",
+              FormatCount(d.goroutines), d.goroutines == 1 ? "" : "s",
+              FormatCount(d.buckets.size()), d.buckets.size() == 1 ? "" : "s");
+          f.evidence.push_back(fmt::format(
+              "{} at input line {}: the process printed every goroutine and exited; nothing "
+              "crashed",
+              c.message, c.line));
+          if (d.threads_without_goroutine > 0)
+            f.evidence.push_back(fmt::format(
+                "{} thread{} printed as goroutine 0 (an M with no goroutine: idle, in C code or "
+                "in the runtime); not goroutines",
+                d.threads_without_goroutine, d.threads_without_goroutine == 1 ? "" : "s"));
+          f.advice = "Read the buckets below: what the goroutines were waiting on when asked.";
         } else {
           f.id = "fatal-signal";
           f.severity = Severity::kCritical;
@@ -251,11 +297,23 @@ void CrashFindings(const Dump& d, Report* r) {
                               FirstLineOf(c.message));
         break;
     }
-    if (c.goroutine >= 0)
-      f.evidence.push_back(
-          fmt::format("goroutine {} [{}] {} (input line {})", c.goroutine, c.goroutine_state,
-                      c.kind == CrashKind::kSignal ? "was running" : "crashed", c.line));
-    if (!culprit.empty()) f.evidence.push_back("first frame in user code: " + culprit);
+    if (n > 1) {
+      f.title += fmt::format(" ({} times)", n);
+      std::string span = fmt::format("{} times at this site, input lines {} to {}", n, c.line,
+                                     last.line);
+      if (!c.when.empty() && !last.when.empty())
+        span += fmt::format("; first at {}, last at {}", c.when, last.when);
+      f.evidence.push_back(std::move(span));
+    } else if (!c.when.empty()) {
+      f.evidence.push_back("at " + c.when);
+    }
+    if (c.goroutine >= 0 && !IsRequestedDump(c))
+      f.evidence.push_back(fmt::format(
+          "goroutine {} [{}] {} (input line {}){}", c.goroutine, c.goroutine_state,
+          c.kind == CrashKind::kSignal ? "was running" : "crashed", c.line,
+          n > 1 ? fmt::format("; the last time goroutine {}", last.goroutine) : std::string()));
+    if (!culprit.empty() && !IsRequestedDump(c))
+      f.evidence.push_back("first frame in user code: " + culprit);
     if (!c.signal.empty() && c.kind != CrashKind::kSignal)
       f.evidence.push_back("signal: " + c.signal);
     if (c.chain.size() > 1) f.evidence.push_back("panic chain: " + ChainText(c));
@@ -293,7 +351,7 @@ void DeadlockFinding(const Dump& d, Report* r) {
     WaitClass wc = BucketWaitClass(d, b);
     if (!IsBlockingWait(wc)) continue;
     blocked += b.count;
-    by_class[std::string(WaitClassName(wc))] += b.count;
+    by_class[BucketWaitLabel(d, b)] += b.count;
     if (f.evidence.size() < kEvidenceLines) {
       std::string on;
       if (b.wait_objects.size() == 1) on = fmt::format(" on {}", d.Str(b.wait_objects[0].first));
@@ -565,6 +623,62 @@ void RunawayFindings(const Dump& d, Report* r) {
   }
 }
 
+// The goroutines a race report names: "... by goroutine 10:", "... by main goroutine:",
+// "Goroutine 9 (finished) created at:". Distinct ids in order of first mention, with the
+// status the "created at" line gives ("running", "finished"; "" when not said).
+struct RaceGoroutine {
+  uint64_t id = 0;
+  std::string status;
+};
+std::vector<RaceGoroutine> RaceGoroutines(const std::vector<Race>& races) {
+  std::vector<RaceGoroutine> out;
+  auto add = [&](uint64_t id, std::string_view status) {
+    for (RaceGoroutine& g : out)
+      if (g.id == id) {
+        if (g.status.empty()) g.status = std::string(status);
+        return;
+      }
+    out.push_back({id, std::string(status)});
+  };
+  auto number = [](std::string_view s, uint64_t* id) {
+    size_t i = 0;
+    uint64_t v = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+      v = v * 10 + static_cast<uint64_t>(s[i++] - '0');
+    *id = v;
+    return i > 0;
+  };
+  for (const Race& race : races)
+    for (const RaceStack& st : race.stacks) {
+      std::string_view w = st.what;
+      uint64_t id;
+      if (StartsWith(w, "Goroutine ") && number(w.substr(10), &id)) {
+        std::string_view rest = w.substr(10);
+        size_t open = rest.find(" ("), close = rest.find(')');
+        add(id, open != std::string_view::npos && close != std::string_view::npos && open < close
+                    ? rest.substr(open + 2, close - open - 2)
+                    : std::string_view());
+      } else if (size_t at = w.rfind(" by goroutine "); at != std::string_view::npos &&
+                                                        number(w.substr(at + 14), &id)) {
+        add(id, "");
+      } else if (w.size() >= 18 && w.substr(w.size() - 18) == " by main goroutine") {
+        add(1, "");
+      }
+    }
+  return out;
+}
+
+std::string RaceGoroutineList(const std::vector<RaceGoroutine>& gs) {
+  std::string s;
+  for (size_t i = 0; i < gs.size() && i < 8; ++i) {
+    if (i) s += ", ";
+    s += std::to_string(gs[i].id);
+    if (!gs[i].status.empty()) s += " (" + gs[i].status + ")";
+  }
+  if (gs.size() > 8) s += fmt::format(", and {} more", gs.size() - 8);
+  return s;
+}
+
 void RaceFindings(const Dump& d, Report* r) {
   size_t n = 0;
   for (const Race& race : d.races) {
@@ -581,6 +695,14 @@ void RaceFindings(const Dump& d, Report* r) {
       f.evidence.push_back(site.empty() ? s.what : s.what + ": " + site);
     }
     f.title = where.empty() ? "Data race" : "Data race at " + where;
+    const std::vector<RaceGoroutine> gs = RaceGoroutines({race});
+    if (!gs.empty())
+      f.title += fmt::format(" between goroutines {}", [&] {
+        std::string ids;
+        for (size_t i = 0; i < gs.size(); ++i)
+          ids += (i == 0 ? "" : i + 1 == gs.size() ? " and " : ", ") + std::to_string(gs[i].id);
+        return ids;
+      }());
     f.evidence.push_back(fmt::format("report at input line {}", race.line));
     f.advice =
         "Two goroutines touched the same memory without synchronisation and at least one "
@@ -730,7 +852,7 @@ Json BucketJson(const Dump& d, const Bucket& b) {
   Json j = Json::object();
   j["count"] = b.count;
   j["state"] = std::string(d.Str(b.state()));
-  j["wait_class"] = std::string(WaitClassName(BucketWaitClass(d, b)));
+  j["wait_class"] = BucketWaitLabel(d, b);
   Json states = Json::object();
   for (const auto& [s, n] : b.states) states[std::string(d.Str(s))] = n;
   j["states"] = std::move(states);
@@ -771,6 +893,16 @@ Json BucketJson(const Dump& d, const Bucket& b) {
   return j;
 }
 
+std::string BucketWaitLabel(const Dump& d, const Bucket& b) {
+  const WaitClass wc = BucketWaitClass(d, b);
+  // core's class joins nil-channel waits and select {} (both never end); in a dump the state
+  // tells them apart, and `select {}` is usually deliberate (a main that parks forever).
+  if (wc == WaitClass::kNilChan && d.Str(b.state()) == "select (no cases)")
+    return "select {} (forever)";
+  if (wc == WaitClass::kNilChan) return "nil channel (forever)";
+  return std::string(WaitClassName(wc));
+}
+
 Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptions& view) {
   Report r;
   r.kind = "stacks";
@@ -780,15 +912,31 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
   std::string what = d.debug1 ? "Goroutine profile (debug=1)" : "Goroutine dump";
   if (crash != nullptr && crash->kind != CrashKind::kSignal) what = "Crash";
   if (crash != nullptr && crash->kind == CrashKind::kSignal) what = "Signal dump";
-  if (d.goroutines == 0 && !d.races.empty()) what = "Race report";
-  r.title = fmt::format("{}: {} goroutine{} in {} stack{}", what, FormatCount(d.goroutines),
-                        d.goroutines == 1 ? "" : "s", FormatCount(d.buckets.size()),
-                        d.buckets.size() == 1 ? "" : "s");
-  if (!d.races.empty())
-    r.title += fmt::format(", {} data race{}", d.races.size(), d.races.size() == 1 ? "" : "s");
+  if (crash != nullptr && IsRequestedDump(*crash)) what = "Goroutine dump (SIGQUIT)";
+  const std::vector<RaceGoroutine> race_goroutines = RaceGoroutines(d.races);
+  // A race report alone holds no goroutine dump: its goroutines are the ones the reports name.
+  const bool race_only = d.goroutines == 0 && !d.races.empty();
+  const uint64_t goroutines = race_only ? race_goroutines.size() : d.goroutines;
+  if (race_only) {
+    r.title = fmt::format("Race report: {} data race{} between {} goroutine{} (no goroutine dump)",
+                          d.races.size(), d.races.size() == 1 ? "" : "s",
+                          race_goroutines.size(), race_goroutines.size() == 1 ? "" : "s");
+  } else {
+    r.title = fmt::format("{}: {} goroutine{} in {} stack{}", what, FormatCount(d.goroutines),
+                          d.goroutines == 1 ? "" : "s", FormatCount(d.buckets.size()),
+                          d.buckets.size() == 1 ? "" : "s");
+    if (!d.races.empty())
+      r.title += fmt::format(", {} data race{}", d.races.size(), d.races.size() == 1 ? "" : "s");
+  }
+  if (d.goroutines == 0 && d.threads_without_goroutine > 0)
+    r.title += fmt::format(", {} thread{} without a goroutine", d.threads_without_goroutine,
+                           d.threads_without_goroutine == 1 ? "" : "s");
 
   // Crash summary first.
-  if (crash != nullptr) {
+  if (crash != nullptr && IsRequestedDump(*crash)) {
+    r.facts.push_back({"Signal", crash->message + " (a dump on request, not a crash)"});
+    if (d.crashes.size() > 1) r.facts.push_back({"Crashes", FormatCount(d.crashes.size())});
+  } else if (crash != nullptr) {
     std::string head = crash->kind == CrashKind::kPanic       ? "panic: "
                        : crash->kind == CrashKind::kFatal     ? "fatal error: "
                        : crash->kind == CrashKind::kHttpPanic ? "http handler panic: "
@@ -804,23 +952,41 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
       const Frame& f = crash->stack[static_cast<size_t>(crash->culprit)];
       r.facts.push_back({"Culprit", fmt::format("{}  {}", d.Str(f.function), Location(d, f))});
     }
-    if (d.crashes.size() > 1) r.facts.push_back({"Crashes", FormatCount(d.crashes.size())});
+    if (d.crashes.size() > 1) {
+      std::map<std::string, int> causes;
+      for (const Crash& c : d.crashes) causes[CrashCause(d, c)]++;
+      r.facts.push_back({"Crashes", fmt::format("{} ({} cause{})", FormatCount(d.crashes.size()),
+                                                causes.size(), causes.size() == 1 ? "" : "s")});
+    }
   }
+  if (race_only)
+    r.facts.push_back({"Goroutines", fmt::format("{} named by the race report{}: {}",
+                                                 race_goroutines.size(),
+                                                 d.races.size() == 1 ? "" : "s",
+                                                 RaceGoroutineList(race_goroutines))});
+  else
   r.facts.push_back(
       {"Goroutines",
        FormatCount(d.goroutines) +
            (d.declared_total ? fmt::format(" (profile says {})", FormatCount(d.declared_total))
                              : "")});
-  r.facts.push_back({"Distinct stacks", FormatCount(d.buckets.size())});
+  if (!race_only) r.facts.push_back({"Distinct stacks", FormatCount(d.buckets.size())});
+  if (d.threads_without_goroutine > 0)
+    r.facts.push_back({"Threads without a goroutine",
+                       fmt::format("{} (goroutine 0: an OS thread idle, in C code or in the "
+                                   "runtime; not counted as goroutines)",
+                                   FormatCount(d.threads_without_goroutine))});
 
   // Goroutines by wait class.
-  std::map<WaitClass, uint64_t> classes;
+  // Keyed by class first: ties print in the class order, as before labels split kNilChan.
+  std::map<std::pair<WaitClass, std::string>, uint64_t> classes;
   uint32_t longest = 0;
   for (const Bucket& b : d.buckets) {
-    classes[BucketWaitClass(d, b)] += b.count;
+    classes[{BucketWaitClass(d, b), BucketWaitLabel(d, b)}] += b.count;
     longest = std::max(longest, b.max_minutes);
   }
-  std::vector<std::pair<WaitClass, uint64_t>> sorted(classes.begin(), classes.end());
+  std::vector<std::pair<std::string, uint64_t>> sorted;
+  for (const auto& [k, n] : classes) sorted.emplace_back(k.second, n);
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](auto& a, auto& b) { return a.second > b.second; });
   std::string states;
@@ -828,7 +994,7 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
     if (!states.empty()) states += " · ";
     states += fmt::format(
         "{} {}",
-        WaitClassName(c) == std::string_view("not waiting") ? "running/runnable" : WaitClassName(c),
+        c == "not waiting" ? "running/runnable" : c,
         FormatCount(n));
   }
   if (!states.empty()) r.facts.push_back({"By wait", states});
@@ -853,7 +1019,8 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
   SyscallFindings(d, &r);
   RunawayFindings(d, &r);
 
-  if (crash != nullptr && !crash->stack.empty()) r.tables.push_back(CrashTable(d, *crash, view));
+  if (crash != nullptr && !crash->stack.empty() && !IsRequestedDump(*crash))
+    r.tables.push_back(CrashTable(d, *crash, view));
   if (!d.buckets.empty()) r.tables.push_back(BucketTable(d, view));
   for (size_t i = 0; i < d.races.size() && i < 3; ++i) {
     Table t;
@@ -873,7 +1040,9 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
                          "; what was there was parsed");
   for (const auto& w : d.warnings) r.warnings.push_back(w);
 
-  r.summary["goroutines"] = d.goroutines;
+  r.summary["goroutines"] = goroutines;
+  r.summary["race_goroutines"] = race_goroutines.size();
+  r.summary["threads_without_goroutine"] = d.threads_without_goroutine;
   r.summary["buckets"] = d.buckets.size();
   r.summary["truncated"] = d.truncated;
   if (d.truncated) r.summary["truncated_reason"] = d.truncated_why;
@@ -881,7 +1050,7 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
   r.summary["debug1"] = d.debug1;
   if (d.declared_total) r.summary["declared_total"] = d.declared_total;
   Json by_wait = Json::object();
-  for (const auto& [c, n] : sorted) by_wait[std::string(WaitClassName(c))] = n;
+  for (const auto& [c, n] : sorted) by_wait[c] = n;
   r.summary["by_wait_class"] = std::move(by_wait);
   r.summary["longest_wait_minutes"] = longest;
   r.summary["races"] = d.races.size();
@@ -923,7 +1092,11 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
         for (const auto& f : s.frames) frames.push_back(FrameJson(d, f));
         rj.push_back(Json{{"what", s.what}, {"frames", std::move(frames)}});
       }
-      races.push_back(Json{{"line", race.line}, {"stacks", std::move(rj)}});
+      Json gj = Json::array();
+      for (const RaceGoroutine& g : RaceGoroutines({race}))
+        gj.push_back(Json{{"id", g.id}, {"status", g.status}});
+      races.push_back(
+          Json{{"line", race.line}, {"stacks", std::move(rj)}, {"goroutines", std::move(gj)}});
     }
     r.extra["races"] = std::move(races);
   } else {

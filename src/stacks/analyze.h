@@ -21,6 +21,10 @@ struct ViewOptions {
 // The wait class of a bucket: its wait reason normalised across releases, refined by its frames
 // where the reason is ambiguous (before Go 1.21 a WaitGroup.Wait printed as "semacquire").
 WaitClass BucketWaitClass(const Dump& dump, const Bucket& bucket);
+// The name of that class as every view shows it (text "By wait", summary.by_wait_class, each
+// bucket's wait_class): core's WaitClassName, except that `select {}` ("select (no cases)") is
+// named apart from waits on a nil channel.
+std::string BucketWaitLabel(const Dump& dump, const Bucket& bucket);
 
 // Index of the first frame in user code (not runtime, not the standard library), or -1.
 int UserFrame(const Dump& dump, const std::vector<Frame>& frames);

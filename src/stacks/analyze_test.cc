@@ -194,12 +194,33 @@ TEST(StacksAnalyze, RunawayCreationFromOneSite) {
   EXPECT_NE(f->title.find("1,500 goroutines"), std::string::npos) << f->title;
 }
 
-TEST(StacksAnalyze, SigquitIsInformationNotACrash) {
-  Report r = AnalyzeFixture("go1.19-sigquit.txt");
-  const Finding* f = godx::testing::FindFinding(r, "sigquit-dump");
-  ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->severity, Severity::kInfo);
-  EXPECT_EQ(r.extra["crash"]["culprit"]["function"], "main.main");
+TEST(StacksAnalyze, SigquitIsADumpOnRequestWithNoCulprit) {
+  for (const char* name : {"go1.19-sigquit.txt", "go1.26-sigquit.txt", "go1.27-sigquit.txt",
+                           "go1.19-sigquit-crash.txt", "go1.27-sigquit-system.txt"}) {
+    SCOPED_TRACE(name);
+    Report r = AnalyzeFixture(name);
+    const Finding* f = godx::testing::FindFinding(r, "sigquit-dump");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->severity, Severity::kInfo);
+    EXPECT_EQ(f->title.rfind("A goroutine dump on request (SIGQUIT): ", 0), 0u) << f->title;
+    for (const std::string& e : f->evidence) {
+      EXPECT_EQ(e.find("user code"), std::string::npos) << e;
+      EXPECT_EQ(e.find("was running"), std::string::npos) << e;
+    }
+    EXPECT_EQ(r.title.rfind("Goroutine dump (SIGQUIT): ", 0), 0u) << r.title;
+    EXPECT_TRUE(r.extra["crash"]["requested"].get<bool>());
+    EXPECT_TRUE(r.extra["crash"]["culprit"].is_null());
+    EXPECT_TRUE(r.extra["crash"]["goroutine"].is_null());
+    for (const Fact& fact : r.facts) {
+      EXPECT_NE(fact.label, "Culprit");
+      EXPECT_NE(fact.label, "Crashed goroutine");
+    }
+    for (const Table& t : r.tables) EXPECT_EQ(t.title.find("Crashed"), std::string::npos);
+  }
+  // A real crash keeps its culprit.
+  Report panic = AnalyzeFixture("go1.26-panic.txt");
+  EXPECT_FALSE(panic.extra["crash"]["requested"].get<bool>());
+  EXPECT_FALSE(panic.extra["crash"]["culprit"].is_null());
 }
 
 TEST(StacksAnalyze, WaitClassesAgreeAcrossReleases) {
@@ -216,6 +237,135 @@ TEST(StacksAnalyze, WaitClassesAgreeAcrossReleases) {
   }
   EXPECT_EQ(BucketWaitClass(old_dump, old_dump.buckets[0]), WaitClass::kLock);
   EXPECT_EQ(BucketWaitClass(new_dump, new_dump.buckets[0]), WaitClass::kLock);
+}
+
+// A service log where net/http recovered the same handler panic six times: one cause, one
+// finding, with the count and the first and last log times. The log is the real fixture's panic
+// text repeated with the seconds of its timestamp stepped, as a server would print it.
+TEST(StacksAnalyze, RepeatedHttpPanicsAtOneSiteAreOneFindingWithCountAndTimes) {
+  for (const char* rel : {"1.19", "1.26", "1.27"}) {
+    SCOPED_TRACE(rel);
+    const std::string name = std::string("stacks/go") + rel + "-http-panic.txt";
+    const std::string text = godx::testing::ReadFile(godx::testing::TestData(name));
+    const size_t start = text.find('\n') + 1;          // after "stackcrash: starting http"
+    const size_t end = text.find("request finished");  // the line after the traceback
+    ASSERT_NE(end, std::string::npos);
+    const std::string block = text.substr(start, end - start);
+    ASSERT_EQ(block.find(" http: panic serving "), 19u);  // "YYYY/MM/DD HH:MM:SS"
+    std::string log = text.substr(0, start);
+    for (int i = 0; i < 6; ++i) {
+      std::string b = block;
+      b[17] = '1';
+      b[18] = static_cast<char>('0' + i);
+      log += b;
+    }
+    const std::string day = block.substr(0, 17);
+    auto d = ReadDump(godx::testing::InputFromString(name, log));
+    ASSERT_TRUE(d.ok()) << d.status().message();
+    EXPECT_EQ(d->crashes.size(), 6u);
+    Report r = AnalyzeDump(*d);
+    size_t n = 0;
+    for (const Finding& f : r.findings) n += f.id == "http-handler-panic";
+    EXPECT_EQ(n, 1u);
+    const Finding* f = godx::testing::FindFinding(r, "http-handler-panic");
+    ASSERT_NE(f, nullptr);
+    EXPECT_NE(f->title.find("(6 times)"), std::string::npos) << f->title;
+    ASSERT_FALSE(f->evidence.empty());
+    EXPECT_EQ(f->evidence[0], "6 times at this site, input lines 2 to 102; first at " + day +
+                                  "10, last at " + day + "15");
+  }
+}
+
+TEST(StacksAnalyze, OneHttpPanicSaysWhenFromTheLogPrefix) {
+  Report r = AnalyzeFixture("go1.26-http-panic.txt");
+  const Finding* f = godx::testing::FindFinding(r, "http-handler-panic");
+  ASSERT_NE(f, nullptr);
+  ASSERT_FALSE(f->evidence.empty());
+  EXPECT_EQ(f->evidence[0], "at 2026/12/02 10:46:32");
+}
+
+TEST(StacksAnalyze, RaceReportCountsTheGoroutinesItNames) {
+  for (const char* name : {"go1.19-race.txt", "go1.26-race.txt", "go1.27-race.txt"}) {
+    SCOPED_TRACE(name);
+    Report r = AnalyzeFixture(name);
+    EXPECT_EQ(r.summary["goroutines"], 2);
+    EXPECT_EQ(r.summary["race_goroutines"], 2);
+    EXPECT_EQ(r.summary["races"], 1);
+    EXPECT_EQ(r.title, "Race report: 1 data race between 2 goroutines (no goroutine dump)");
+    ASSERT_EQ(r.extra["races"][0]["goroutines"].size(), 2u);
+    EXPECT_EQ(r.extra["races"][0]["goroutines"][0]["status"], "running");
+    EXPECT_EQ(r.extra["races"][0]["goroutines"][1]["status"], "finished");
+    const Finding* f = godx::testing::FindFinding(r, "data-race");
+    ASSERT_NE(f, nullptr);
+    EXPECT_NE(f->title.find(" between goroutines "), std::string::npos) << f->title;
+  }
+}
+
+// goroutine 0 is an M's own stack (idle, in C code, in the runtime): not a goroutine, but said.
+TEST(StacksAnalyze, GoroutineZeroIsCountedAsAThreadWithoutAGoroutine) {
+  EXPECT_EQ(AnalyzeFixture("go1.26-sigquit.txt").summary["threads_without_goroutine"], 1);
+  EXPECT_EQ(AnalyzeFixture("go1.26-sigquit.txt").summary["goroutines"], 16);
+  EXPECT_EQ(AnalyzeFixture("go1.26-sigquit-crash.txt").summary["threads_without_goroutine"], 4);
+  EXPECT_EQ(AnalyzeFixture("go1.19-sigquit-crash.txt").summary["threads_without_goroutine"], 4);
+  // The real dump cut before its first goroutine: only the idle M is left.
+  const std::string text =
+      godx::testing::ReadFile(godx::testing::TestData("stacks/go1.26-sigquit.txt"));
+  const size_t g1 = text.find("\ngoroutine 1 ");
+  ASSERT_NE(g1, std::string::npos);
+  auto d = ReadDump(godx::testing::InputFromString("g0", text.substr(0, g1 + 1)));
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  Report r = AnalyzeDump(*d);
+  EXPECT_EQ(r.summary["goroutines"], 0);
+  EXPECT_EQ(r.summary["threads_without_goroutine"], 1);
+  EXPECT_NE(r.title.find("1 thread without a goroutine"), std::string::npos) << r.title;
+  const Finding* f = godx::testing::FindFinding(r, "sigquit-dump");
+  ASSERT_NE(f, nullptr);
+  bool said = false;
+  for (const std::string& e : f->evidence) said |= e.find("goroutine 0") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
+// `select {}` is its own wait, not a nil channel: every view names it the same.
+TEST(StacksAnalyze, SelectWithNoCasesIsNotANilChannel) {
+  const std::string text =
+      "goroutine 1 [select (no cases)]:\n"
+      "runtime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)\n"
+      "\t/usr/local/go/src/runtime/proc.go:462 +0xce\n"
+      "runtime.block()\n"
+      "\t/usr/local/go/src/runtime/select.go:104 +0x26\n"
+      "main.main()\n"
+      "\t/app/main.go:9 +0x45\n"
+      "\n"
+      "goroutine 7 [chan receive (nil chan)]:\n"
+      "runtime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)\n"
+      "\t/usr/local/go/src/runtime/proc.go:462 +0xce\n"
+      "runtime.chanrecv1(0x0?, 0x0?)\n"
+      "\t/usr/local/go/src/runtime/chan.go:509 +0x12\n"
+      "main.wait()\n"
+      "\t/app/main.go:5 +0x1d\n"
+      "created by main.main in goroutine 1\n"
+      "\t/app/main.go:8 +0x25\n";
+  auto d = ReadDump(godx::testing::InputFromString("select", text));
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  AnalyzeOptions o;
+  o.json = true;
+  Report r = AnalyzeDump(*d, o);
+  EXPECT_EQ(r.summary["by_wait_class"]["select {} (forever)"], 1);
+  EXPECT_EQ(r.summary["by_wait_class"]["nil channel (forever)"], 1);
+  bool select_bucket = false;
+  for (const Json& b : r.extra["buckets"])
+    if (b["state"] == "select (no cases)") {
+      select_bucket = true;
+      EXPECT_EQ(b["wait_class"], "select {} (forever)");
+    }
+  EXPECT_TRUE(select_bucket);
+  bool fact = false;
+  for (const Fact& f : r.facts)
+    if (f.label == "By wait") {
+      fact = true;
+      EXPECT_NE(f.value.find("select {} (forever) 1"), std::string::npos) << f.value;
+    }
+  EXPECT_TRUE(fact);
 }
 
 }  // namespace

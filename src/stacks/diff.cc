@@ -14,7 +14,7 @@ namespace {
 
 // Thresholds (docs/formats/goroutine-dumps.md, "Diff findings").
 constexpr int64_t kGrowthMin = 10;       // goroutines more in one stack...
-constexpr double kGrowthMinRatio = 1.5;  // ...and this many times as many as before
+constexpr double kGrowthMinRatio = 1.25;  // ...and this many times as many as before
 constexpr int64_t kGrowthCritical = 1000;
 
 // `lenient` when one dump is a ?debug=1 profile and the other is not: debug=1 hides the runtime
@@ -39,6 +39,27 @@ std::string Signature(const Dump& d, const Bucket& b, bool lenient) {
   for (size_t i = first; i < b.frames.size(); ++i) add(b.frames[i]);
   s.push_back('\x1d');
   if (!lenient) add(b.created_by);
+  return s;
+}
+
+// The same stack where only callers' lines moved: the innermost frame with its file:line, the
+// functions of the rest, and the creator's function. Two dumps of one process rarely differ
+// so, but a goroutine writing the dump (runtime/pprof.writeGoroutine... called from a different
+// line) or a rebuilt binary does.
+std::string LooseSignature(const Dump& d, const Bucket& b, bool lenient) {
+  std::string s;
+  size_t first = 0;
+  if (lenient) {
+    while (first < b.frames.size() && d.Str(b.frames[first].function).substr(0, 8) == "runtime.")
+      ++first;
+  }
+  for (size_t i = first; i < b.frames.size(); ++i) {
+    s.append(d.Str(b.frames[i].function));
+    if (i == first) s += fmt::format("\x1f{}:{}", d.Str(b.frames[i].file), b.frames[i].line);
+    s.push_back('\x1e');
+  }
+  s.push_back('\x1d');
+  if (!lenient) s.append(d.Str(b.created_by.function));
   return s;
 }
 
@@ -106,6 +127,31 @@ DumpDiff DiffDumps(const Dump& before, const Dump& after) {
       e.change = Change::kAppeared;
     }
     diff.entries.push_back(e);
+  }
+  // Second pass: a stack that appeared and one that vanished which differ only in callers'
+  // lines are one stack.
+  {
+    std::unordered_map<std::string, size_t> vanished;  // loose signature -> old_order index
+    for (size_t k = 0; k < old_order.size(); ++k) {
+      const Side& was = old_sides[old_order[k]];
+      if (!was.matched)
+        vanished.try_emplace(LooseSignature(before, before.buckets[was.index], lenient), k);
+    }
+    for (DiffEntry& e : diff.entries) {
+      if (e.change != Change::kAppeared) continue;
+      auto it = vanished.find(
+          LooseSignature(after, after.buckets[static_cast<size_t>(e.after_index)], lenient));
+      if (it == vanished.end()) continue;
+      Side& was = old_sides[old_order[it->second]];
+      vanished.erase(it);
+      was.matched = true;
+      e.before_index = static_cast<int64_t>(was.index);
+      e.before = was.count;
+      e.callers_moved = true;
+      e.change = e.after > e.before   ? Change::kGrew
+                 : e.after < e.before ? Change::kShrank
+                                      : Change::kSame;
+    }
   }
   for (const std::string& sig : old_order) {
     const Side& was = old_sides[sig];
@@ -177,8 +223,21 @@ Report AnalyzeDiff(const Dump& before, const Dump& after, const DumpDiff& diff,
                     blocked ? "blocked in " + std::string(WaitClassName(wc)) : "in one stack", site,
                     FormatCount(e.before), FormatCount(e.after));
     f.evidence.push_back(fmt::format(
-        "state [{}]{}", dump->Str(b->state()),
-        b->created_by.function ? ", created by " + FrameSite(*dump, b->created_by) : ""));
+        "{} → {} goroutines ({:+}{}) on this stack between the two dumps", FormatCount(e.before),
+        FormatCount(e.after), d,
+        e.before == 0 ? std::string()
+                      : fmt::format(", ×{:.2f}", static_cast<double>(e.after) /
+                                                     static_cast<double>(e.before))));
+    // debug=1 profiles print no states: say the wait class the frames show instead.
+    std::string state(dump->Str(b->state()));
+    if (state.empty() && wc != WaitClass::kOther) state = std::string(WaitClassName(wc));
+    std::string created =
+        b->created_by.function ? "created by " + FrameSite(*dump, b->created_by) : "";
+    if (!state.empty())
+      f.evidence.push_back(
+          fmt::format("state [{}]{}", state, created.empty() ? "" : ", " + created));
+    else if (!created.empty())
+      f.evidence.push_back(created);
     if (e.change == Change::kAppeared)
       f.evidence.push_back("this stack was absent from the first dump");
     f.advice = blocked ? "A stack that only grows while its goroutines wait is a leak: find who "
@@ -202,7 +261,8 @@ Report AnalyzeDiff(const Dump& before, const Dump& after, const DumpDiff& diff,
       std::string site = u >= 0
                              ? FrameSite(*dump, b->frames[static_cast<size_t>(u)])
                              : (b->frames.empty() ? "(no frames)" : FrameSite(*dump, b->frames[0]));
-      t.rows.push_back({ChangeName(e.change), FormatCount(e.before), FormatCount(e.after),
+      t.rows.push_back({std::string(ChangeName(e.change)) + (e.callers_moved ? " *" : ""),
+                        FormatCount(e.before), FormatCount(e.after),
                         fmt::format("{:+}", e.delta()), std::string(dump->Str(b->state())), site});
     }
     if (options.json) {
@@ -212,11 +272,18 @@ Report AnalyzeDiff(const Dump& before, const Dump& after, const DumpDiff& diff,
                              {"before", e.before},
                              {"after", e.after},
                              {"delta", e.delta()},
+                             {"callers_moved", e.callers_moved},
                              {"bucket", std::move(j)}});
     }
   }
   size_t changed = diff.entries.size() - n[4];
   if (changed > shown) t.omitted_rows = changed - shown;
+  size_t moved = 0;
+  for (const DiffEntry& e : diff.entries) moved += e.callers_moved;
+  if (moved > 0)
+    r.facts.push_back({"Callers moved", fmt::format("{} stack{} matched although a caller's line "
+                                                    "differs (marked * when its count changed)",
+                                                    moved, moved == 1 ? "" : "s")});
   if (!t.rows.empty()) r.tables.push_back(std::move(t));
 
   r.summary["before_goroutines"] = diff.before_total;

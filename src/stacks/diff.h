@@ -20,6 +20,8 @@ struct DiffEntry {
   int64_t before_index = -1;  // index in before.buckets, -1 when the stack is new
   int64_t after_index = -1;   // index in after.buckets, -1 when it vanished
   uint64_t before = 0, after = 0;
+  // Matched although a caller's line differs (same functions, same innermost file:line).
+  bool callers_moved = false;
   int64_t delta() const { return static_cast<int64_t>(after) - static_cast<int64_t>(before); }
 };
 

@@ -93,6 +93,9 @@ struct Crash {
   std::vector<Frame> stack;  // its frames, with arguments
   int culprit = -1;          // index in `stack` of the first frame in user code
   uint64_t line = 0;         // input line where the crash text starts
+  // The log prefix before the crash text, trimmed ("2026/12/02 10:46:32" before net/http's
+  // "http: panic serving"); empty when the line had none. Shown as the time of the crash.
+  std::string when;
 };
 
 // One side of a data race: "Read at 0x00c000014100 by goroutine 8:" and its stack, or
@@ -126,6 +129,9 @@ struct Dump {
   uint64_t goroutines = 0;      // goroutines read (headers, or debug=1 counts)
   uint64_t leaked = 0;          // of them marked " (leaked)" by the runtime (Go 1.26+)
   uint64_t labeled = 0;         // of them with a label set
+  // "goroutine 0 [idle]:" sections: an M (OS thread) printing its own system stack because it
+  // runs no goroutine (idle, in C code, or in the runtime). Not goroutines; counted apart.
+  uint64_t threads_without_goroutine = 0;
   // "goroutine profile: total N" (debug=1), summed over profiles; 0 when absent.
   uint64_t declared_total = 0;
   std::vector<Crash> crashes;

@@ -613,6 +613,9 @@ struct DumpParser::Impl {
       Crash& c = NewCrash(CrashKind::kHttpPanic);
       c.message = Clip(sep == std::string_view::npos ? rest : rest.substr(sep + 2));
       c.notes.push_back(Clip(line.substr(at)));
+      std::string_view when = line.substr(0, at);
+      while (!when.empty() && (when.back() == ' ' || when.back() == '\t')) when.remove_suffix(1);
+      c.when = Clip(when.substr(0, 64));
       EnterPreamble();
       return true;
     }
@@ -644,6 +647,7 @@ struct DumpParser::Impl {
         // g0, the system stack of an M (SIGQUIT and GOTRACEBACK=crash): not a goroutine.
         CommitGoroutine();
         OpenSection();
+        ++dump.threads_without_goroutine;
         if (h.gp) Hint(22, "goroutine headers with gp= m= (Go 1.22+)");
         state = State::kSystemStack;
         return true;
@@ -887,6 +891,14 @@ struct DumpParser::Impl {
     // Log collectors and web pages often turn the tab before a file line into spaces.
     const bool spaced = line.front() == ' ' && line.size() > 4 && line.substr(0, 4) == "    ";
     if (line.front() == '\t' || spaced) {
+      // The runtime prints "\tgoroutine running on other thread; stack unavailable" in place of
+      // the frames of a goroutine running elsewhere; its "created by" lines follow.
+      std::string_view body = line.substr(line.find_first_not_of(" \t") == std::string_view::npos
+                                              ? line.size()
+                                              : line.find_first_not_of(" \t"));
+      if (StartsWith(body, "goroutine running on other thread") ||
+          StartsWith(body, "non-Go function"))
+        return true;
       FileLine fl;
       if (!ParseLocation(line, &fl)) return false;
       if (mine) {
@@ -993,6 +1005,8 @@ struct DumpParser::Impl {
         dump.truncated_why = "a race report is not closed by its '==================' line";
       }
     }
+    // The last debug=1 record is counted when it is committed: do that before comparing.
+    if (state == State::kDebug1) CommitGoroutine();
     if (dump.debug1 && dump.declared_total > dump.goroutines && !dump.truncated) {
       dump.truncated = true;
       dump.truncated_why = fmt::format("the profile declares {} goroutines but lists {}",
@@ -1022,8 +1036,43 @@ void DumpParser::Line(std::string_view line) {
   impl_->Hold(line, sections);
 }
 
-void DumpParser::CutLine(std::string_view line) {
+namespace {
+// A frame's file line that is whole as printed: "\tFILE:LINE +0xOFF" (with or without the
+// GOTRACEBACK=system "fp= sp= pc=" tail), or a debug=1 frame "#\t0xPC\tF+0xOFF\tFILE:LINE".
+// Such a line ending the input without "\n" is taken as complete (an editor or a copy dropped
+// the newline); only a cut inside the offset's hex digits looks the same, and cannot be told.
+bool WholeFileLine(std::string_view line, bool debug1) {
+  if (debug1) {
+    if (!StartsWith(line, "#\t0x")) return false;
+    size_t colon = line.rfind(':');
+    if (colon == std::string_view::npos || colon + 1 >= line.size()) return false;
+    for (char c : line.substr(colon + 1))
+      if (c < '0' || c > '9') return false;
+    return line.find('\t', 2) != std::string_view::npos;
+  }
+  if (line.empty() || line.front() != '\t') return false;
+  FileLine fl;
+  if (!ParseLocation(line, &fl)) return false;
+  size_t off = line.rfind(" pc=0x");
+  if (off == std::string_view::npos) off = line.rfind(" +0x");
+  if (off == std::string_view::npos) return false;
+  std::string_view hex = line.substr(line.find("0x", off) + 2);
+  if (hex.empty()) return false;
+  for (char c : hex)
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+}  // namespace
+
+bool DumpParser::CutLine(std::string_view line) {
   Impl& p = *impl_;
+  if (p.section_open && !p.holding &&
+      (((p.state == State::kGoroutine || p.state == State::kDebug1) &&
+        WholeFileLine(line, p.state == State::kDebug1)) ||
+       (p.state == State::kBetween && IsRegisterLine(line)))) {
+    p.Line(line);
+    return true;
+  }
   ++p.line_no;
   p.bytes += line.size();
   // Outside a dump, or after what may be an application's own "fatal error:" line: text.
@@ -1031,7 +1080,7 @@ void DumpParser::CutLine(std::string_view line) {
     uint64_t sections = p.dump.sections;
     p.Line(line);
     p.Hold(line, sections);
-    return;
+    return true;
   }
   if (p.state == State::kGoroutine) {
     CallLine call;
@@ -1040,6 +1089,7 @@ void DumpParser::CutLine(std::string_view line) {
   p.dump.truncated = true;
   p.dump.truncated_why = fmt::format("the input ends in the middle of line {}", p.line_no);
   p.CloseSection();
+  return false;
 }
 
 void DumpParser::Finish(bool ended_with_newline, uint64_t total_bytes) {
@@ -1104,10 +1154,10 @@ Status CheckText(std::string_view head, const std::string& name) {
 void FeedAll(DumpParser& parser, std::string_view data) {
   LineCursor lines(data);
   std::string_view line;
-  const bool cut = !data.empty() && data.back() != '\n';
+  bool cut = !data.empty() && data.back() != '\n';
   while (lines.Next(&line)) {
     if (cut && lines.offset() >= data.size()) {
-      parser.CutLine(line);
+      cut = !parser.CutLine(line);
     } else {
       parser.Line(line);
     }
@@ -1258,8 +1308,7 @@ Result<Dump> ReadDumpStream(const std::string& path, const ReadOptions& options,
   progress.reset();
   total += static_cast<uint64_t>(n);
   if (have > 0) {
-    last_newline = false;
-    parser.CutLine(std::string_view(buf.data(), have));
+    last_newline = parser.CutLine(std::string_view(buf.data(), have));
   }
   parser.Finish(last_newline, total);
   if (sinks.on_block) sinks.on_block();

@@ -101,8 +101,10 @@ class DumpParser {
 
   void Line(std::string_view line);
   // The input's last line when it has no "\n": inside a dump it was cut short, so the dump is
-  // marked truncated (a complete call line still counts as a frame); outside, it is text.
-  void CutLine(std::string_view line);
+  // marked truncated (a complete call line still counts as a frame); outside, it is text. A
+  // whole frame file line ("\tFILE:LINE +0xOFF", debug=1 "#\t0x...\tFILE:LINE") is read as
+  // complete. Returns true when the line counts as complete (pass that to Finish).
+  bool CutLine(std::string_view line);
   // Ends the input. `ended_with_newline` false when the last line was cut (a truncated dump).
   void Finish(bool ended_with_newline, uint64_t total_bytes);
   // The dump read so far (buckets not yet sorted); Take() finalises it and starts a new one.

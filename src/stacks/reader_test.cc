@@ -593,5 +593,53 @@ TEST(StacksReader, SniffsDumpsAndNotOtherLogs) {
   EXPECT_LT(SniffStacks("gc 1 @0.01s 0%: 0.1+0.2+0.01 ms clock\n"), 50);
 }
 
+// The runtime prints "\tgoroutine running on other thread; stack unavailable" in place of the
+// frames (traceback.go); the "created by" lines that follow belong to that goroutine.
+TEST(StacksReader, CreatedByIsKeptAfterStackUnavailable) {
+  Dump d = Read(
+      "goroutine 1 [running]:\n"
+      "main.main()\n"
+      "\t/app/main.go:9 +0x45\n"
+      "\n"
+      "goroutine 5 [running]:\n"
+      "\tgoroutine running on other thread; stack unavailable\n"
+      "created by main.main in goroutine 1\n"
+      "\t/app/main.go:20 +0x25\n");
+  EXPECT_EQ(d.goroutines, 2u);
+  EXPECT_EQ(d.other_lines, 0u);
+  EXPECT_FALSE(d.truncated);
+  bool found = false;
+  for (const Bucket& b : d.buckets)
+    if (b.frames.empty()) {
+      found = true;
+      EXPECT_EQ(Fn(d, b.created_by), "main.main");
+      EXPECT_EQ(b.created_by.line, 20u);
+    }
+  EXPECT_TRUE(found);
+}
+
+// A complete dump whose last line lost its "\n" (an editor, a copy) is not truncated; the real
+// fixtures with their final newline removed read exactly as the fixtures do.
+TEST(StacksReader, CompleteDumpWithoutFinalNewlineIsNotTruncated) {
+  for (const char* name : {"go1.19-panic.txt", "go1.26-panic.txt", "go1.27-nested.txt",
+                           "go1.26-sigquit.txt", "go1.19-sigquit-crash.txt",
+                           "go1.27-leak-1.debug2.txt", "go1.27-leak-1.debug1.txt",
+                           "go1.26-leak-2.debug1.txt"}) {
+    SCOPED_TRACE(name);
+    std::string text =
+        godx::testing::ReadFile(godx::testing::TestData(std::string("stacks/") + name));
+    Dump full = Read(text);
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    Dump cut = Read(text);
+    EXPECT_FALSE(full.truncated) << full.truncated_why;
+    EXPECT_FALSE(cut.truncated) << cut.truncated_why;
+    EXPECT_EQ(cut.goroutines, full.goroutines);
+    EXPECT_EQ(cut.buckets.size(), full.buckets.size());
+  }
+  // A file line cut inside its path is still a cut.
+  Dump d = Read("goroutine 1 [running]:\nmain.main()\n\t/app/ma");
+  EXPECT_TRUE(d.truncated);
+}
+
 }  // namespace
 }  // namespace godx::stacks
