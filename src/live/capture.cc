@@ -175,6 +175,7 @@ void CaptureUrl(const Url& base, const CaptureOptions& options, Bundle* bundle) 
                        "goroutineleak", 0, CheckProfile, kLeakFact});
 
   bool unreachable = false;
+  bool answered = false;  // any HTTP response at all: "stopped" answering needs one before
   int timeouts = 0;
   std::string absent;  // the `optional` key found absent
   for (const Endpoint& ep : endpoints) {
@@ -187,7 +188,8 @@ void CaptureUrl(const Url& base, const CaptureOptions& options, Bundle* bundle) 
     where.path = path;
     entry.source = where.ToString();
     if (unreachable) {
-      entry.error = "skipped: the service stopped answering";
+      entry.error = answered ? "skipped: the service stopped answering"
+                             : "skipped: the service never answered";
       (void)bundle->Add(std::move(entry), {});
       continue;
     }
@@ -210,6 +212,7 @@ void CaptureUrl(const Url& base, const CaptureOptions& options, Bundle* bundle) 
       continue;
     }
     timeouts = 0;
+    answered = true;
     if (res->status == 404 && ep.optional != nullptr) {
       // Not an error: the service's Go release (or build) does not offer it.
       absent = ep.optional;

@@ -11,6 +11,7 @@
 #include "core/input.h"
 #include "core/go_release.h"
 #include "core/units.h"
+#include "core/varint.h"
 #include "live/bundle.h"
 #include "live/expvar.h"
 #include "live/goroutine_profile.h"
@@ -36,6 +37,67 @@ std::optional<std::string> ReadOwn(const std::string& path) {
   auto in = Input::Open(path, InputOptions{kMaxOwnFile});
   if (!in.ok()) return std::nullopt;
   return std::string(in->data());
+}
+
+// The number of threads the Go runtime created, from threadcreate.pb.gz (profile.proto: the sum
+// of the first value of every sample, field 2 of Profile, values field 2 of Sample, packed or
+// not). A minimal walk rather than the pprof reader: live does not depend on pprof/.
+std::optional<uint64_t> ThreadCreateTotal(std::string_view pb) {
+  auto skip = [](std::string_view d, size_t* pos, uint64_t type) {
+    uint64_t n = 0;
+    switch (type) {
+      case 0:
+        return ReadUvarint(d, pos, &n);
+      case 1:
+        *pos += 8;
+        return *pos <= d.size();
+      case 2:
+        if (!ReadUvarint(d, pos, &n) || n > d.size() - *pos) return false;
+        *pos += n;
+        return true;
+      case 5:
+        *pos += 4;
+        return *pos <= d.size();
+      default:
+        return false;
+    }
+  };
+  uint64_t total = 0;
+  size_t pos = 0;
+  while (pos < pb.size()) {
+    uint64_t key = 0;
+    if (!ReadUvarint(pb, &pos, &key)) return std::nullopt;
+    if (key >> 3 != 2 || (key & 7) != 2) {
+      if (!skip(pb, &pos, key & 7)) return std::nullopt;
+      continue;
+    }
+    uint64_t len = 0;
+    if (!ReadUvarint(pb, &pos, &len) || len > pb.size() - pos) return std::nullopt;
+    std::string_view sample = pb.substr(pos, len);
+    pos += len;
+    size_t sp = 0;
+    bool counted = false;
+    while (sp < sample.size()) {
+      uint64_t k = 0;
+      if (!ReadUvarint(sample, &sp, &k)) return std::nullopt;
+      if (k >> 3 == 2 && (k & 7) == 0 && !counted) {
+        uint64_t v = 0;
+        if (!ReadUvarint(sample, &sp, &v)) return std::nullopt;
+        total += v;
+        counted = true;
+      } else if (k >> 3 == 2 && (k & 7) == 2 && !counted) {
+        uint64_t l = 0, v = 0;
+        if (!ReadUvarint(sample, &sp, &l) || l > sample.size() - sp) return std::nullopt;
+        size_t vp = sp;
+        if (l > 0 && ReadUvarint(sample.substr(0, sp + l), &vp, &v)) total += v;
+        sp += l;
+        counted = true;
+      } else if (!skip(sample, &sp, k & 7)) {
+        return std::nullopt;
+      }
+    }
+  }
+  return total;
 }
 
 std::string B(int64_t v) { return v < 0 ? "?" : FormatBytes(double(v)); }
@@ -78,6 +140,82 @@ void FoldFindings(const std::function<bool(const Finding&)>& from, std::string_v
     if (f.id == into) f.evidence.insert(f.evidence.end(), moved.begin(), moved.end());
   }
   r->findings = std::move(kept);
+}
+
+// Stacks (by site) whose goroutine count grew by kBucketGrowthMin or more between the two debug=1
+// snapshots of the bundle, most growth first: {site, before, after}.
+std::vector<LeakSite> GrowingSites(const std::string& dir, const Manifest& m) {
+  auto read = [&](const char* file) -> std::optional<CountProfile> {
+    const BundleEntry* e = m.Find(file);
+    if (e == nullptr || !e->error.empty()) return std::nullopt;
+    auto t = ReadOwn(dir + "/" + file);
+    if (!t) return std::nullopt;
+    auto p = ReadCountProfile(*t, dir + "/" + file);
+    if (!p.ok()) return std::nullopt;
+    return std::move(p).value();
+  };
+  auto start = read("goroutine.debug1.txt");
+  auto end = read("goroutine.debug1.end.txt");
+  if (!start || !end) return {};
+  std::map<std::string, std::pair<int64_t, int64_t>> by_site;
+  for (const auto& b : start->buckets) by_site[b.site].first += int64_t(b.count);
+  for (const auto& b : end->buckets) by_site[b.site].second += int64_t(b.count);
+  std::vector<LeakSite> out;
+  for (const auto& [site, c] : by_site) {
+    if (site.empty() || c.second - c.first < kBucketGrowthMin) continue;
+    LeakSite s;
+    s.site = site;
+    s.before = c.first;
+    s.after = c.second;
+    s.verdict = "grew";
+    out.push_back(std::move(s));
+  }
+  std::sort(out.begin(), out.end(), [](const LeakSite& a, const LeakSite& b) {
+    return a.after - a.before > b.after - b.before;
+  });
+  return out;
+}
+
+// Where the goroutines waiting in `site` ("main.leakyWorker at main.go:24") were created, from the
+// debug=2 dump: the most common "created by F" of the goroutines with F's frame, as
+// "main.startLeak at main.go:29" with the count; "" when the dump does not say.
+std::string CreationSite(std::string_view dump, const std::string& site) {
+  std::string func = site.substr(0, site.find(" at "));
+  if (func.empty()) return "";
+  std::map<std::string, int> counts;
+  size_t pos = 0;
+  while (pos < dump.size()) {
+    size_t end = dump.find("\n\n", pos);
+    if (end == std::string_view::npos) end = dump.size();
+    std::string_view block = dump.substr(pos, end - pos);
+    pos = end + 2;
+    if (block.find("\n" + func + "(") == std::string_view::npos) continue;
+    size_t c = block.find("\ncreated by ");
+    if (c == std::string_view::npos) continue;
+    size_t name_end = block.find('\n', c + 1);
+    if (name_end == std::string_view::npos) continue;
+    std::string_view name = block.substr(c + 12, name_end - c - 12);
+    name = name.substr(0, name.find(" in goroutine"));
+    size_t file_end = block.find('\n', name_end + 1);
+    std::string_view file = block.substr(name_end + 1, file_end == std::string_view::npos
+                                                           ? std::string_view::npos
+                                                           : file_end - name_end - 1);
+    while (!file.empty() && (file.front() == '\t' || file.front() == ' ')) file.remove_prefix(1);
+    file = file.substr(0, file.find(' '));
+    if (size_t slash = file.rfind('/'); slash != std::string_view::npos) {
+      file.remove_prefix(slash + 1);
+    }
+    ++counts[fmt::format("{} at {}", name, file)];
+  }
+  std::string best;
+  int n = 0;
+  for (const auto& [k, v] : counts) {
+    if (v > n) {
+      best = k;
+      n = v;
+    }
+  }
+  return best.empty() ? "" : fmt::format("{} ({} of them in goroutine.debug2.txt)", best, n);
 }
 
 // The runtime's leak verdict (goroutineleak.debug1.txt) against the growth of each stack between
@@ -347,8 +485,41 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
     r.findings.push_back(std::move(f));
   }
 
-  // Threads against goroutines.
-  if (status && status->threads >= kManyThreads) {
+  // Threads against goroutines, and against the threads the Go runtime says it created.
+  std::optional<uint64_t> go_threads;
+  if (const BundleEntry* e = m.Find("threadcreate.pb.gz"); e != nullptr && e->error.empty()) {
+    if (auto t = ReadOwn(dir + "/threadcreate.pb.gz")) go_threads = ThreadCreateTotal(*t);
+  }
+  if (go_threads && *go_threads > 0) {
+    r.facts.push_back({"Threads created by Go", fmt::format("{} (threadcreate profile)",
+                                                            FormatCount(*go_threads))});
+  }
+  if (status && go_threads && *go_threads > 0 && status->threads >= kManyThreads &&
+      double(status->threads) >= 2.0 * double(*go_threads) + 8) {
+    // The runtime records every thread it creates (threadcreate); the kernel counts them all.
+    // The difference was started by something else in the process: C code.
+    int64_t foreign = status->threads - int64_t(*go_threads);
+    Finding f;
+    f.id = "threads-outside-go";
+    f.severity = foreign >= 10 * kManyThreads ? Severity::kCritical : Severity::kWarning;
+    f.title = fmt::format(
+        "{} of {} OS threads were not created by the Go runtime: they come from C code", foreign,
+        status->threads);
+    f.evidence.push_back(fmt::format("proc_status.txt: Threads: {}", status->threads));
+    f.evidence.push_back(fmt::format(
+        "threadcreate.pb.gz: the Go runtime created {} thread{} (it counts every one it starts)",
+        *go_threads, *go_threads == 1 ? "" : "s"));
+    if (goroutines > 0) {
+      f.evidence.push_back(fmt::format("goroutine profile: {} goroutines", FormatCount(goroutines)));
+    }
+    f.advice =
+        "Goroutines in system calls, cgo calls or LockOSThread run on threads the runtime "
+        "creates, and those are in the threadcreate profile; these are not. Look at the C "
+        "libraries the program links through cgo (thread pools of database drivers, "
+        "compression, ML runtimes) and at pthread_create in C code; "
+        "'cat /proc/PID/task/*/comm' names the threads.";
+    r.findings.push_back(std::move(f));
+  } else if (status && status->threads >= kManyThreads) {
     Finding f;
     f.id = "threads-many";
     f.severity = status->threads >= 10 * kManyThreads ? Severity::kCritical : Severity::kWarning;
@@ -356,6 +527,10 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
         fmt::format("{} OS threads{}", status->threads,
                     goroutines ? fmt::format(" for {} goroutines", FormatCount(goroutines)) : "");
     f.evidence.push_back(fmt::format("proc_status.txt: Threads: {}", status->threads));
+    if (go_threads) {
+      f.evidence.push_back(fmt::format("threadcreate.pb.gz: the Go runtime created {} threads",
+                                       *go_threads));
+    }
     f.advice =
         "Go needs about GOMAXPROCS threads plus one per goroutine blocked in a system call "
         "or cgo call or locked with LockOSThread. Look at the threadcreate profile and at "
@@ -487,6 +662,32 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
         r.findings.push_back(std::move(f));
       }
       for (auto& w : sub.warnings) r.warnings.push_back(fmt::format("{}: {}", e.file, w));
+    }
+  }
+  // Growth the runtime did not (or could not) judge names the stacks that grew, and the goroutine
+  // dump's leak suspect at one of those sites (which says where they were created) is the same
+  // cause: its evidence joins the growth finding.
+  if (auto g = std::find_if(r.findings.begin(), r.findings.end(),
+                            [](const Finding& f) { return f.id == "goroutine-growth"; });
+      g != r.findings.end()) {
+    std::vector<LeakSite> grew = GrowingSites(dir, m);
+    if (!grew.empty()) {
+      g->title += fmt::format(", most in {}", grew.front().site);
+      std::optional<std::string> dump;
+      if (have_debug2) dump = ReadOwn(dir + "/goroutine.debug2.txt");
+      for (size_t i = 0; i < grew.size() && i < 3; ++i) {
+        std::string created = dump ? CreationSite(*dump, grew[i].site) : "";
+        g->evidence.push_back(fmt::format("{}: {} → {} goroutines{}", grew[i].site,
+                                          grew[i].before, grew[i].after,
+                                          created.empty() ? "" : ", created by " + created));
+      }
+      for (size_t i = 0; i < grew.size() && i < 3; ++i) {
+        FoldFindings(
+            [&](const Finding& f) {
+              return f.id == "leak-suspect" && f.title.find(grew[i].site) != std::string::npos;
+            },
+            "goroutine-growth", &r);
+      }
     }
   }
   // So is the goroutine dump's leak suspect at a site the runtime confirmed.

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "gclog/analyze.h"
 #include "gclog/reader.h"
@@ -190,6 +192,68 @@ TEST(Doctor, SniffsOnlyManifests) {
   EXPECT_EQ(BundleDirOf("manifest.json"), ".");
   EXPECT_TRUE(IsBundleOwnFile("vars.json"));
   EXPECT_FALSE(IsBundleOwnFile("heap.pb.gz"));
+}
+
+}  // namespace
+}  // namespace godx::live
+
+namespace godx::live {
+namespace {
+
+// The case: 135 OS threads, 4 goroutines, and a threadcreate profile in which the runtime
+// counts 7 threads it created. The rest were started by C code, and the finding says so rather
+// than listing syscalls, cgo and LockOSThread as equal guesses. The good bundle (threadcreate
+// total 7, checked with 'godx pprof') with its thread count raised in a copy.
+TEST(Doctor, ThreadsTheRuntimeDidNotCreateComeFromC) {
+  namespace fs = std::filesystem;
+  char tmpl[] = "/tmp/godx-doctor-threads-XXXXXX";
+  std::string dir = std::string(mkdtemp(tmpl)) + "/b";
+  fs::copy(TestData("live/go1.19/good-bundle"), dir, fs::copy_options::recursive);
+  std::string status = godx::testing::ReadFile(dir + "/proc_status.txt");
+  size_t at = status.find("Threads:\t5");
+  ASSERT_NE(at, std::string::npos);
+  status.replace(at, std::string("Threads:\t5").size(), "Threads:\t135");
+  {
+    std::ofstream out(dir + "/proc_status.txt", std::ios::trunc);
+    out << status;
+  }
+  auto r = AnalyzeBundle(dir, kTable, AnalyzeOptions{});
+  fs::remove_all(fs::path(dir).parent_path());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const Finding* f = godx::testing::FindFinding(*r, "threads-outside-go");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->title.find("128 of 135 OS threads were not created by the Go runtime"),
+            std::string::npos)
+      << f->title;
+  EXPECT_NE(f->title.find("C code"), std::string::npos);
+  bool counted = false;
+  for (const auto& e : f->evidence) counted = counted || e.find("created 7 threads") != std::string::npos;
+  EXPECT_TRUE(counted);
+  EXPECT_EQ(godx::testing::FindFinding(*r, "threads-many"), nullptr);  // one finding per cause
+}
+
+}  // namespace
+}  // namespace godx::live
+
+namespace godx::live {
+namespace {
+
+// The case: a URL capture of a Go 1.19 leaking service (no runtime leak verdict) said
+// "Goroutines grew from 35 to 103" and named no stack. The finding names the stack that grew
+// (from the two debug=1 snapshots) and where those goroutines were created (the debug=2 dump).
+TEST(Doctor, GoroutineGrowthNamesTheStackAndItsCreationSite) {
+  auto r = AnalyzeBundle(TestData("live/go1.19/leaky-bundle"), kTable, AnalyzeOptions{});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const Finding* f = godx::testing::FindFinding(*r, "goroutine-growth");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->title.find("most in main.leakyWorker at main.go:24"), std::string::npos)
+      << f->title;
+  bool named = false;
+  for (const auto& e : f->evidence) {
+    named = named || e.find("main.leakyWorker at main.go:24: 30 → 98 goroutines, created by "
+                            "main.startLeak at main.go:29") != std::string::npos;
+  }
+  EXPECT_TRUE(named) << ::testing::PrintToString(f->evidence);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "live/proc.h"
 
 namespace godx::live {
@@ -35,6 +37,20 @@ Result<std::string> CaptureTarget(const std::string& target, const CaptureOption
       if (pid >= 0) {
         if (auto p = ReadProcess(pid); p.ok()) process = std::move(p).value();
       }
+    }
+  }
+  if (url) {
+    // A service that cannot be reached at all gets no bundle: there would be nothing in it, and
+    // a report of it would read as a service that stopped answering rather than one that never
+    // answered. One request for the pprof index, before anything is written.
+    FetchOptions fo;
+    fo.connect_timeout_s = std::min(3.0, std::max(0.5, options.timeout_s));
+    fo.timeout_s = std::max(1.0, options.timeout_s);
+    fo.max_bytes = 1 << 20;
+    auto res = HttpGet(*url, url->path, fo);
+    if (!res.ok() && IsUnreachable(res.status())) {
+      return Status::Error(fmt::format("{}: nothing was captured and no bundle written",
+                                       res.status().message()));
     }
   }
   Manifest m;

@@ -57,6 +57,8 @@ WatchSample Watcher::Poll(double t, std::vector<std::string>* errors) {
     } else {
       if (p->status.threads >= 0) s.threads = p->status.threads;
       if (p->status.vm_rss >= 0) s.rss_bytes = p->status.vm_rss;
+      if (p->status.rss_anon >= 0) s.rss_anon_bytes = p->status.rss_anon;
+      if (p->status.rss_file >= 0) s.rss_file_bytes = p->status.rss_file;
     }
   }
   if (samples_.size() >= kMaxSamples)
@@ -65,42 +67,107 @@ WatchSample Watcher::Poll(double t, std::vector<std::string>* errors) {
   return s;
 }
 
+namespace {
+
+struct SeriesDef {
+  const char* id;
+  const char* name;
+  std::optional<int64_t> WatchSample::*field;
+  bool bytes;
+};
+
+std::string FormatValue(double x, bool bytes) {
+  return bytes ? FormatBytes(x) : FormatCount(uint64_t(std::max(0.0, x)));
+}
+
+std::string FormatPerSecond(double per_second, bool bytes) {
+  return bytes ? FormatBytes(per_second * 60) + "/min" : FormatRate(per_second);
+}
+
+// The value of `field` at the sample nearest to `t` (nullopt when none has it).
+std::optional<double> ValueAt(const std::vector<WatchSample>& samples,
+                              std::optional<int64_t> WatchSample::*field, double t) {
+  std::optional<double> best;
+  double best_d = 0;
+  for (const auto& s : samples) {
+    if (!(s.*field)) continue;
+    double d = std::fabs(s.t - t);
+    if (!best || d < best_d) {
+      best = double(*(s.*field));
+      best_d = d;
+    }
+  }
+  return best;
+}
+
+Finding GrowthFinding(const char* id, const char* name, const Growth& g, bool bytes) {
+  auto v = [&](double x) { return FormatValue(x, bytes); };
+  std::string rate = FormatPerSecond(g.per_second, bytes);
+  double grew_s = g.grew_to_s - g.grew_from_s;
+  Finding f;
+  f.id = id;
+  bool doubled = g.last >= 2 * g.first;
+  if (g.plateau) {
+    // Grown, then held: what it cost stays, but it is not growing now.
+    f.severity = doubled ? Severity::kWarning : Severity::kInfo;
+    f.title = fmt::format(
+        "{} grew from {} to {} in {} ({}), then held at {} for the last {} ({} of {} samples)",
+        name, v(g.first), v(g.last), FormatDuration(grew_s), rate, v(g.last),
+        FormatDuration(g.end_s - g.plateau_since_s),
+        g.plateau_samples, g.samples);
+  } else {
+    f.severity = doubled ? Severity::kCritical : Severity::kWarning;
+    bool plural = std::string_view(name) == "Goroutines" || std::string_view(name) == "OS threads";
+    f.title = fmt::format("{} {} growing: {} → {} in {} ({})", name, plural ? "keep" : "keeps",
+                          v(g.first), v(g.last),
+                          FormatDuration(grew_s), rate);
+  }
+  f.evidence.push_back(fmt::format("{} samples from +{:.1f}s to +{:.1f}s rose {} → {} at {}{}",
+                                   g.grew_samples, g.grew_from_s, g.grew_to_s, v(g.first),
+                                   v(g.last), rate,
+                                   g.grew_samples >= 3 ? fmt::format(" (linear fit r² {:.2f})", g.r2)
+                                                       : std::string()));
+  if (g.plateau) {
+    f.evidence.push_back(fmt::format(
+        "growth stopped at +{:.1f}s: the last {} samples stay at {}", g.plateau_since_s,
+        g.plateau_samples, v(g.last)));
+  } else {
+    f.evidence.push_back(fmt::format("still rising at the last sample ({} samples over {})",
+                                     g.samples, FormatDuration(g.seconds)));
+  }
+  return f;
+}
+
+}  // namespace
+
 std::vector<Finding> Watcher::Leaks() const {
-  struct Series {
-    const char* id;
-    const char* name;
-    std::optional<int64_t> WatchSample::*field;
-    const GrowthRule* rule;
-    bool bytes;
+  const SeriesDef series[] = {
+      {"goroutine-leak", "Goroutines", &WatchSample::goroutines, false},
+      {"thread-leak", "OS threads", &WatchSample::threads, false},
+      {"rss-growth", "RSS", &WatchSample::rss_bytes, true},
+      {"heap-growth", "Go heap", &WatchSample::heap_bytes, true},
   };
-  const Series series[] = {
-      {"goroutine-leak", "Goroutines", &WatchSample::goroutines, &config_.goroutines, false},
-      {"thread-leak", "OS threads", &WatchSample::threads, &config_.threads, false},
-      {"rss-growth", "RSS", &WatchSample::rss_bytes, &config_.rss, true},
-      {"heap-growth", "Go heap", &WatchSample::heap_bytes, &config_.heap, true},
-  };
-  std::vector<Finding> out;
-  for (const auto& se : series) {
+  const GrowthRule* rules[] = {&config_.goroutines, &config_.threads, &config_.rss, &config_.heap};
+  std::optional<Growth> growth[4];
+  size_t points[4] = {0, 0, 0, 0};
+  for (size_t k = 0; k < 4; ++k) {
     std::vector<double> t, v;
     for (const auto& s : samples_) {
-      if (!(s.*se.field)) continue;
+      if (!(s.*series[k].field)) continue;
       t.push_back(s.t);
-      v.push_back(double(*(s.*se.field)));
+      v.push_back(double(*(s.*series[k].field)));
     }
-    auto g = DetectGrowth(t, v, *se.rule, config_.window);
-    if (!g) continue;
-    auto fmtv = [&](double x) { return se.bytes ? FormatBytes(x) : FormatCount(uint64_t(x)); };
-    Finding f;
-    f.id = se.id;
-    f.severity = g->last >= 2 * g->first ? Severity::kCritical : Severity::kWarning;
-    f.title = fmt::format(
-        "{} grow steadily: {} → {} in {} ({}{})", se.name, fmtv(g->first), fmtv(g->last),
-        FormatDuration(g->seconds),
-        se.bytes ? FormatBytes(g->per_second * 60) + "/min" : FormatRate(g->per_second), "");
-    f.evidence.push_back(fmt::format("{} samples over {}, linear fit r² {:.2f}, {} per minute",
-                                     g->samples, FormatDuration(g->seconds), g->r2,
-                                     fmtv(g->per_second * 60)));
-    if (std::string_view(se.id) == "goroutine-leak") {
+    points[k] = v.size();
+    growth[k] = DetectGrowth(t, v, *rules[k], config_.window);
+  }
+  std::vector<Finding> out;
+  for (size_t k = 0; k < 4; ++k) {
+    if (!growth[k]) continue;
+    const Growth& g = *growth[k];
+    const SeriesDef& se = series[k];
+    Finding f = GrowthFinding(se.id, se.name, g, se.bytes);
+    std::string_view id = se.id;
+    if (id == "goroutine-leak") {
       if (!HasStackDiff()) {
         f.evidence.push_back(
             "stacks that grow: not available in this build (needs the goroutine dump reader); "
@@ -113,13 +180,86 @@ std::vector<Finding> Watcher::Leaks() const {
         }
       }
       f.advice =
-          "Goroutines that never end: find the growing stacks ('godx doctor' captures the "
-          "dump) and give them a way out (context cancel, closed channel, timeout).";
-    } else if (std::string_view(se.id) == "thread-leak") {
+          g.plateau
+              ? "The goroutines stopped growing; if the level is higher than the load needs, "
+                "find the stacks that grew ('godx doctor' captures the dump) and check that "
+                "they end."
+              : "Goroutines that never end: find the growing stacks ('godx doctor' captures "
+                "the dump) and give them a way out (context cancel, closed channel, timeout).";
+    } else if (id == "thread-leak") {
       f.advice =
           "Threads are created for goroutines blocked in system calls or cgo, or locked "
-          "with LockOSThread, and are never freed; see the threadcreate profile.";
+          "with LockOSThread, or by C code, and are never freed; 'godx doctor' compares "
+          "the threadcreate profile with the thread count.";
+    } else if (id == "rss-growth") {
+      // RSS against the Go heap over the span RSS grew: the part the heap does not explain.
+      std::optional<double> h0 = ValueAt(samples_, &WatchSample::heap_bytes, g.grew_from_s),
+                            h1 = ValueAt(samples_, &WatchSample::heap_bytes, g.grew_to_s);
+      double rss_rise = g.last - g.first;
+      if (h0 && h1 && points[3] >= 2) {
+        double heap_rise = *h1 - *h0;
+        if (heap_rise < 0.25 * rss_rise) {
+          double outside = rss_rise - std::max(0.0, heap_rise);
+          double span = g.grew_to_s - g.grew_from_s;
+          f.id = "rss-growth-off-heap";
+          f.title = fmt::format("RSS grows outside the Go heap: {} → {} in {} ({}) while the Go heap {}",
+                                FormatBytes(g.first), FormatBytes(g.last), FormatDuration(span),
+                                FormatPerSecond(g.per_second, true),
+                                "went " + FormatBytes(*h0) + " → " + FormatBytes(*h1));
+          if (g.plateau) {
+            f.title = fmt::format(
+                "RSS grew outside the Go heap: {} → {} in {} ({}), then held; the Go heap "
+                "went {} → {}",
+                FormatBytes(g.first), FormatBytes(g.last), FormatDuration(span),
+                FormatPerSecond(g.per_second, true), FormatBytes(*h0), FormatBytes(*h1));
+          }
+          f.evidence.push_back(fmt::format(
+              "over the same span the Go heap (expvar HeapAlloc) went {} → {}: {} of the RSS "
+              "growth ({}) is outside it",
+              FormatBytes(*h0), FormatBytes(*h1), FormatBytes(outside),
+              span > 0 ? FormatPerSecond(outside / span, true) : std::string("-")));
+          // Which kind of mapping grows: anonymous (mmap, C malloc, thread stacks) or
+          // file-backed (mapped files).
+          auto a0 = ValueAt(samples_, &WatchSample::rss_anon_bytes, g.grew_from_s),
+               a1 = ValueAt(samples_, &WatchSample::rss_anon_bytes, g.grew_to_s),
+               f0 = ValueAt(samples_, &WatchSample::rss_file_bytes, g.grew_from_s),
+               f1 = ValueAt(samples_, &WatchSample::rss_file_bytes, g.grew_to_s);
+          std::string kind;
+          if (a0 && a1 && f0 && f1) {
+            double anon = *a1 - *a0, file = *f1 - *f0;
+            f.evidence.push_back(fmt::format(
+                "/proc/PID/status: RssAnon {} → {} ({:+.1f} MiB), RssFile {} → {} ({:+.1f} MiB)",
+                FormatBytes(*a0), FormatBytes(*a1), anon / (1 << 20), FormatBytes(*f0),
+                FormatBytes(*f1), file / (1 << 20)));
+            kind = anon >= file ? "anonymous" : "file";
+          }
+          if (kind == "file") {
+            f.advice =
+                "The growth is file-backed memory (mapped files), not the Go heap: look for "
+                "files mapped with syscall.Mmap or a memory-mapped store; /proc/PID/smaps "
+                "lists each mapping's Rss. Heap profiles will not show it.";
+          } else {
+            f.advice =
+                "The growth is anonymous memory the Go heap does not hold: C allocations "
+                "through cgo, syscall.Mmap(MAP_ANON), or stacks of threads C code creates. "
+                "Compare /proc/PID/smaps over time to find the mapping that grows ('godx "
+                "doctor' records smaps_rollup); heap profiles will not show it.";
+          }
+          out.push_back(std::move(f));
+          continue;
+        }
+        // The heap explains the growth: one cause, told once, under the heap's finding.
+        if (growth[3]) continue;
+      }
+      f.advice =
+          "Capture heap profiles some minutes apart ('godx doctor') and compare them to "
+          "find what keeps memory alive.";
     } else {
+      if (growth[2]) {
+        f.evidence.push_back(fmt::format("RSS over the same watch: {} → {}",
+                                         FormatBytes(growth[2]->first),
+                                         FormatBytes(growth[2]->last)));
+      }
       f.advice =
           "Capture heap profiles some minutes apart ('godx doctor') and compare them to "
           "find what keeps memory alive.";
@@ -134,7 +274,9 @@ Json SampleToJson(const WatchSample& s) {
               {"goroutines", Opt(s.goroutines)},
               {"threads", Opt(s.threads)},
               {"rss_bytes", Opt(s.rss_bytes)},
-              {"heap_bytes", Opt(s.heap_bytes)}};
+              {"heap_bytes", Opt(s.heap_bytes)},
+              {"rss_anon_bytes", Opt(s.rss_anon_bytes)},
+              {"rss_file_bytes", Opt(s.rss_file_bytes)}};
 }
 
 std::string SampleLine(const WatchSample& s) {

@@ -78,17 +78,27 @@ Report RunWatch(const WatchConfig& config, const WatchLoopOptions& options,
   std::optional<Json> runtime_leak;  // from the latest bundle that holds the leak profile
   std::set<std::string> announced;
   size_t empty_in_a_row = 0;
+  bool ever_answered = false;
   for (int i = 0; !stopped(); ++i) {
     double due = i * options.interval_s;
+    // No sample is due within --duration any more: end now, not after one more interval.
+    if (options.duration_s > 0 && due > options.duration_s + 1e-9) break;
     while (!stopped() && elapsed() < due) {
       std::this_thread::sleep_for(
           std::chrono::milliseconds(std::clamp(int((due - elapsed()) * 1000), 1, 100)));
     }
     if (stopped() || (options.duration_s > 0 && due > options.duration_s + 1e-9)) break;
+    // A bundle capture may have run past the due time of the samples after it; the watch still
+    // ends at its --duration (a last sample taken at most half an interval late).
+    if (options.duration_s > 0 &&
+        elapsed() > options.duration_s + std::max(0.5, 0.5 * options.interval_s)) {
+      break;
+    }
     std::vector<std::string> errors;
     WatchSample s = watcher.Poll(elapsed(), &errors);
     bool empty = !s.goroutines && !s.threads && !s.rss_bytes && !s.heap_bytes;
     empty_in_a_row = empty ? empty_in_a_row + 1 : 0;
+    ever_answered = ever_answered || !empty;
     if (events.on_sample) events.on_sample(s, errors);
     for (const auto& e : errors) {
       if (warnings.size() < kMaxWarnings) warnings.push_back(fmt::format("+{:.1f}s: {}", s.t, e));
@@ -99,7 +109,8 @@ Report RunWatch(const WatchConfig& config, const WatchLoopOptions& options,
     }
     // The target is gone: a watch with nothing left to sample ends rather than spin.
     if (empty_in_a_row >= kGoneAfter) {
-      warnings.push_back("the target stopped answering; the watch ended");
+      warnings.push_back(ever_answered ? "the target stopped answering; the watch ended"
+                                       : "the target never answered; the watch ended");
       break;
     }
     if (options.on_leak && !leaks.empty() && config.pprof &&
@@ -118,7 +129,15 @@ Report RunWatch(const WatchConfig& config, const WatchLoopOptions& options,
       if (config.pid >= 0) {
         if (auto p = ReadProcess(config.pid, config.proc_root); p.ok()) CaptureProcess(*p, &*b);
       }
-      CaptureUrl(*config.pprof, options.capture, &*b);
+      CaptureOptions capture = options.capture;
+      if (options.duration_s > 0) {
+        // The timed captures (CPU profile, trace) fit in what is left of --duration, so that a
+        // bundle does not stretch the watch; the snapshots around them take a moment more.
+        double left = std::max(0.0, options.duration_s - elapsed() - 1.0);
+        if (capture.cpu_s > 0) capture.cpu_s = std::clamp(left * 0.75, 1.0, capture.cpu_s);
+        if (capture.trace_s > 0) capture.trace_s = std::clamp(left * 0.25, 0.5, capture.trace_s);
+      }
+      CaptureUrl(*config.pprof, capture, &*b);
       if (auto v = RuntimeLeakVerdict(dir)) runtime_leak = std::move(v);
       bundles.push_back(dir);
       if (events.on_bundle) events.on_bundle(dir);

@@ -18,10 +18,15 @@ import (
 
 var offHeap []byte
 
+// grown holds what -grow-mb mapped, so nothing unmaps it.
+var grown [][]byte
+
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	mb := flag.Int("mb", 128, "MiB of anonymous memory to map and touch")
 	life := flag.Duration("life", 5*time.Minute, "exit after this long (a safety net for tests)")
+	growMB := flag.Int("grow-mb", 0, "map and touch this many MiB more every -grow-every (0: never)")
+	growEvery := flag.Duration("grow-every", time.Second, "how often -grow-mb more is mapped")
 	flag.Parse()
 	var err error
 	offHeap, err = syscall.Mmap(-1, 0, *mb<<20, syscall.PROT_READ|syscall.PROT_WRITE,
@@ -37,6 +42,22 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	}
+	if *growMB > 0 {
+		// Memory that keeps growing outside the Go heap, as a leaking C library would hold.
+		go func() {
+			for range time.Tick(*growEvery) {
+				m, err := syscall.Mmap(-1, 0, *growMB<<20, syscall.PROT_READ|syscall.PROT_WRITE,
+					syscall.MAP_ANON|syscall.MAP_PRIVATE)
+				if err != nil {
+					continue
+				}
+				for i := 0; i < len(m); i += 4096 {
+					m[i] = 1
+				}
+				grown = append(grown, m)
+			}
+		}()
 	}
 	go func() {
 		time.Sleep(*life)
