@@ -142,18 +142,27 @@ void FoldFindings(const std::function<bool(const Finding&)>& from, std::string_v
   r->findings = std::move(kept);
 }
 
+// A debug=1 count profile the bundle captured without error; nullopt when it is absent, failed or
+// unreadable (the reader's error goes to `warnings` when given).
+std::optional<CountProfile> ReadBundleCountProfile(const std::string& dir, const Manifest& m,
+                                                   const char* file,
+                                                   std::vector<std::string>* warnings) {
+  const BundleEntry* e = m.Find(file);
+  if (e == nullptr || !e->error.empty()) return std::nullopt;
+  auto t = ReadOwn(dir + "/" + file);
+  if (!t) return std::nullopt;
+  auto p = ReadCountProfile(*t, dir + "/" + file);
+  if (!p.ok()) {
+    if (warnings != nullptr) warnings->push_back(p.status().message());
+    return std::nullopt;
+  }
+  return std::move(p).value();
+}
+
 // Stacks (by site) whose goroutine count grew by kBucketGrowthMin or more between the two debug=1
 // snapshots of the bundle, most growth first: {site, before, after}.
 std::vector<LeakSite> GrowingSites(const std::string& dir, const Manifest& m) {
-  auto read = [&](const char* file) -> std::optional<CountProfile> {
-    const BundleEntry* e = m.Find(file);
-    if (e == nullptr || !e->error.empty()) return std::nullopt;
-    auto t = ReadOwn(dir + "/" + file);
-    if (!t) return std::nullopt;
-    auto p = ReadCountProfile(*t, dir + "/" + file);
-    if (!p.ok()) return std::nullopt;
-    return std::move(p).value();
-  };
+  auto read = [&](const char* file) { return ReadBundleCountProfile(dir, m, file, nullptr); };
   auto start = read("goroutine.debug1.txt");
   auto end = read("goroutine.debug1.end.txt");
   if (!start || !end) return {};
@@ -222,17 +231,8 @@ std::string CreationSite(std::string_view dump, const std::string& site) {
 // the two goroutine snapshots. Unreadable files are warnings of `r`.
 LeakComparison CompareBundleLeaks(const std::string& dir, const Manifest& m, double span_s,
                                   Report* r) {
-  auto read = [&](const char* file) -> std::optional<CountProfile> {
-    const BundleEntry* e = m.Find(file);
-    if (e == nullptr || !e->error.empty()) return std::nullopt;
-    auto t = ReadOwn(dir + "/" + file);
-    if (!t) return std::nullopt;
-    auto p = ReadCountProfile(*t, dir + "/" + file);
-    if (!p.ok()) {
-      r->warnings.push_back(p.status().message());
-      return std::nullopt;
-    }
-    return std::move(p).value();
+  auto read = [&](const char* file) {
+    return ReadBundleCountProfile(dir, m, file, &r->warnings);
   };
   auto start = read("goroutine.debug1.txt");
   auto end = read("goroutine.debug1.end.txt");
