@@ -243,7 +243,31 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
         "container. Compare with scheddetail=1 output."});
   }
   int32_t growth = ss.back().threads - ss.front().threads;
-  if (n >= kMinSamples && growth >= kThreadGrowthMin && tfit.slope > 0 && tfit.r2 >= kThreadGrowthR2) {
+  // Trailing samples at the last thread count: threads that grew and then held (Go keeps idle
+  // threads after a burst of blocking calls) are not a leak in progress.
+  size_t held = 1;
+  while (held < n && ss[n - 1 - held].threads == ss.back().threads) ++held;
+  const bool plateau = held >= 3 && held * 4 >= n;
+  if (n >= kMinSamples && growth >= kThreadGrowthMin && plateau) {
+    const SchedSample& reached = ss[n - held];  // the first sample at the final count
+    double grew_s = double(reached.t_ms - ss.front().t_ms) / 1000;
+    double held_s = double(ss.back().t_ms - reached.t_ms) / 1000;
+    r.findings.push_back(Finding{
+        "sched-thread-growth", max_threads >= 1000 ? Severity::kWarning : Severity::kInfo,
+        fmt::format("OS threads grew from {} to {} in {} ({}), then held at {} for the last {} "
+                    "({} of {} samples)",
+                    ss.front().threads, reached.threads, FormatDuration(grew_s),
+                    FormatRate(grew_s > 0 ? growth / grew_s : 0, "threads"), reached.threads,
+                    FormatDuration(held_s), FormatCount(held), FormatCount(n)),
+        {fmt::format("no new thread since line {}; idle threads at the end: {}", reached.line,
+                     ss.back().idlethreads),
+         "Go creates a thread whenever every M is blocked in a syscall or cgo call, or locked to a "
+         "goroutine, and keeps it afterwards"},
+        "A burst of blocking syscalls or cgo calls (or locked goroutines) needed these threads and "
+        "Go kept them: harmless unless it repeats. A leak would keep growing; watch the count "
+        "('godx watch') and take a goroutine dump if it moves again."});
+  } else if (n >= kMinSamples && growth >= kThreadGrowthMin && tfit.slope > 0 &&
+             tfit.r2 >= kThreadGrowthR2) {
     r.findings.push_back(Finding{
         "sched-thread-growth", max_threads >= 1000 ? Severity::kCritical : Severity::kWarning,
         fmt::format("OS threads keep growing: {} → {} ({})", ss.front().threads, ss.back().threads,

@@ -63,6 +63,34 @@ TEST(SchedTraceAnalysis, LoadedProgramShowsSaturationAndThreadGrowth) {
   EXPECT_GT(r.summary["threads"]["last"].get<int>(), r.summary["threads"]["first"].get<int>() + 20);
 }
 
+// Threads that grew and then held (5 → 55, then 55 for the last 7 of 12 samples, as Go 1.26
+// prints them) are said to have held, at INFO, not "keep growing".
+TEST(SchedTraceAnalysis, ThreadsThatGrewThenHeldAreNotStillGrowing) {
+  const int counts[] = {5, 17, 30, 42, 55, 55, 55, 55, 55, 55, 55, 55};
+  std::string log;
+  for (int i = 0; i < 12; ++i) {
+    log += "SCHED " + std::to_string(i * 5000) + "ms: gomaxprocs=2 idleprocs=2 threads=" +
+           std::to_string(counts[i]) +
+           " spinningthreads=0 needspinning=0 idlethreads=3 runqueue=0 [ 0 0 ] schedticks=[ 1 1 ]\n";
+  }
+  auto t = ReadSchedTrace(InputFromString("plateau.log", log));
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  Report r = AnalyzeSchedTrace(*t, "plateau.log", AnalyzeOptions{});
+  const Finding* f = godx::testing::FindFinding(r, "sched-thread-growth");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::kInfo);
+  EXPECT_EQ(f->title.find("keep growing"), std::string::npos) << f->title;
+  EXPECT_NE(f->title.find("grew from 5 to 55 in 20.0 s"), std::string::npos) << f->title;
+  EXPECT_NE(f->title.find("then held at 55 for the last 35.0 s (8 of 12 samples)"),
+            std::string::npos)
+      << f->title;
+  // Still growing at the end: "keep growing", a warning.
+  Report growing = Analyze(TestData("schedlog/go1.19-schedload.log"));
+  const Finding* g = godx::testing::FindFinding(growing, "sched-thread-growth");
+  ASSERT_NE(g, nullptr);
+  EXPECT_NE(g->title.find("keep growing"), std::string::npos) << g->title;
+}
+
 TEST(SchedTraceAnalysis, DetailShowsTheMutexPileupAndLockedThreads) {
   Report r = Analyze(TestData("schedlog/go1.19-schedload-detail.log"));
   ASSERT_TRUE(r.summary["detail"].is_object());
