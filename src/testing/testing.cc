@@ -111,6 +111,21 @@ int ReleaseMinor(const std::string& release) {
   return std::stoi(release.substr(release.find('.') + 1));
 }
 
+int ReleaseMinor(const Json& bound) {
+  return bound.is_string() ? ReleaseMinor(bound.get<std::string>()) : -1;
+}
+
+void ExpectReleaseWithin(const Json& go_release, const std::string& release) {
+  ASSERT_TRUE(go_release.is_object()) << "no go_release in the report: format not recognised";
+  int rel = ReleaseMinor(release);
+  if (go_release["min"].is_string()) {
+    EXPECT_LE(ReleaseMinor(go_release["min"]), rel) << go_release.dump();
+  }
+  if (go_release["max"].is_string()) {
+    EXPECT_GE(ReleaseMinor(go_release["max"]), rel) << go_release.dump();
+  }
+}
+
 std::string Describe(const MatrixFixture& f) {
   return "go" + f.release + " " + f.cell + " " + f.path;
 }

@@ -55,8 +55,13 @@ std::string MatrixGoVersion(const std::string& release);
 // order, releases oldest first. Fails the test when a manifest is unreadable or names a missing
 // file: a cell without its fixture must fail, never skip.
 std::vector<MatrixFixture> MatrixFixtures(std::string_view cell_prefix = "");
-// The minor version of a matrix release: "1.27" → 27.
+// The minor version of a matrix release: "1.27" → 27; of a go_release bound ("1.24" or null), -1
+// for null.
 int ReleaseMinor(const std::string& release);
+int ReleaseMinor(const Json& bound);
+// Expects a report's go_release (the envelope key) to be known and to hold `release`, the one
+// that really wrote the fixture: min ≤ release ≤ max where each bound is set.
+void ExpectReleaseWithin(const Json& go_release, const std::string& release);
 // A readable test name of a fixture for SCOPED_TRACE: "go1.26 gctrace gclog/go1.26-gcleak.log".
 std::string Describe(const MatrixFixture& f);
 
