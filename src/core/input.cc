@@ -7,7 +7,9 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <utility>
 
@@ -27,6 +29,18 @@ struct Input::Storage {
 Input::Input(Input&&) noexcept = default;
 Input& Input::operator=(Input&&) noexcept = default;
 Input::~Input() = default;
+
+void Input::Release(size_t begin, size_t end) const {
+  if (storage_ == nullptr || storage_->map == nullptr || end <= begin) return;
+  const auto base = reinterpret_cast<uintptr_t>(storage_->map);
+  const auto from = reinterpret_cast<uintptr_t>(data_.data()) + begin;
+  const auto to = reinterpret_cast<uintptr_t>(data_.data()) + std::min(end, data_.size());
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  // Whole pages inside the range and inside the mapping only.
+  const uintptr_t lo = std::max(base, (from + page - 1) / page * page);
+  const uintptr_t hi = std::min(base + storage_->map_size, to / page * page);
+  if (hi > lo) madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
+}
 
 Compression SniffCompression(std::string_view head) {
   if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f &&
@@ -198,7 +212,8 @@ Result<Input> Input::Open(const std::string& path, const InputOptions& options) 
   }
   if (S_ISDIR(st.st_mode)) {
     close(fd);
-    return Status::Error(fmt::format("{}: is a directory, expected a file", name));
+    return Status::Error(fmt::format(
+        "{}: is a directory, expected a file ('godx analyze DIR' reads every file in one)", name));
   }
   if (!S_ISREG(st.st_mode) || st.st_size == 0) {
     // Pipes, character devices and empty files: read them.

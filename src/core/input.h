@@ -37,6 +37,10 @@ class Input {
   // Non-empty when the compressed stream ended early or the size cap was hit: what was read is
   // still in data(), this says what was cut.
   const std::string& cut_note() const { return cut_note_; }
+  // The bytes in [begin, end) of data() are done with for now: when they are a file mapping their
+  // pages are dropped from memory (touching them again reads them from the file again), so that
+  // a reader streaming a large file keeps only what it works on resident. No effect otherwise.
+  void Release(size_t begin, size_t end) const;
 
  private:
   Input() = default;

@@ -45,6 +45,9 @@ struct Table {
 // per-cycle JSON series of a multi-gigabyte log costs more than parsing it).
 struct AnalyzeOptions {
   bool json = false;
+  // CPUs the program could use (GOMAXPROCS), when the caller knows it (godx doctor from its
+  // capture); 0 = unknown. CPU shares are judged against wall time × this many cores.
+  int cores = 0;
 };
 
 struct Report {

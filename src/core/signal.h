@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +23,10 @@ struct Signal {
   // kPresent.
   int (*sniff)(std::string_view head);
   Result<Report> (*analyze)(const Input& input, const AnalyzeOptions& options);
+  // Signals whose input is a whole directory (a capture bundle, a -json=0,DIR tree): whether `dir`
+  // is one, and its analysis. Null for signals that live in single files.
+  bool (*claims_dir)(const std::string& dir) = nullptr;
+  Result<Report> (*analyze_dir)(const std::string& dir, const AnalyzeOptions& options) = nullptr;
 };
 
 inline constexpr int kPresent = 50;

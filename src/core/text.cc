@@ -33,13 +33,16 @@ size_t FindMarker(std::string_view line, std::string_view marker, size_t max_pre
   std::string_view window = line.substr(0, max_prefix + marker.size());
   size_t at = window.find(marker, 1);
   while (at != std::string_view::npos) {
-    unsigned char before = static_cast<unsigned char>(window[at - 1]);
-    bool boundary = before == ' ' || before == '\t' || (before < 0x80 && !std::isalnum(before) &&
-                                                        before != '_' && before != '.');
-    if (boundary) return at;
+    if (IsMarkerBoundary(window[at - 1])) return at;
     at = window.find(marker, at + 1);
   }
   return std::string_view::npos;
+}
+
+bool IsMarkerBoundary(char c) {
+  unsigned char before = static_cast<unsigned char>(c);
+  return before == ' ' || before == '\t' ||
+         (before < 0x80 && !std::isalnum(before) && before != '_' && before != '.');
 }
 
 size_t FindText(std::string_view text, std::string_view needle) {

@@ -23,6 +23,9 @@ namespace godx {
 // `max_prefix` bytes when a log prefix (timestamp, pod name) stands before it and the byte just
 // before the marker is a space, tab, or punctuation. npos when absent.
 size_t FindMarker(std::string_view line, std::string_view marker, size_t max_prefix = 96);
+// The rule FindMarker applies to the byte before a marker behind a prefix: a space, a tab, or
+// ASCII punctuation other than '_' and '.' (for readers that look for several markers at once).
+bool IsMarkerBoundary(char before);
 
 // Where `needle` first occurs in `text` (npos when absent), for searching whole inputs.
 // std::string_view::find looks for the needle's first byte with memchr and compares from there: on

@@ -155,6 +155,28 @@ std::string CutChattyJson(const std::string& text) {
   return out;
 }
 
+std::string AsCollected(const std::string& text, const std::string& prefix,
+                        const std::string& marker, const std::string& cut_at, int split_every,
+                        size_t* splits) {
+  const std::string program =
+      R"({"level":"info","ts":"2026-12-02T10:44:58.032973317Z","msg":"request served"})";
+  std::istringstream in(text);
+  std::string line, out;
+  size_t records = 0, cut_records = 0;
+  while (std::getline(in, line)) {
+    size_t cut = split_every > 0 && line.starts_with(marker) ? line.find(cut_at, 1)
+                                                             : std::string::npos;
+    if (cut != std::string::npos && ++records % split_every == 0) {
+      out += prefix + line.substr(0, cut) + program + "\n" + prefix + line.substr(cut) + "\n";
+      ++cut_records;
+      continue;
+    }
+    out += prefix + line + "\n";
+  }
+  if (splits != nullptr) *splits = cut_records;
+  return out;
+}
+
 RunResult RunGodx(const std::string& args, const std::string& stdin_data) {
   const char* bin = std::getenv("GODX_BIN");
   RunResult r;
@@ -221,9 +243,14 @@ std::string GoBinary(const std::string& rel, const std::string& name, std::strin
   if (fs::exists(bin, ec) && fs::last_write_time(bin, ec) >= fs::last_write_time(src, ec)) {
     return bin;
   }
-  fs::create_directories(dir, ec);
+  // A nested program (scenario/nilmap) gets the same nesting in the cache; its log stays flat.
+  fs::create_directories(fs::path(bin).parent_path(), ec);
   std::string script = SourceDir() + "/scripts/go-release " + rel;
-  std::string log = dir + "/build-" + name + ".log";
+  std::string flat = name;
+  for (char& c : flat) {
+    if (c == '/') c = '-';
+  }
+  std::string log = dir + "/build-" + flat + ".log";
   // The copy of testdata/gen lives in the build tree too, away from the fixture generators'.
   std::string env = "GODX_GEN_ROOT=" + std::string(GODX_GO_BIN_DIR) + "/gen ";
   int st = Shell(env + script + " version >" + log + " 2>&1");

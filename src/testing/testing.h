@@ -70,6 +70,16 @@ std::string Describe(const MatrixFixture& f);
 // shredded (an independent reading for tests of the gctrace and schedtrace readers).
 std::string CutChattyJson(const std::string& text);
 
+// What a log collector makes of a real log: `prefix` before every line (kubectl logs
+// --timestamps, --prefix) and, with `split_every` > 0, every split_every-th line that starts with
+// `marker` cut in two where `cut_at` first occurs in it (at least one byte in) by a program line
+// written between the runtime's writes, as testdata/gen/chatty's output shows such cuts: the first
+// half with the program's JSON after it on one line, the rest of the record on the next, each
+// line with the prefix. `*splits` counts the records cut.
+std::string AsCollected(const std::string& text, const std::string& prefix,
+                        const std::string& marker = "", const std::string& cut_at = "",
+                        int split_every = 0, size_t* splits = nullptr);
+
 struct RunResult {
   int exit_code = -1;
   std::string out, err;
