@@ -108,8 +108,12 @@ int RunReports(const StacksArgs& a) {
       return kExitError;
     }
     AnalyzeOptions options;
-    options.json = a.out.json;
-    Report report = stacks::AnalyzeDump(*dump, options, view);
+    options.json = ToAnalyzeOptions(a.out).json;
+    // Two processes' dumps interleaved behind their prefixes are read apart (unfiltered only:
+    // the filter applies to the dump as read).
+    Report report = a.filter.focus.empty() && a.filter.ignore.empty()
+                        ? stacks::AnalyzeDumpAt(*dump, path, options, view)
+                        : stacks::AnalyzeDump(*dump, options, view);
     if (!a.objdump.empty()) {
       if (Status s = AddCrashCheck(path, a.objdump, &report); !s.ok()) {
         PrintError(s.message());
@@ -143,7 +147,7 @@ int RunDiff(const StacksArgs& a) {
     }
   }
   AnalyzeOptions options;
-  options.json = a.out.json;
+  options.json = ToAnalyzeOptions(a.out).json;
   stacks::DumpDiff diff = stacks::DiffDumps(*before, *after);
   std::vector<Report> reports;
   reports.push_back(stacks::AnalyzeDiff(*before, *after, diff, options, view));
@@ -214,8 +218,7 @@ void AddStacksCommand(CLI::App& root, CommandContext& ctx) {
   cmd->callback([args, cmd, diff, &ctx] {
     if (diff->parsed()) return;
     if (args->inputs.empty()) {
-      PrintError("stacks: no input; see 'godx help stacks'");
-      ctx.exit_code = kExitError;
+      ctx.exit_code = PrintUsageError("stacks", "inputs is required");
       return;
     }
     (void)cmd;

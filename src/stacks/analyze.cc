@@ -7,7 +7,9 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "core/interleave.h"
 #include "core/leak_severity.h"
+#include "core/text.h"
 #include "core/units.h"
 #include "stacks/labels.h"
 #include "stacks/version.h"
@@ -25,8 +27,16 @@ constexpr uint64_t kIoLeakMinCount = 1000;  // idle connections are normal in mo
 constexpr uint32_t kIoLeakMinMinutes = 10;
 constexpr uint64_t kConvoyMinCount = 10;  // goroutines waiting for one lock site
 constexpr uint64_t kConvoyCriticalCount = 1000;
-constexpr uint32_t kSyscallMinMinutes = 1;
-constexpr uint64_t kSyscallMinCount = 50;
+// Goroutines in system calls at one site of the program's code.
+constexpr uint64_t kSyscallMinCount = 10;        // this many at one site at once...
+constexpr uint64_t kSyscallMinCountStuck = 3;    // ...or this many when waiting for minutes...
+constexpr uint64_t kSyscallMinCountShare = 4;    // ...or this many when they are
+constexpr double kSyscallMinShare = 0.25;        // this share of all goroutines
+constexpr uint64_t kSyscallCriticalCount = 100;  // with minutes of waiting (or 10x without)
+constexpr uint32_t kSyscallCriticalMinutes = 60;
+// debug=1 profiles print no states: one stack holding this many goroutines is a finding.
+constexpr uint64_t kSharedStackMinCount = 10;
+constexpr double kSharedStackMinShare = 0.5;
 constexpr uint64_t kRunawayMinCount = 1000;  // goroutines from one creation site...
 constexpr double kRunawayMinShare = 0.5;     // ...that are this share of all goroutines
 constexpr uint64_t kRunawayCriticalCount = 100000;
@@ -202,6 +212,20 @@ Json CrashJson(const Dump& d, const Crash& c) {
   }
   j["frames"] = std::move(frames);
   j["line"] = c.line;
+  if (c.kind == CrashKind::kFatal && StartsWith(c.message, "concurrent map ")) {
+    Json peers = Json::array();
+    for (const MapPeer& p : c.map_peers) {
+      Json pj{{"goroutine", p.goroutine},
+              {"state", p.state},
+              {"frame", FrameJson(d, p.frame)},
+              {"word", p.word.empty() ? Json(nullptr) : Json(p.word)},
+              {"stack_unavailable", p.stack_unavailable}};
+      pj["crash_frame"] =
+          p.crash_frame.function != 0 ? FrameJson(d, p.crash_frame) : Json(nullptr);
+      peers.push_back(std::move(pj));
+    }
+    j["map_peers"] = std::move(peers);
+  }
   return j;
 }
 
@@ -231,6 +255,43 @@ std::string CrashCause(const Dump& d, const Crash& c) {
   if (site != nullptr)
     key += fmt::format("{}\x1f{}:{}", d.Str(site->function), d.Str(site->file), site->line);
   return key;
+}
+
+std::string MapPeerText(const Dump& d, const MapPeer& p) {
+  std::string where = fmt::format("{} {}", d.Str(p.frame.function), Location(d, p.frame));
+  if (p.stack_unavailable)
+    return fmt::format("goroutine {} [{}] was running on another thread (no stack printed), "
+                       "created by {}",
+                       p.goroutine, p.state, where);
+  if (p.word.empty())
+    return fmt::format("goroutine {} [{}] was in the program's code at {}", p.goroutine, p.state,
+                       where);
+  return fmt::format("goroutine {} [{}] at {} holds {}, as the crashed goroutine's {} does",
+                     p.goroutine, p.state, where, p.word, d.Str(p.crash_frame.function));
+}
+
+// The other side of a concurrent map access: named in the title when an argument word ties it to
+// the crashed goroutine, listed as a candidate when only its state does.
+void MapPeerEvidence(const Dump& d, const Crash& c, Finding* f) {
+  if (!c.others_printed) {
+    f->evidence.push_back(
+        "only the goroutine that noticed was printed: run with GOTRACEBACK=all to see the other "
+        "goroutine that used the map");
+    return;
+  }
+  if (c.map_peers.empty()) {
+    f->evidence.push_back(
+        "no other goroutine was running or runnable in the program's code when it crashed");
+    return;
+  }
+  const MapPeer& top = c.map_peers.front();
+  if (!top.word.empty() || c.map_peers.size() == 1)
+    f->title += fmt::format(" (likely with goroutine {}{} {})", top.goroutine,
+                            top.stack_unavailable ? ", running elsewhere, created by" : " at",
+                            FrameSite(d, top.frame));
+  f->evidence.push_back(fmt::format("the other side: {}", MapPeerText(d, top)));
+  for (size_t i = 1; i < c.map_peers.size() && i < 4; ++i)
+    f->evidence.push_back("also running then: " + MapPeerText(d, c.map_peers[i]));
 }
 
 void CrashFindings(const Dump& d, Report* r) {
@@ -284,7 +345,10 @@ void CrashFindings(const Dump& d, Report* r) {
         } else {
           f.id = "fatal-signal";
           f.severity = Severity::kCritical;
-          f.title = fmt::format("Killed by {}", c.message);
+          f.title = c.message.empty()
+                        ? std::string("Killed by a fatal signal (its report is not in the "
+                                      "text; the register dump after it is)")
+                        : fmt::format("Killed by {}", c.message);
           f.advice =
               "A fatal signal outside Go code (cgo, or a runtime bug): look at the PC and "
               "the goroutine that was running.";
@@ -317,6 +381,9 @@ void CrashFindings(const Dump& d, Report* r) {
     if (!c.signal.empty() && c.kind != CrashKind::kSignal)
       f.evidence.push_back("signal: " + c.signal);
     if (c.chain.size() > 1) f.evidence.push_back("panic chain: " + ChainText(c));
+    if (c.kind == CrashKind::kFatal && StartsWith(c.message, "concurrent map ")) {
+      MapPeerEvidence(d, c, &f);
+    }
     for (size_t i = 0; i < c.notes.size() && i < 3; ++i) f.evidence.push_back(c.notes[i]);
     if (f.advice.empty()) {
       if (advice) {
@@ -566,31 +633,145 @@ void ConvoyFindings(const Dump& d, Report* r) {
   }
 }
 
-void SyscallFindings(const Dump& d, Report* r) {
-  uint64_t count = 0;
-  uint32_t max_minutes = 0;
-  std::vector<std::string> evidence;
-  for (const Bucket& b : d.buckets) {
-    if (BucketWaitClass(d, b) != WaitClass::kSyscall) continue;
-    count += b.count;
-    max_minutes = std::max(max_minutes, b.max_minutes);
-    if (evidence.size() < kEvidenceLines && (b.max_minutes >= kSyscallMinMinutes || b.count >= 10))
-      evidence.push_back(fmt::format("{} × at {}{}", FormatCount(b.count), BucketName(d, b),
-                                     b.max_minutes ? ", " + WaitRange(b) : ""));
+// The runtime's own goroutines that show as in a syscall by design (os/signal's receiver and the
+// timer goroutine of older releases park in notetsleepg): not stuck.
+bool RuntimeParkedInSyscall(const Dump& d, const Bucket& b) {
+  for (const Frame& f : b.frames) {
+    std::string_view fn = d.Str(f.function);
+    if (fn == "os/signal.signal_recv" || fn == "runtime.notetsleepg") return true;
   }
-  if (count == 0 || (max_minutes < kSyscallMinMinutes && count < kSyscallMinCount)) return;
-  Finding f;
-  f.id = "stuck-in-syscall";
-  f.severity = Severity::kWarning;
-  f.title =
-      fmt::format("{} goroutine{} in system calls{}", FormatCount(count), count == 1 ? "" : "s",
-                  max_minutes ? fmt::format(", the longest for {} min", max_minutes) : "");
-  f.evidence = std::move(evidence);
-  f.advice =
-      "Each goroutine in a syscall holds an OS thread: blocking file or cgo calls that last "
-      "minutes point at a hung disk, NFS mount or C library. Add timeouts, or move the "
-      "call behind a bounded worker pool.";
-  r->findings.push_back(std::move(f));
+  return false;
+}
+
+// Goroutines in system calls, one finding per site of the program's code that made the call
+// (stacks that differ only below it are one site). Thresholds: docs/formats/goroutine-dumps.md.
+void SyscallFindings(const Dump& d, Report* r) {
+  struct Site {
+    uint64_t count = 0, locked = 0, waiting = 0;  // waiting: with "N minutes" in the header
+    uint32_t min_minutes = UINT32_MAX, max_minutes = 0;
+    size_t stacks = 0;
+    const Bucket* first = nullptr;  // the largest
+  };
+  std::map<std::string, Site> sites;
+  std::vector<std::string> order;
+  for (const Bucket& b : d.buckets) {
+    if (BucketWaitClass(d, b) != WaitClass::kSyscall || RuntimeParkedInSyscall(d, b)) continue;
+    std::string key = BucketName(d, b);
+    Site& s = sites[key];
+    if (s.first == nullptr) {
+      s.first = &b;
+      order.push_back(key);
+    }
+    s.count += b.count;
+    s.locked += b.locked;
+    if (b.max_minutes > 0) s.waiting += b.count;  // buckets mix rarely; the max decides
+    s.min_minutes = std::min(s.min_minutes, b.min_minutes);
+    s.max_minutes = std::max(s.max_minutes, b.max_minutes);
+    ++s.stacks;
+  }
+  for (const std::string& key : order) {
+    const Site& s = sites[key];
+    const Bucket& b = *s.first;
+    const double share =
+        d.goroutines ? static_cast<double>(s.count) / static_cast<double>(d.goroutines) : 0;
+    const bool minutes = s.max_minutes > 0;
+    Severity sev;
+    if ((minutes && s.count >= kSyscallCriticalCount) || s.count >= 10 * kSyscallCriticalCount ||
+        (s.max_minutes >= kSyscallCriticalMinutes && s.count >= kSyscallMinCount)) {
+      sev = Severity::kCritical;
+    } else if (s.count >= kSyscallMinCount || (minutes && s.count >= kSyscallMinCountStuck) ||
+               (s.count >= kSyscallMinCountShare && share >= kSyscallMinShare)) {
+      sev = Severity::kWarning;
+    } else if (minutes) {
+      sev = Severity::kInfo;  // one or two goroutines in a long call: worth a look
+    } else {
+      continue;  // a few goroutines in a syscall at the moment of the dump: normal
+    }
+    Finding f;
+    f.id = "stuck-in-syscall";
+    f.severity = sev;
+    std::string wait;
+    if (minutes)
+      wait = s.min_minutes == s.max_minutes || s.waiting < s.count
+                 ? fmt::format("{} min", s.max_minutes)
+                 : fmt::format("{}-{} min", s.min_minutes, s.max_minutes);
+    f.title = fmt::format("{} goroutine{} {} in a system call at {}{}", FormatCount(s.count),
+                          s.count == 1 ? "" : "s", s.count == 1 ? "is" : "are", key,
+                          minutes ? ", for " + wait : "");
+    const Frame* site = KeyFrame(d, b);  // null for a stack the dump printed without frames
+    f.evidence.push_back(fmt::format(
+        "{} of {} goroutines in state [{}] at {}{}", FormatCount(s.count),
+        FormatCount(d.goroutines), StateText(d, b),
+        site != nullptr ? fmt::format("{} {}", d.Str(site->function), Location(d, *site)) : key,
+        s.stacks > 1 ? fmt::format(", in {} stacks", s.stacks) : ""));
+    if (minutes)
+      f.evidence.push_back(fmt::format(
+          "{} of them waiting {} (the runtime prints minutes once a GC cycle has seen them wait)",
+          FormatCount(s.waiting), wait));
+    else
+      f.evidence.push_back(
+          "the dump gives no wait time (the runtime prints minutes only after a GC cycle saw "
+          "them wait); a second dump later shows whether they are still there");
+    if (site != nullptr && &b.frames.front() != site)
+      f.evidence.push_back(fmt::format("the call: {} {}", d.Str(b.frames.front().function),
+                                       Location(d, b.frames.front())));
+    if (b.created_by.function != 0)
+      f.evidence.push_back(fmt::format("created by {} {}", d.Str(b.created_by.function),
+                                       Location(d, b.created_by)));
+    f.evidence.push_back(fmt::format(
+        "each holds an OS thread: {} thread{} for this site alone{}", FormatCount(s.count),
+        s.count == 1 ? "" : "s",
+        s.locked ? fmt::format(" ({} locked to their thread)", FormatCount(s.locked)) : ""));
+    if (!b.ids.empty())
+      f.evidence.push_back(
+          fmt::format("e.g. goroutine {} (input line {})", b.ids[0], b.first_line));
+    f.advice =
+        "A goroutine in a system call holds its OS thread until the call returns (the runtime "
+        "starts other threads to run Go code; the process dies at 10000). A read or write that "
+        "blocks this long is on a pipe, FIFO, terminal or device with no poller behind it, on a "
+        "hung disk or NFS mount, or a cgo call that does not return. Open pipes and FIFOs "
+        "through os (os.Pipe, os.OpenFile) rather than raw syscall.Read so they use the poller "
+        "and SetReadDeadline; give network calls deadlines; bound blocking file and cgo calls "
+        "with a worker pool.";
+    r->findings.push_back(std::move(f));
+  }
+}
+
+// debug=1 profiles print no goroutine states and hide the runtime's frames, so a wait cannot be
+// named; a stack that holds most goroutines still can. (More goroutines than GOMAXPROCS cannot
+// all be running at one line: most of them wait there.)
+void SharedStackFindings(const Dump& d, Report* r) {
+  if (!d.debug1 || d.goroutines == 0) return;
+  for (const Bucket& b : d.buckets) {
+    if (b.frames.empty() || !d.Str(b.state()).empty() ||
+        BucketWaitClass(d, b) != WaitClass::kOther)
+      continue;
+    const double share = static_cast<double>(b.count) / static_cast<double>(d.goroutines);
+    const bool many = b.count >= kLeakMinCount;
+    if (!many && (b.count < kSharedStackMinCount || share < kSharedStackMinShare)) continue;
+    Finding f;
+    f.id = many ? "leak-suspect" : "shared-stack";
+    f.severity = b.count >= kLeakCriticalGoroutines ? Severity::kCritical
+                 : many                             ? Severity::kWarning
+                                                    : Severity::kInfo;
+    f.title = fmt::format("{} of {} goroutines share one stack at {}", FormatCount(b.count),
+                          FormatCount(d.goroutines), BucketName(d, b));
+    const Frame* site = KeyFrame(d, b);
+    f.evidence.push_back(fmt::format("{} ({}) of the profile's goroutines at {} {}",
+                                     FormatCount(b.count), FormatPercent(share),
+                                     d.Str(site->function), Location(d, *site)));
+    f.evidence.push_back(
+        "a debug=1 profile prints no states and hides the runtime's frames: what they wait on "
+        "is not in it");
+    f.advice =
+        many ? "Goroutines piling up at one line usually leak: take the debug=2 form "
+               "(/debug/pprof/goroutine?debug=2) to see what they wait on and for how long, and "
+               "two profiles a minute apart for 'godx stacks diff': a count that only grows is a "
+               "leak."
+             : "Most goroutines sit at this line: fine for a worker pool of that size; if the "
+               "count grows between two profiles ('godx stacks diff'), it leaks.";
+    r->findings.push_back(std::move(f));
+  }
 }
 
 void RunawayFindings(const Dump& d, Report* r) {
@@ -777,7 +958,10 @@ Table BucketTable(const Dump& d, const ViewOptions& view) {
 
 Table CrashTable(const Dump& d, const Crash& c, const ViewOptions& view) {
   Table t;
-  t.title = fmt::format("Crashed goroutine {} [{}]", c.goroutine, c.goroutine_state);
+  // A Windows exception's stack comes without a header: its id is not in the text.
+  t.title = c.goroutine >= 0
+                ? fmt::format("Crashed goroutine {} [{}]", c.goroutine, c.goroutine_state)
+                : "Crashing stack (printed without a goroutine header)";
   t.columns = {"", "Function", "Location"};
   size_t n = view.frames == 0 ? c.stack.size()
                               : std::min(c.stack.size(), std::max<size_t>(view.frames, 16));
@@ -790,6 +974,15 @@ Table CrashTable(const Dump& d, const Crash& c, const ViewOptions& view) {
   if (n < c.stack.size())
     t.rows.push_back({"", fmt::format("... {} more frames", c.stack.size() - n), ""});
   return t;
+}
+
+// core's class joins nil-channel waits and select {} (both never end); in a dump the state
+// tells them apart, and `select {}` is usually deliberate (a main that parks forever).
+std::string_view WaitLabel(const Dump& d, WaitClass wc, StringId state) {
+  if (wc == WaitClass::kNilChan && d.Str(state) == "select (no cases)")
+    return "select {} (forever)";
+  if (wc == WaitClass::kNilChan) return "nil channel (forever)";
+  return WaitClassName(wc);
 }
 
 }  // namespace
@@ -813,7 +1006,11 @@ std::string FrameSite(const Dump& d, const Frame& f) {
 }
 
 WaitClass BucketWaitClass(const Dump& d, const Bucket& b) {
-  std::string_view state = d.Str(b.state());
+  return BucketWaitClass(d, b, b.state());
+}
+
+WaitClass BucketWaitClass(const Dump& d, const Bucket& b, StringId state_id) {
+  std::string_view state = d.Str(state_id);
   WaitClass wc = ClassifyWaitReason(state);
   const bool stateless = d.debug1 && state.empty();
   if (wc == WaitClass::kLock || wc == WaitClass::kOther || stateless) {
@@ -832,6 +1029,10 @@ WaitClass BucketWaitClass(const Dump& d, const Bucket& b) {
         if (fn == "runtime.chansend" || fn == "runtime.chansend1") return WaitClass::kChanSend;
         if (fn == "runtime.selectgo") return WaitClass::kSelect;
         if (fn == "internal/poll.runtime_pollWait") return WaitClass::kIO;
+        // The innermost frame runtime/pprof names is the syscall package's entry: in a syscall.
+        if (i == 0 && (fn == "syscall.Syscall" || fn == "syscall.Syscall6" ||
+                       fn == "syscall.RawSyscall" || fn == "syscall.RawSyscall6"))
+          return WaitClass::kSyscall;
       }
     }
   }
@@ -841,9 +1042,12 @@ WaitClass BucketWaitClass(const Dump& d, const Bucket& b) {
 }
 
 Json FrameJson(const Dump& d, const Frame& f) {
-  Json j{{"function", std::string(d.Str(f.function))},
-         {"file", std::string(d.Str(f.file))},
-         {"line", f.line}};
+  // Filled key by key: an initializer list copies every value once more, and a JSON report
+  // holds one of these per frame of every bucket.
+  Json j = Json::object();
+  j["function"] = d.Str(f.function);
+  j["file"] = d.Str(f.file);
+  j["line"] = f.line;
   if (f.inlined) j["inlined"] = true;
   return j;
 }
@@ -856,7 +1060,9 @@ Json BucketJson(const Dump& d, const Bucket& b) {
   Json states = Json::object();
   for (const auto& [s, n] : b.states) states[std::string(d.Str(s))] = n;
   j["states"] = std::move(states);
-  j["wait_minutes"] = Json{{"min", b.min_minutes}, {"max", b.max_minutes}};
+  Json& minutes = j["wait_minutes"];
+  minutes["min"] = b.min_minutes;
+  minutes["max"] = b.max_minutes;
   j["locked"] = b.locked;
   Json frames = Json::array();
   for (const auto& f : b.frames) frames.push_back(FrameJson(d, f));
@@ -894,13 +1100,11 @@ Json BucketJson(const Dump& d, const Bucket& b) {
 }
 
 std::string BucketWaitLabel(const Dump& d, const Bucket& b) {
-  const WaitClass wc = BucketWaitClass(d, b);
-  // core's class joins nil-channel waits and select {} (both never end); in a dump the state
-  // tells them apart, and `select {}` is usually deliberate (a main that parks forever).
-  if (wc == WaitClass::kNilChan && d.Str(b.state()) == "select (no cases)")
-    return "select {} (forever)";
-  if (wc == WaitClass::kNilChan) return "nil channel (forever)";
-  return std::string(WaitClassName(wc));
+  return BucketWaitLabel(d, b, b.state());
+}
+
+std::string BucketWaitLabel(const Dump& d, const Bucket& b, StringId state) {
+  return std::string(WaitLabel(d, BucketWaitClass(d, b, state), state));
 }
 
 Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptions& view) {
@@ -941,13 +1145,19 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
                        : crash->kind == CrashKind::kFatal     ? "fatal error: "
                        : crash->kind == CrashKind::kHttpPanic ? "http handler panic: "
                                                               : "";
-    r.facts.push_back({"Crash", head + FirstLineOf(crash->message).substr(0, 200)});
+    r.facts.push_back({"Crash", crash->message.empty()
+                                    ? std::string("a fatal signal (its report is not in the text)")
+                                    : head + FirstLineOf(crash->message).substr(0, 200)});
     if (crash->chain.size() > 1) r.facts.push_back({"Panic chain", ChainText(*crash)});
     if (!crash->signal.empty() && crash->kind != CrashKind::kSignal)
       r.facts.push_back({"Signal", crash->signal});
     if (crash->goroutine >= 0)
       r.facts.push_back(
           {"Crashed goroutine", fmt::format("{} [{}]", crash->goroutine, crash->goroutine_state)});
+    else if (!crash->stack.empty())
+      r.facts.push_back({"Crashed goroutine", "its id and state are not printed (the runtime "
+                                              "prints a Windows exception's stack without a "
+                                              "goroutine header)"});
     if (crash->culprit >= 0) {
       const Frame& f = crash->stack[static_cast<size_t>(crash->culprit)];
       r.facts.push_back({"Culprit", fmt::format("{}  {}", d.Str(f.function), Location(d, f))});
@@ -979,10 +1189,16 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
 
   // Goroutines by wait class.
   // Keyed by class first: ties print in the class order, as before labels split kNilChan.
-  std::map<std::pair<WaitClass, std::string>, uint64_t> classes;
+  // The labels are static text: keyed by view, the count allocates nothing per bucket.
+  std::map<std::pair<WaitClass, std::string_view>, uint64_t> classes;
   uint32_t longest = 0;
   for (const Bucket& b : d.buckets) {
-    classes[{BucketWaitClass(d, b), BucketWaitLabel(d, b)}] += b.count;
+    // Goroutines with the same frames in different states (one running, one runnable, one in
+    // a syscall) are counted under each of their own states.
+    for (const auto& [state, count] : b.states) {
+      const WaitClass wc = BucketWaitClass(d, b, state);
+      classes[{wc, WaitLabel(d, wc, state)}] += count;
+    }
     longest = std::max(longest, b.max_minutes);
   }
   std::vector<std::pair<std::string, uint64_t>> sorted;
@@ -1008,6 +1224,7 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
   if (d.sections > 1) r.facts.push_back({"Dumps in input", FormatCount(d.sections)});
   if (d.other_lines > 0)
     r.facts.push_back({"Other lines", FormatCount(d.other_lines) + " (log text around the dumps)"});
+  if (!d.missing_start.empty()) r.facts.push_back({"Fragment", d.missing_start});
   if (d.truncated) r.facts.push_back({"Truncated", d.truncated_why});
 
   CrashFindings(d, &r);
@@ -1017,6 +1234,7 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
   LeakFindings(d, &r);
   ConvoyFindings(d, &r);
   SyscallFindings(d, &r);
+  SharedStackFindings(d, &r);
   RunawayFindings(d, &r);
 
   if (crash != nullptr && !crash->stack.empty() && !IsRequestedDump(*crash))
@@ -1035,6 +1253,9 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
     r.tables.push_back(std::move(t));
   }
 
+  if (!d.missing_start.empty())
+    r.warnings.push_back("the text is a fragment: " + d.missing_start +
+                         "; what was there was parsed");
   if (d.truncated)
     r.warnings.push_back("the dump is truncated: " + d.truncated_why +
                          "; what was there was parsed");
@@ -1046,6 +1267,17 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
   r.summary["buckets"] = d.buckets.size();
   r.summary["truncated"] = d.truncated;
   if (d.truncated) r.summary["truncated_reason"] = d.truncated_why;
+  // A paste that starts or ends inside a record: what the text lacks, so that nobody reads the
+  // absence of a header, a crash line or a last goroutine as a fact about the program.
+  if (!d.missing_start.empty() || d.truncated) {
+    std::string missing = d.missing_start;
+    if (d.truncated) missing += (missing.empty() ? "" : "; ") + d.truncated_why;
+    r.summary["fragment"] = Json{{"start", !d.missing_start.empty()},
+                                 {"end", d.truncated},
+                                 {"missing", std::move(missing)}};
+  } else {
+    r.summary["fragment"] = nullptr;
+  }
   r.summary["sections"] = d.sections;
   r.summary["debug1"] = d.debug1;
   if (d.declared_total) r.summary["declared_total"] = d.declared_total;
@@ -1082,6 +1314,7 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
     for (const Crash& c : d.crashes) crashes.push_back(CrashJson(d, c));
     r.extra["crashes"] = std::move(crashes);
     Json buckets = Json::array();
+    buckets.get_ref<Json::array_t&>().reserve(d.buckets.size());
     for (const Bucket& b : d.buckets) buckets.push_back(BucketJson(d, b));
     r.extra["buckets"] = std::move(buckets);
     Json races = Json::array();
@@ -1105,8 +1338,63 @@ Report AnalyzeDump(const Dump& d, const AnalyzeOptions& options, const ViewOptio
   return r;
 }
 
+namespace {
+
+// Where a goroutine header ("goroutine 7 [chan receive]:") starts in `line`, for
+// SplitInterleaved: the text before it is the line's prefix. Goroutine headers carry no number
+// that orders them, only their prefix tells two processes apart.
+bool GoroutineHeader(std::string_view line, size_t* start, SequenceKey*) {
+  size_t at = line.find("goroutine ");
+  if (at == std::string_view::npos || (at > 0 && !IsMarkerBoundary(line[at - 1]))) return false;
+  std::string_view rest = line.substr(at + 10);
+  size_t i = 0;
+  while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') ++i;
+  // "goroutine 7 [", or Go 1.26's "goroutine 7 gp=0x... m=nil [".
+  if (i == 0 || i >= rest.size() || rest[i] != ' ' || rest.find('[', i) == std::string_view::npos)
+    return false;
+  *start = at;
+  return true;
+}
+
+// The processes of `text` analysed apart, or nullopt when it holds one process's output.
+std::optional<Report> AnalyzeProcesses(std::string_view text, const std::string& name,
+                                       const AnalyzeOptions& options, const ViewOptions& view) {
+  auto split = SplitInterleaved(text, GoroutineHeader, /*unnumbered=*/true);
+  if (!split || !split->separable) return std::nullopt;
+  std::vector<Report> parts;
+  for (size_t i = 0; i < split->count; ++i) {
+    auto part = Input::FromBytes(fmt::format("{} [{}]", name, split->labels[i]),
+                                 std::move(split->texts[i]));
+    if (!part.ok()) return std::nullopt;
+    auto d = ReadDump(*part);
+    if (!d.ok()) return std::nullopt;  // not a dump alone: read as the whole was
+    parts.push_back(AnalyzeDump(*d, options, view));
+  }
+  const std::string evidence = fmt::format(
+      "the lines of {} and {} alternate from line {}", split->labels[0], split->labels[1],
+      split->back_line);
+  return MergeProcessReports(std::move(parts), *split, name, evidence);
+}
+
+}  // namespace
+
+Report AnalyzeDumpAt(const Dump& d, const std::string& path, const AnalyzeOptions& options,
+                     const ViewOptions& view) {
+  // Another process's lines among a dump's are lines the reader could not place; stdin cannot
+  // be read twice.
+  if (d.other_lines > 0 && path != "-") {
+    if (auto in = Input::Open(path); in.ok()) {
+      if (auto r = AnalyzeProcesses(in->data(), in->name(), options, view)) return std::move(*r);
+    }
+  }
+  return AnalyzeDump(d, options, view);
+}
+
 Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options) {
   GODX_ASSIGN_OR_RETURN(Dump d, ReadDump(input));
+  if (d.other_lines > 0) {
+    if (auto r = AnalyzeProcesses(input.data(), input.name(), options, {})) return std::move(*r);
+  }
   return AnalyzeDump(d, options);
 }
 

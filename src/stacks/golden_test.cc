@@ -122,6 +122,28 @@ TEST(StacksGolden, FailOnAndAnalyzeRouting) {
   EXPECT_EQ(j["crash"]["panic_chain"].size(), 2u);
 }
 
+// A compressed file that holds no dump fails as the plain file does: exit 2, one line naming it.
+// (gzip and zstd as scripts/install-deps installs them, as the cli tests use them.)
+TEST(StacksGolden, CompressedInputWithoutADumpFailsLikePlain) {
+  const std::string plain = Fixture("../gclog/go1.26-gcleak.log");
+  auto want = RunGodx("stacks " + plain);
+  ASSERT_EQ(want.exit_code, 2) << want.out;
+  const std::string gz = "/tmp/godx-stacks-nodump.log.gz", zst = "/tmp/godx-stacks-nodump.log.zst";
+  ASSERT_EQ(std::system(("gzip -c " + plain + " > " + gz).c_str()), 0);
+  ASSERT_EQ(std::system(("zstd -q -f " + plain + " -o " + zst).c_str()), 0);
+  for (const std::string& path : {gz, zst}) {
+    auto r = RunGodx("stacks " + path);
+    EXPECT_EQ(r.exit_code, 2) << r.out;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    // The same message, naming the compressed file.
+    std::string msg = want.err;
+    msg.replace(msg.find(plain), plain.size(), path);
+    EXPECT_EQ(r.err, msg);
+    std::remove(path.c_str());
+  }
+}
+
 TEST(StacksGolden, HelpHasExamples) {
   auto r = RunGodx("stacks --help");
   EXPECT_EQ(r.exit_code, 0);

@@ -182,28 +182,62 @@ bool ParseLocation(std::string_view s, FileLine* out) {
   return true;
 }
 
-bool IsStdlibFunction(std::string_view fn, std::string_view file, std::string_view goroot) {
-  if (fn == "panic" || fn.substr(0, 8) == "runtime." || fn.substr(0, 5) == "sync.") return true;
-  if (!goroot.empty() && !file.empty()) {
-    // GOROOT is known: the file's place decides (a dotless module path stays the user's).
-    return file.size() > goroot.size() + 5 && file.substr(0, goroot.size()) == goroot &&
-           file.substr(goroot.size(), 5) == "/src/";
+std::string_view UnescapeFunctionName(std::string_view fn, std::string* scratch) {
+  size_t pct = fn.find('%');
+  if (pct == std::string_view::npos) return fn;
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  scratch->assign(fn.substr(0, pct));
+  for (size_t i = pct; i < fn.size(); ++i) {
+    int hi, lo;
+    if (fn[i] == '%' && i + 2 < fn.size() && (hi = hex(fn[i + 1])) >= 0 &&
+        (lo = hex(fn[i + 2])) >= 0) {
+      scratch->push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else {
+      scratch->push_back(fn[i]);
+    }
   }
-  // The package path ends at the first '.' after the last '/'.
+  return *scratch;
+}
+
+namespace {
+// The first elements of the standard library's import paths, Go 1.0 to today ("cmd" for the go
+// command's own crashes, "vendor" for std's vendored copies, "arena" and "simd" for experiments).
+// No module path of a program can start with one of them: the go command reserves dotless first
+// elements for the standard library. Sorted, for binary search.
+constexpr std::string_view kStdRoots[] = {
+    "archive", "arena",  "bufio",   "bytes",   "cmd",    "cmp",     "compress", "container",
+    "context", "crypto", "database", "debug",  "embed",  "encoding", "errors",  "expvar",
+    "flag",    "fmt",    "go",      "hash",    "html",   "image",   "index",    "internal",
+    "io",      "iter",   "log",     "maps",    "math",   "mime",    "net",      "os",
+    "path",    "plugin", "reflect", "regexp",  "runtime", "simd",   "slices",   "sort",
+    "strconv", "strings", "structs", "sync",   "syscall", "testing", "text",    "time",
+    "unicode", "unique", "unsafe",  "uuid",    "vendor", "weak"};
+static_assert(std::is_sorted(std::begin(kStdRoots), std::end(kStdRoots)));
+}  // namespace
+
+bool IsStdlibFunction(std::string_view fn, std::string_view file, std::string_view goroot) {
+  (void)file;
+  (void)goroot;
+  // The common cases first: most frames of any dump are the runtime's.
+  if (fn.starts_with("runtime.") || fn.starts_with("sync.") || fn == "panic") return true;
+  // The package path ends at the first '.' after the last '/'. The function's package decides,
+  // never where its file is: -trimpath builds print "runtime/proc.go" and "app/store/store.go"
+  // alike, GOPATH builds put programs under .../src/ as GOROOT holds the standard library, and
+  // two programs' dumps pasted together have two GOROOTs.
   size_t slash = fn.rfind('/');
   size_t dot = fn.find('.', slash == std::string_view::npos ? 0 : slash);
+  if (dot == std::string_view::npos) return true;  // no package: assembly or C code
   std::string_view pkg = fn.substr(0, dot);
-  if (pkg.empty()) return false;
-  if (pkg == "main") return false;
+  if (pkg.empty() || pkg == "main") return false;
   std::string_view first = pkg.substr(0, pkg.find('/'));
   if (first.find('.') != std::string_view::npos) return false;  // github.com/..., golang.org/x
-  // A dotless path is the standard library when its file sits under GOROOT/src/<pkg>/; a module
-  // named "myapp" lives elsewhere.
-  if (file.empty()) return true;
-  std::string dir = "/src/" + std::string(pkg) + "/";
-  if (file.find(dir) != std::string_view::npos) return true;
-  // Vendored copies of std ("vendor/golang.org/x/net/...") and cmd.
-  return pkg.substr(0, 7) == "vendor/" || pkg.substr(0, 9) == "internal/";
+  return std::binary_search(std::begin(kStdRoots), std::end(kStdRoots), first);
 }
 
 }  // namespace godx::stacks

@@ -195,6 +195,49 @@ TEST(StacksGrammar, TellsStandardLibraryFromUserCode) {
                                "/usr/lib/go-1.19/src/runtime/internal/syscall/syscall_linux.go",
                                "/usr/lib/go-1.19"));
   EXPECT_FALSE(IsStdlibFunction("myapp/x.F", "/home/u/src/myapp/x/f.go", "/usr/lib/go-1.19"));
+  // -trimpath: the standard library's files relative to GOROOT/src, the program's under its
+  // module path (frames cut from the scenario battery's syscallstuck dump).
+  EXPECT_TRUE(IsStdlibFunction("syscall.Syscall", "syscall/syscall_linux.go"));
+  EXPECT_TRUE(IsStdlibFunction("net/http.(*conn).serve", "net/http/server.go"));
+  EXPECT_FALSE(IsStdlibFunction("main.tail", "godx.test/gen/scenario/syscallstuck/main.go"));
+  // -trimpath with a dotless module path: the program's files look exactly like the standard
+  // library's ("app/store/store.go" beside "strings/strings.go", testdata/pastes/raw/
+  // go1.26-linux-amd64-trimpath-repeat.txt); only the package tells them apart.
+  EXPECT_FALSE(IsStdlibFunction("app/store.Pad", "app/store/store.go"));
+  EXPECT_TRUE(IsStdlibFunction("strings.Repeat", "strings/strings.go"));
+  EXPECT_TRUE(IsStdlibFunction("os/signal.signal_recv", "runtime/sigqueue.go"));
+  EXPECT_TRUE(IsStdlibFunction("encoding/json.(*decodeState).object", "encoding/json/decode.go"));
+  // A GOPATH program sits under .../src/ as GOROOT's packages do.
+  EXPECT_FALSE(IsStdlibFunction("myapp/x.F", "/home/u/go/src/myapp/x/f.go"));
+}
+
+// Wait reasons that end in a parenthesis ("force gc (idle)", "GOMAXPROCS updater (idle)", as the
+// fixtures' SIGQUIT dumps print them) keep it, alone and before the ", N minutes" and
+// ", locked to thread" attributes (the corpus' "[chan receive, 2 minutes, locked to thread]").
+TEST(StacksGrammar, ReasonsWithParenthesesStayWhole) {
+  struct Case {
+    const char* line;
+    const char* state;
+    uint32_t minutes;
+    bool locked;
+  } cases[] = {
+      {"goroutine 2 [force gc (idle)]:", "force gc (idle)", 0, false},
+      {"goroutine 2 gp=0xc000002e00 m=nil [force gc (idle)]:", "force gc (idle)", 0, false},
+      {"goroutine 2 [force gc (idle), 2 minutes]:", "force gc (idle)", 2, false},
+      {"goroutine 2 [force gc (idle), 2 minutes, locked to thread]:", "force gc (idle)", 2, true},
+      {"goroutine 2 [force gc (idle), locked to thread]:", "force gc (idle)", 0, true},
+      {"goroutine 17 gp=0x1196cb1a8000 m=nil [GOMAXPROCS updater (idle)]:",
+       "GOMAXPROCS updater (idle)", 0, false},
+      {"goroutine 2 [force gc (idle) (scan), 2 minutes]:", "force gc (idle)", 2, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.line);
+    GoroutineHeader h;
+    ASSERT_TRUE(ParseGoroutineHeader(c.line, &h));
+    EXPECT_EQ(h.state, c.state);
+    EXPECT_EQ(h.minutes, c.minutes);
+    EXPECT_EQ(h.locked, c.locked);
+  }
 }
 
 }  // namespace

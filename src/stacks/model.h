@@ -82,6 +82,20 @@ struct PanicValue {
   bool repanicked = false;  // Go 1.25 "[recovered, repanicked]"
 };
 
+// For "concurrent map writes" (and "... read and map write", "... iteration and map write"): a
+// goroutine that was likely the crash's other side. The runtime names only the goroutine that
+// noticed; the other one was running or runnable at that moment (a waiting goroutine is not in
+// the middle of a map operation), and where the frames print argument words, it passes the same
+// map (or the value that holds it: a receiver, a parameter) as the crashed goroutine's frames.
+struct MapPeer {
+  uint64_t goroutine = 0;
+  std::string state;
+  Frame frame;        // its frame that holds the shared word, else its first frame in user code
+  Frame crash_frame;  // the crashed goroutine's frame with the same word (function 0: none)
+  std::string word;   // "0xc000010030"; empty when only its state and code point at it
+  bool stack_unavailable = false;  // "running on other thread": `frame` is its creation site
+};
+
 struct Crash {
   CrashKind kind = CrashKind::kPanic;
   std::string message;             // panic value, fatal error text or signal name
@@ -96,6 +110,10 @@ struct Crash {
   // The log prefix before the crash text, trimmed ("2026/12/02 10:46:32" before net/http's
   // "http: panic serving"); empty when the line had none. Shown as the time of the crash.
   std::string when;
+  // "concurrent map ..." fatal errors: the likely other goroutines, word matches first, at most 8;
+  // `others_printed` is false when the dump holds no other goroutine (GOTRACEBACK=single).
+  std::vector<MapPeer> map_peers;
+  bool others_printed = false;
 };
 
 // One side of a data race: "Read at 0x00c000014100 by goroutine 8:" and its stack, or
@@ -142,6 +160,10 @@ struct Dump {
   bool debug1 = false;  // held a ?debug=1 aggregated profile
   bool truncated = false;
   std::string truncated_why;
+  // The text starts inside a record whose beginning was not pasted (a goroutine's frames without
+  // their header, a race report from its second access, a "[signal ...]" line without its
+  // "panic:"): what is missing, said once, at the first such place. Empty when it starts whole.
+  std::string missing_start;
   std::vector<std::string> warnings;
   VersionHints version;
   // GOROOT as the dump's runtime frames show it ("/usr/local/go"); empty when unknown (e.g.

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "core/line_cursor.h"
+#include "core/line_prefix.h"
 #include "core/progress.h"
 #include "core/scanner.h"
 #include "core/text.h"
@@ -69,11 +70,93 @@ bool IsRegisterLine(std::string_view line) {
   return StartsWith(line.substr(i), "0x");
 }
 
+// A frame's file line whose indentation was lost (web pages strip the tab): "/src/x/main.go:42
+// +0x1d", "app/main.go:7", "C:/work/main.go:9". Only read right after a call line.
+bool IsBareLocation(std::string_view line) {
+  FileLine fl;
+  if (line.empty() || line.front() == ' ' || line.front() == '\t' || !ParseLocation(line, &fl))
+    return false;
+  std::string_view f = fl.file;
+  return f.find(' ') == std::string_view::npos &&
+         (f.ends_with(".go") || f.ends_with(".s") || f.ends_with(".c") || f == "?");
+}
+
+// "Previous write at 0x00c000014100 by goroutine 8:", "Read at 0x... by main goroutine:",
+// "Write by goroutine 5:" (Go 1.5 and before): an access of a race report.
+bool IsRaceAccessLine(std::string_view line) {
+  if (line.empty() || line.back() != ':') return false;
+  for (std::string_view p : {"Previous write ", "Previous read ", "Write at ", "Read at ",
+                             "Write by ", "Read by ", "Atomic write ", "Atomic read "}) {
+    if (StartsWith(line, p))
+      return line.find(" goroutine") != std::string_view::npos;
+  }
+  return false;
+}
+
+// "Exception 0xc0000005 0x0 0x7ffb2f6f2fff 0x1beb7f80000": a Windows exception the Go runtime
+// could not turn into a panic (inside a DLL or C code), printed before the crashing stack.
+bool IsExceptionLine(std::string_view line) {
+  return StartsWith(line, "Exception 0x") && line.size() > 12;
+}
+
+// The hex words of "runtime: unknown pc" stack dumps: "02edfe6c:  ba53fbbb  000001f5 ...".
+bool IsStackWordsLine(std::string_view line) {
+  if (StartsWith(line, "0x")) line.remove_prefix(2);
+  size_t i = 0;
+  while (i < line.size() && std::isxdigit(static_cast<unsigned char>(line[i]))) ++i;
+  return i >= 8 && i <= 16 && i + 1 < line.size() && line[i] == ':' && line[i + 1] == ' ';
+}
+
 bool IsElisionLine(std::string_view line, bool* is) {
   // "...additional frames elided..." (≤1.20, ancestors) and "...N frames elided..." (1.21+)
   *is = StartsWith(line, "...") && line.size() > 6 && line.substr(line.size() - 3) == "..." &&
         line.find("elided") != std::string_view::npos;
   return *is;
+}
+
+// Where a dump's first line starts behind a log prefix or indentation ("2024-08-09T01:45:13Z
+// goroutine 7 [chan receive]:", "    panic: boom"); npos when the line holds none. One pass
+// over the first bytes: this runs on every line of a log that is not a dump line.
+size_t RecordBehindPrefix(std::string_view line) {
+  constexpr size_t kMaxPrefix = 96;
+  GoroutineHeader h;
+  for (size_t at = 1; at < line.size() && at <= kMaxPrefix; ++at) {
+    const char c = line[at];
+    if (c != 'g' && c != 'p' && c != 'f' && c != 'S' && c != '=' && c != 'E' && c != 'W')
+      continue;
+    const char before = line[at - 1];
+    // Progress dots may run into a signal line ("......SIGQUIT: quit").
+    if (!IsMarkerBoundary(before) && !(before == '.' && c == 'S')) continue;
+    std::string_view rest = line.substr(at);
+    bool found = false;
+    switch (c) {
+      case 'g':
+        found = (StartsWith(rest, "goroutine ") && ParseGoroutineHeader(rest, &h)) ||
+                StartsWith(rest, "goroutine profile: total ") ||
+                StartsWith(rest, "goroutineleak profile: total ");
+        break;
+      case 'p':
+        found = StartsWith(rest, "panic: ");
+        break;
+      case 'f':
+        found = StartsWith(rest, "fatal error: ");
+        break;
+      case 'S':
+        found = IsSignalLine(rest);
+        break;
+      case '=':
+        found = rest == "==================";
+        break;
+      case 'E':
+        found = IsExceptionLine(rest);
+        break;
+      case 'W':
+        found = rest == "WARNING: DATA RACE";
+        break;
+    }
+    if (found) return at;
+  }
+  return std::string_view::npos;
 }
 
 enum class State {
@@ -97,6 +180,30 @@ struct DumpParser::Impl {
   std::function<void()> section_sink;
 
   State state = State::kText;
+  // The log prefix every line of the current block carries (kubectl --timestamps, docker
+  // compose, a test runner's indentation), learned from the line that opened a dump. `raw` is
+  // the line being read as it was in the input: text around dumps is passed on unstripped.
+  LinePrefix prefix;
+  std::string_view raw;
+  bool section_prefixed = false;  // the open section was found behind a learned prefix
+  bool after_call = false;        // the last frame line was a call or "created by" line
+  // Lines read since the prefix was learned. A "prefix" that the next line does not carry was
+  // not a collector's: a terminal's "^\\" echo, a code span's backtick, progress dots before
+  // the runtime's first line. It is dropped and the record read on.
+  uint64_t prefix_uses = 0;
+  // A call line read outside any dump: with a file line after it, it is the middle of a
+  // goroutine whose header was not pasted.
+  std::string text_call;
+  std::string text_call_raw;
+  bool has_text_call = false;
+  // A blank line inside a goroutine's frames: the goroutine ends there, unless the text is
+  // double spaced and its next frame line follows.
+  bool blank_in_frames = false;
+  State frames_state = State::kGoroutine;
+  // Lines after a blank line that follows a panic value: the value's next lines when a goroutine
+  // follows them ("panic: migration failed:\n\n  step 3: ..."), else text after the crash.
+  std::vector<std::string> value_tail;
+  std::vector<std::string> value_tail_raw;
   uint64_t line_no = 0;
   uint64_t bytes = 0;
   bool section_open = false;
@@ -121,6 +228,7 @@ struct DumpParser::Impl {
     bool elided = false;
     bool want_file = false;  // last call line still waits for its file line
     bool capture = false;    // the crashing goroutine: keep arguments
+    bool keep_args = false;  // keep arguments (the crash's goroutine, a map crash's others)
     size_t crash_index = 0;
     uint64_t line = 0;
     uint64_t count = 1;  // debug=1 records carry a count
@@ -142,6 +250,7 @@ struct DumpParser::Impl {
       elided = false;
       want_file = false;
       capture = false;
+      keep_args = false;
       line = at;
       count = n;
       labels = 0;
@@ -172,13 +281,18 @@ struct DumpParser::Impl {
   void OpenSection() {
     if (!section_open) {
       section_open = true;
+      section_prefixed = false;
+      section_signal = false;
       ++dump.sections;
       section_first_crash = dump.crashes.size();
     }
   }
   size_t section_first_crash = 0;
+  bool section_signal = false;  // the section printed a fatal signal's line (maybe a repeat)
 
   void CloseSection() {
+    FlushValueTail();
+    blank_in_frames = false;
     CommitGoroutine();
     CommitRace();
     state = State::kText;
@@ -208,9 +322,12 @@ struct DumpParser::Impl {
     if (dump.crashes.size() <= section_first_crash) return false;
     for (size_t i = section_first_crash; i < dump.crashes.size(); ++i) {
       const Crash& c = dump.crashes[i];
-      if (c.kind != CrashKind::kFatal || c.goroutine >= 0 || !c.stack.empty() || !c.signal.empty())
-        return false;
+      if (c.goroutine >= 0 || !c.stack.empty()) return false;
+      // Behind a learned prefix, "panic: " or "SIGxxx: " may sit inside an application's own log
+      // line just as "fatal error: " may at a line's start: without a stack it is not a crash.
+      if (!section_prefixed && (c.kind != CrashKind::kFatal || !c.signal.empty())) return false;
     }
+    if (section_prefixed) prefix.Clear();
     dump.crashes.resize(section_first_crash);
     section_open = false;
     --dump.sections;
@@ -315,6 +432,8 @@ struct DumpParser::Impl {
     c.active = false;
     if (c.capture && c.crash_index < dump.crashes.size()) {
       dump.crashes[c.crash_index].stack = c.frames;  // the culprit is chosen in FinishDump
+    } else if (Crash* map_crash = OpenMapCrash()) {
+      NoteMapPeer(c, map_crash);
     }
     if (opt.similarity != Similarity::kExact) {
       for (Frame& f : c.frames) f.args = 0;
@@ -425,6 +544,7 @@ struct DumpParser::Impl {
         c.crash_index = dump.crashes.size() - 1;
       }
     }
+    c.keep_args = c.capture || OpenMapCrash() != nullptr;
     state = State::kGoroutine;
   }
 
@@ -440,9 +560,9 @@ struct DumpParser::Impl {
       return;
     }
     Frame f;
-    f.function = dump.strings.Intern(call.function);
+    f.function = InternFunction(call.function);
     f.inlined = call.inlined;
-    if (cur.capture || opt.similarity == Similarity::kExact)
+    if (cur.keep_args || opt.similarity == Similarity::kExact)
       f.args = dump.strings.Intern(call.args.substr(0, opt.max_message_bytes));
     if (call.args.find('?') != std::string_view::npos)
       Hint(18, "arguments marked '?' (Go 1.18+)");
@@ -483,6 +603,85 @@ struct DumpParser::Impl {
   }
 
   // ---- crashes ----
+
+  // The section's "concurrent map ..." fatal error, once its goroutine has been read.
+  Crash* OpenMapCrash() {
+    if (dump.crashes.size() <= section_first_crash) return nullptr;
+    Crash& c = dump.crashes.back();
+    if (c.kind != CrashKind::kFatal || c.goroutine < 0 || !StartsWith(c.message, "concurrent map "))
+      return nullptr;
+    return &c;
+  }
+
+  // Words in printed arguments that may be addresses of heap objects ("0xc000010030",
+  // "0x1c81bf698020?"): at least 256 MiB, above where a binary's code and static data sit, so
+  // that small integers, lengths, type descriptors and string constants do not tie goroutines.
+  static void PointerWords(std::string_view args, std::vector<uint64_t>* out) {
+    for (size_t at = args.find("0x"); at != std::string_view::npos; at = args.find("0x", at + 2)) {
+      uint64_t v = 0;
+      size_t i = at + 2, digits = 0;
+      for (; i < args.size() && std::isxdigit(static_cast<unsigned char>(args[i])) && digits < 17;
+           ++i, ++digits) {
+        char c = args[i];
+        v = v * 16 + static_cast<uint64_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+      }
+      if (digits > 0 && digits <= 16 && v >= (uint64_t{1} << 28)) out->push_back(v);
+    }
+  }
+
+  // A goroutine read after a map crash's own: keep it when it may be the other side.
+  void NoteMapPeer(const Current& c, Crash* crash) {
+    crash->others_printed = true;
+    // Only a goroutine that was executing can have been inside a map operation.
+    std::string_view st = dump.Str(c.state);
+    if (st != "running" && st != "runnable") return;
+    if (crash->map_peers.size() >= 8) return;
+    MapPeer peer;
+    peer.goroutine = c.id;
+    peer.state = std::string(st);
+    std::vector<uint64_t> mine, theirs;
+    auto user = [&](const std::vector<Frame>& frames, size_t from) -> const Frame* {
+      for (size_t i = from; i < frames.size(); ++i)
+        if (!IsStdlibFunction(dump.Str(frames[i].function), dump.Str(frames[i].file), dump.goroot))
+          return &frames[i];
+      return nullptr;
+    };
+    for (size_t i = 0; i < c.frames.size() && peer.word.empty(); ++i) {
+      mine.clear();
+      PointerWords(dump.Str(c.frames[i].args), &mine);
+      for (uint64_t w : mine) {
+        for (const Frame& cf : crash->stack) {
+          theirs.clear();
+          PointerWords(dump.Str(cf.args), &theirs);
+          if (std::find(theirs.begin(), theirs.end(), w) == theirs.end()) continue;
+          const Frame* own = user(c.frames, i);
+          peer.frame = own != nullptr ? *own : c.frames[i];
+          peer.crash_frame = cf;
+          peer.word = fmt::format("{:#x}", w);
+          break;
+        }
+        if (!peer.word.empty()) break;
+      }
+    }
+    if (peer.word.empty()) {
+      if (c.frames.empty()) {
+        // "goroutine running on other thread; stack unavailable": only its creator is known.
+        if (c.created_by.function == 0) return;
+        peer.frame = c.created_by;
+        peer.stack_unavailable = true;
+      } else {
+        const Frame* own = user(c.frames, 0);
+        if (own == nullptr) return;  // the runtime's or the standard library's own goroutine
+        peer.frame = *own;
+      }
+    }
+    // Word matches first, in the order the dump printed them.
+    auto at = crash->map_peers.end();
+    if (!peer.word.empty())
+      at = std::find_if(crash->map_peers.begin(), crash->map_peers.end(),
+                        [](const MapPeer& p) { return p.word.empty(); });
+    crash->map_peers.insert(at, std::move(peer));
+  }
 
   Crash& NewCrash(CrashKind kind) {
     if (dump.crashes.size() >= kMaxCrashes) {
@@ -547,10 +746,14 @@ struct DumpParser::Impl {
       EnterPreamble();
       return true;
     }
-    if (StartsWith(line, "\tpanic: ") && OpenCrash() != nullptr) {
-      PanicLine(line.substr(8), true);
-      EnterPreamble();
-      return true;
+    // "\tpanic: B" after "panic: A [recovered]", its tab turned into spaces by some pastes.
+    if (!line.empty() && (line.front() == '\t' || line.front() == ' ') && OpenCrash() != nullptr) {
+      size_t i = line.find_first_not_of(" \t");
+      if (i != std::string_view::npos && i <= 8 && StartsWith(line.substr(i), "panic: ")) {
+        PanicLine(line.substr(i + 7), true);
+        EnterPreamble();
+        return true;
+      }
     }
     if (StartsWith(line, "fatal error: ")) {
       OpenSection();
@@ -575,13 +778,18 @@ struct DumpParser::Impl {
     if (IsSignalLine(line)) {
       OpenSection();
       CommitGoroutine();
+      section_signal = true;
       // GOTRACEBACK=crash repeats the signal line for every M after "-----": one crash.
       bool repeat = false;
       for (const Crash& c : dump.crashes)
         if (c.kind == CrashKind::kSignal && c.message == line) repeat = true;
       Crash* open = OpenCrash();
       Crash* earlier = dump.crashes.size() > section_first_crash ? &dump.crashes.back() : nullptr;
-      if (open != nullptr && open->kind != CrashKind::kSignal && open->signal.empty()) {
+      if (open != nullptr && open->kind == CrashKind::kSignal && open->message.empty()) {
+        // A register dump read before it stood for this signal's report (a cut paste).
+        open->message = Clip(line);
+        open->signal = Clip(line);
+      } else if (open != nullptr && open->kind != CrashKind::kSignal && open->signal.empty()) {
         open->signal = Clip(line);  // "panic: ..." / "fatal error: fault" then the signal
       } else if (earlier != nullptr && earlier->kind != CrashKind::kSignal &&
                  StartsWith(line, "SIGABRT")) {
@@ -595,6 +803,15 @@ struct DumpParser::Impl {
         c.message = Clip(line);
         c.signal = Clip(line);
       }
+      EnterPreamble();
+      return true;
+    }
+    if (IsExceptionLine(line)) {
+      OpenSection();
+      CommitGoroutine();
+      Crash& c = NewCrash(CrashKind::kSignal);
+      c.message = Clip(line);
+      c.signal = Clip(line);
       EnterPreamble();
       return true;
     }
@@ -617,6 +834,15 @@ struct DumpParser::Impl {
       while (!when.empty() && (when.back() == ' ' || when.back() == '\t')) when.remove_suffix(1);
       c.when = Clip(when.substr(0, 64));
       EnterPreamble();
+      return true;
+    }
+    // Notes the traceback printer makes about a frame: they belong to the crash being printed.
+    if ((cur.active || state == State::kBetween || state == State::kSystemStack) &&
+        (StartsWith(line, "runtime: unexpected return pc") || StartsWith(line, "runtime: g ") ||
+         StartsWith(line, "runtime: unknown pc"))) {
+      if (dump.crashes.size() > section_first_crash &&
+          dump.crashes.back().notes.size() < kMaxNotes)
+        dump.crashes.back().notes.push_back(Clip(line));
       return true;
     }
     if (StartsWith(line, "runtime: ") || StartsWith(line, "unexpected fault address ")) {
@@ -663,6 +889,7 @@ struct DumpParser::Impl {
       return true;
     }
     if (StartsWith(line, "PC=0x") || line == "signal arrived during cgo execution" ||
+        line == "signal arrived during external code execution" ||
         StartsWith(line, "instruction bytes:") || line == "-----" ||
         StartsWith(line, "goroutine running on other thread")) {
       CommitGoroutine();
@@ -693,28 +920,35 @@ struct DumpParser::Impl {
       return;
     }
     if (line.empty()) return;
-    if (StartsWith(line, "      ") && !race.stacks.empty() && !race.stacks.back().frames.empty()) {
+    // The runtime indents calls by two spaces and files by six; pastes lose or change that, so
+    // a line is read by its shape: a location right after a call, else a call.
+    size_t indent = line.find_first_not_of(" \t");
+    if (indent == std::string_view::npos) return;
+    std::string_view body = line.substr(indent);
+    if (race_want_file && !race.stacks.empty() && !race.stacks.back().frames.empty()) {
+      race_want_file = false;
       FileLine fl;
-      if (ParseLocation(line, &fl)) {
+      if ((indent > 0 || IsBareLocation(body)) && ParseLocation(body, &fl)) {
         Frame& f = race.stacks.back().frames.back();
         f.file = dump.strings.Intern(fl.file);
         f.line = fl.line;
+        return;
       }
-      return;
     }
-    if (StartsWith(line, "  ") && !race.stacks.empty()) {
-      CallLine call;
-      if (ParseCallLine(line.substr(2), &call) &&
-          race.stacks.back().frames.size() < opt.max_frames) {
+    CallLine call;
+    if (!race.stacks.empty() && line.back() != ':' && ParseCallLine(body, &call)) {
+      if (race.stacks.back().frames.size() < opt.max_frames) {
         Frame f;
-        f.function = dump.strings.Intern(call.function);
+        f.function = InternFunction(call.function);
         f.inlined = call.inlined;
         race.stacks.back().frames.push_back(f);
+        race_want_file = true;
       }
       return;
     }
     if (line.back() == ':' && race.stacks.size() < 64) {
-      race.stacks.push_back(RaceStack{Clip(line.substr(0, line.size() - 1)), {}});
+      race.stacks.push_back(RaceStack{Clip(body.substr(0, body.size() - 1)), {}});
+      race_want_file = false;
     }
   }
 
@@ -766,7 +1000,7 @@ struct DumpParser::Impl {
       size_t plus = fn.rfind("+0x");
       if (plus != std::string_view::npos) fn = fn.substr(0, plus);
       Frame f;
-      f.function = dump.strings.Intern(fn);
+      f.function = InternFunction(fn);
       FunctionHint(fn);
       if (t2 != std::string_view::npos) {
         FileLine fl;
@@ -781,7 +1015,7 @@ struct DumpParser::Impl {
     }
     // Anything else ends the profile (the caller handles the line).
     CloseSection();
-    Line(line);
+    Dispatch(line);
   }
 
   // ---- the line dispatcher ----
@@ -794,27 +1028,367 @@ struct DumpParser::Impl {
     Text(rule);
   }
 
-  void Line(std::string_view line) {
-    if (has_pending_rule) {
-      if (line == "WARNING: DATA RACE") {
-        has_pending_rule = false;
-        CommitGoroutine();
-        OpenSection();
-        race = Race{};
-        race.line = line_no;
-        state = State::kRace;
-        return;
+  // A line as read: the block's learned prefix comes off first.
+  void Line(std::string_view input) {
+    raw = input;
+    std::string_view line = input;
+    if (!prefix.empty()) {
+      if (prefix.Strip(input, &line)) {
+        ++prefix_uses;
+      } else {
+        line = WithoutPrefix(input);
       }
-      FlushPendingRule();
     }
-    switch (state) {
-      case State::kText:
+    Dispatch(line);
+  }
+
+  // A line that lacks the learned prefix: returns what to read of it.
+  [[gnu::noinline]] std::string_view WithoutPrefix(std::string_view input) {
+    std::string_view line = input;
+    if (prefix_uses == 0 && RelearnIndent(input, &line)) {
+      // A test log prints "    crash_test.go:609: SIGSEGV: ..." and indents the rest deeper:
+      // that indent is the block's prefix.
+      return line;
+    }
+    if (prefix_uses == 0 &&
+        (!HasAlnum(prefix.text()) || (has_pending_rule && input == "WARNING: DATA RACE"))) {
+      // Only the line it was learned from carried it, and it was no log text: a terminal's
+      // "^\\" echo, a code span's backtick, progress dots or a progress bar glued to the
+      // runtime's first line.
+      prefix.Clear();
+      return input;
+    }
+    // Without the prefix: another writer's line, or the prefixed block has ended.
+    if (has_pending_rule) FlushPendingRule();
+    if (section_open || cur.active) CloseSection();
+    prefix.Clear();
+    return input;
+  }
+
+  static bool HasAlnum(std::string_view s) {
+    return std::any_of(s.begin(), s.end(),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+  }
+
+  // After a prefix learned from one line that the next line lacks: when both are indented, the
+  // next one at least as deep, and the next one holds a dump line after its indent, that indent
+  // becomes the prefix. Sets `*line` to the rest.
+  bool RelearnIndent(std::string_view input, std::string_view* line) {
+    const std::string& old = prefix.text();
+    size_t lead = old.find_first_not_of(" \t");
+    size_t ws = input.find_first_not_of(" \t");
+    if (lead == 0 || ws == std::string_view::npos || ws == 0 || !section_open ||
+        (lead != std::string::npos && ws < lead))
+      return false;
+    if (!StartsWith(input.substr(ws), "PC=0x") && RecordBehindPrefix(input) != ws) return false;
+    prefix.Learn(input.substr(0, ws));
+    prefix_uses = 1;
+    *line = input.substr(ws);
+    return true;
+  }
+
+  // Learns the prefix before a dump's first line and reads the line without it; the block's
+  // next lines lose the same prefix in Line. False when `line` opens no dump.
+  bool LearnPrefix(std::string_view line) {
+    if (!prefix.empty()) return false;
+    size_t at = RecordBehindPrefix(line);
+    if (at == std::string_view::npos) return false;
+    prefix.Learn(line.substr(0, at));
+    prefix_uses = 0;
+    const bool was_open = section_open;
+    Dispatch(line.substr(at));
+    if (!was_open && section_open) section_prefixed = true;
+    return true;
+  }
+
+  // Frames right after a crash's text, without a goroutine header: on Windows the runtime prints
+  // the crashing goroutine's stack so after "Exception ..." and "PC=...".
+  [[gnu::noinline]] bool StartHeaderlessCrash(std::string_view line) {
+    CallLine call;
+    if (line.front() == ' ' || line.front() == '\t' || !ParseCallLine(line, &call)) return false;
+    StartHeaderless(/*crashing=*/true);
+    return FrameLine(line);
+  }
+
+  // The held lines after a panic value's blank line were the value's: a goroutine followed.
+  void TakeValueTail() {
+    if (value_tail.empty()) return;
+    Crash* open = OpenCrash();
+    if (open != nullptr && open->kind == CrashKind::kPanic) {
+      for (const std::string& l : value_tail) {
+        if (open->message.size() >= opt.max_message_bytes) break;
+        open->message += "\n";
+        open->message += l;
+      }
+      while (!open->message.empty() && open->message.back() == '\n') open->message.pop_back();
+      if (!open->chain.empty()) open->chain.back().value = open->message;
+    }
+    value_tail.clear();
+    value_tail_raw.clear();
+  }
+
+  // They were not: text after the crash.
+  void FlushValueTail() {
+    if (value_tail.empty()) return;
+    std::vector<std::string> lines = std::move(value_tail_raw);
+    value_tail.clear();
+    value_tail_raw.clear();
+    std::string_view keep = raw;
+    for (const std::string& l : lines)
+      if (!l.empty()) Text(l);
+    raw = keep;
+  }
+
+  // A register dump with no crash text before it in its section: a fatal signal's, whose signal
+  // line and message were not pasted.
+  static constexpr int kRegisterRun = 4;
+  int register_run = 0;
+  [[gnu::noinline]] void RegistersWithoutCrash() {
+    MissingStart(fmt::format(
+        "the text holds a register dump (line {}) without the fatal signal's report before it: "
+        "the signal, the crash message and the crashing goroutine are not in the text",
+        line_no));
+    Crash& c = NewCrash(CrashKind::kSignal);
+    c.line = line_no;
+  }
+
+  void StartRace() {
+    CommitGoroutine();
+    OpenSection();
+    race = Race{};
+    race.line = line_no;
+    race_want_file = false;
+    state = State::kRace;
+  }
+
+  [[gnu::noinline]] void MissingStart(std::string what) {
+    if (dump.missing_start.empty() && dump.sections <= 1 && dump.goroutines == 0)
+      dump.missing_start = std::move(what);
+  }
+
+  // Outside a dump, a call line whose next line is its file line is a goroutine's middle: the
+  // copy started below its header. Returns true when `line` was taken.
+  bool TextCall(std::string_view line) {
+    if (has_text_call) return HeldCallThen(line);
+    CallLine call;
+    if (!line.empty() && line.front() != ' ' && line.front() != '\t' &&
+        ParseCallLine(line, &call) && call.function.find('.') != std::string_view::npos &&
+        call.function.find(' ') == std::string_view::npos) {
+      text_call.assign(line);
+      text_call_raw.assign(raw);
+      has_text_call = true;
+      return true;
+    }
+    return false;
+  }
+
+  // The line after a held call line: its file line makes the two a goroutine's frames whose
+  // header is not in the text. Returns true when `line` was taken.
+  [[gnu::noinline, gnu::cold]] bool HeldCallThen(std::string_view line) {
+    has_text_call = false;
+    FileLine fl;
+    const bool file = (!line.empty() && (line.front() == '\t' || line.front() == ' ') &&
+                       ParseLocation(line, &fl)) ||
+                      IsBareLocation(line);
+    if (!file) {
+      Text(text_call_raw);
+      return false;
+    }
+    CallLine call;
+    ParseCallLine(text_call, &call);
+    StartHeaderless(/*crashing=*/false);
+    MissingStart(fmt::format(
+        "the text starts inside a goroutine's frames (line {}): its header, with its id and "
+        "state, and whatever was printed before it are not in the text",
+        line_no - 1));
+    AddFrame(call);
+    after_call = true;
+    FrameLine(line);
+    return true;
+  }
+
+
+  // A goroutine whose header is not in the text: a Windows exception's crashing stack (the
+  // runtime prints it without one) or the first goroutine of a paste cut below its header.
+  [[gnu::noinline]] void StartHeaderless(bool crashing) {
+    CommitGoroutine();
+    OpenSection();
+    cur.Start(line_no, 1);
+    cur.state = dump.strings.Intern(crashing ? "running" : "unknown (header not in the text)");
+    if (crashing) {
+      Crash& crash = dump.crashes.back();
+      cur.capture = true;
+      cur.keep_args = true;
+      cur.crash_index = dump.crashes.size() - 1;
+      crash.goroutine_state = "running";
+    }
+    state = State::kGoroutine;
+  }
+
+  // The crash waiting for its stack when frames arrive without a goroutine header.
+  bool CrashWantsStack() {
+    Crash* open = OpenCrash();
+    return open != nullptr && open->stack.empty() && !cur.active;
+  }
+
+  // Outside any dump (kept out of Dispatch: the frame lines' path stays small and inlined).
+  void TextLine(std::string_view line) {
+    // Most lines here are a log's own: one look at the first byte picks the few forms that can
+    // start a pasted record at all (each read apart, out of this path).
+    const char first = line.empty() ? '\0' : line.front();
+    switch (first) {
+      case '=':
         if (line == "==================") {
-          pending_rule = std::string(line);
+          pending_rule = std::string(raw);
           has_pending_rule = true;
           return;
         }
-        if (!DumpLine(line)) Text(line);
+        break;
+      case 'W':
+      case 'P':
+      case 'R':
+      case 'A':
+        if ((line.back() == ':' || line == "WARNING: DATA RACE") && RaceStartFragment(line))
+          return;
+        break;
+      case '\t':
+        if (StartsWith(line, "\tpanic: ") && NestedPanicFragment(line)) return;
+        break;
+      case '[':
+        if (StartsWith(line, "[signal ") && line.back() == ']' && SignalFragment(line)) return;
+        break;
+    }
+    if (first >= 'a' && first <= 'z' && IsRegisterLine(line)) {
+      if (++register_run == kRegisterRun) RegisterDumpFragment();
+    } else {
+      register_run = 0;
+    }
+    // A call line starts with its package path (a letter) and ends with its arguments.
+    const bool may_be_call = ((first | 0x20) >= 'a' && (first | 0x20) <= 'z') && line.back() == ')';
+    if (!DumpLine(line) && !LearnPrefix(line) && !(may_be_call && TextCall(line))) Text(raw);
+  }
+
+  // "WARNING: DATA RACE" copied without the rule above it, or a report from an access line.
+  [[gnu::noinline, gnu::cold]] bool RaceStartFragment(std::string_view line) {
+    if (line == "WARNING: DATA RACE") {
+      StartRace();
+      return true;
+    }
+    if (!IsRaceAccessLine(line)) return false;
+    StartRace();
+    if (line.front() == 'P')
+      MissingStart(fmt::format(
+          "the race report starts at '{}' (line {}): its first access is not in the text",
+          line.substr(0, 60), line_no));
+    RaceLine(line);
+    return true;
+  }
+
+  // The second line of a "[recovered]" panic, its first line not pasted.
+  [[gnu::noinline, gnu::cold]] bool NestedPanicFragment(std::string_view line) {
+    MissingStart(fmt::format(
+        "the text starts at a nested '\\tpanic:' line (line {}): the panic line above it is "
+        "missing",
+        line_no));
+    OpenSection();
+    PanicLine(line.substr(8), false);
+    EnterPreamble();
+    return true;
+  }
+
+  // "[signal SIGSEGV: ...]" without the "panic:" or "fatal error:" line above it.
+  [[gnu::noinline, gnu::cold]] bool SignalFragment(std::string_view line) {
+    MissingStart(fmt::format(
+        "the text starts at '[signal ...]' (line {}): the 'panic:' or 'fatal error:' line "
+        "above it is missing",
+        line_no));
+    OpenSection();
+    Crash& c = NewCrash(CrashKind::kSignal);
+    c.message = Clip(line.substr(8, line.size() - 9));
+    c.signal = c.message;
+    EnterPreamble();
+    return true;
+  }
+
+  // The register dump alone: the runtime prints one only after a fatal signal.
+  [[gnu::noinline, gnu::cold]] void RegisterDumpFragment() {
+    OpenSection();
+    RegistersWithoutCrash();
+    state = State::kBetween;
+  }
+
+  // After crash text, before the first goroutine.
+  [[gnu::noinline]] void PreambleLine(std::string_view line) {
+    if (line.empty()) {
+      preamble_blank = true;
+      if (!value_tail.empty()) {
+        value_tail.emplace_back();
+        value_tail_raw.emplace_back(raw);
+      }
+      return;
+    }
+    if (StartsWith(line, "goroutine ") || StartsWith(line, "[signal ")) TakeValueTail();
+    if (DumpLine(line) || LearnPrefix(line)) return;
+    if (CrashWantsStack() && StartHeaderlessCrash(line)) return;
+    if (line == "==================") {
+      pending_rule = std::string(raw);
+      has_pending_rule = true;
+      return;
+    }
+    if (StartsWith(line, "[") && line.back() == ']') return;  // e.g. "[recovered]" variants
+    // A panic value spanning several lines (errors with "\n" inside), blank ones too: after a
+    // blank line they are held until a goroutine shows they were the value's.
+    if (preamble_blank && panic_continuation + value_tail.size() < kMaxPanicContinuation &&
+        !StartsWith(line, "exit status ") && !StartsWith(line, "FAIL") &&
+        !StartsWith(line, "--- ") && !StartsWith(line, "=== ") && !StartsWith(line, "ok ")) {
+      Crash* open = OpenCrash();
+      if (open != nullptr && open->kind == CrashKind::kPanic && open->stack.empty()) {
+        if (value_tail.empty()) {
+          value_tail.emplace_back();  // the blank line before it
+          value_tail_raw.emplace_back();
+        }
+        value_tail.emplace_back(line);
+        value_tail_raw.emplace_back(raw);
+        return;
+      }
+    }
+    FlushValueTail();
+    if (!preamble_blank && panic_continuation < kMaxPanicContinuation &&
+        !StartsWith(line, "exit status ") && !StartsWith(line, "FAIL") &&
+        !StartsWith(line, "--- ") && !StartsWith(line, "=== ") && !StartsWith(line, "ok ")) {
+      Crash* open = OpenCrash();
+      if (open != nullptr && open->kind == CrashKind::kPanic) {
+        ++panic_continuation;
+        if (open->message.size() < opt.max_message_bytes) {
+          open->message += "\n";
+          // Go 1.18+ indents each further line of a value by a tab (printpanicval).
+          std::string_view more = line;
+          if (more.front() == '\t') more.remove_prefix(1);
+          open->message += more.substr(0, opt.max_message_bytes);
+          if (!open->chain.empty()) open->chain.back().value = open->message;
+        }
+        return;
+      }
+    }
+    CloseSection();
+    Text(raw);
+    return;
+  }
+
+  void Dispatch(std::string_view line) {
+    if (has_pending_rule) {
+      if (line == "WARNING: DATA RACE") {
+        has_pending_rule = false;
+        StartRace();
+        return;
+      }
+      if (line.empty()) return;  // a double-spaced paste
+      FlushPendingRule();
+    }
+    if (has_text_call && TextCall(line)) return;
+    switch (state) {
+      case State::kText:
+        TextLine(line);
         return;
       case State::kRace:
         RaceLine(line);
@@ -823,54 +1397,55 @@ struct DumpParser::Impl {
         Debug1Line(line);
         return;
       case State::kPreamble:
-        if (line.empty()) {
-          preamble_blank = true;
-          return;
-        }
-        if (DumpLine(line)) return;
-        if (line == "==================") {
-          pending_rule = std::string(line);
-          has_pending_rule = true;
-          return;
-        }
-        if (StartsWith(line, "[") && line.back() == ']') return;  // e.g. "[recovered]" variants
-        // A panic value spanning several lines (errors with "\n" inside).
-        if (!preamble_blank && panic_continuation < kMaxPanicContinuation &&
-            !StartsWith(line, "exit status ") && !StartsWith(line, "FAIL") &&
-            !StartsWith(line, "--- ") && !StartsWith(line, "=== ") && !StartsWith(line, "ok ")) {
-          Crash* open = OpenCrash();
-          if (open != nullptr && open->kind == CrashKind::kPanic) {
-            ++panic_continuation;
-            if (open->message.size() < opt.max_message_bytes) {
-              open->message += "\n";
-              open->message += line.substr(0, opt.max_message_bytes);
-              if (!open->chain.empty()) open->chain.back().value = open->message;
-            }
-            return;
-          }
-        }
-        CloseSection();
-        Text(line);
+        PreambleLine(line);
         return;
       case State::kGoroutine:
       case State::kAncestor:
       case State::kSystemStack:
         if (FrameLine(line)) return;
+        if (line.empty()) {
+          // The goroutine ends here unless a double-spaced paste goes on with its frames.
+          blank_in_frames = true;
+          frames_state = state;
+          state = State::kBetween;
+          return;
+        }
         [[fallthrough]];
       case State::kBetween:
+        if (blank_in_frames) {
+          blank_in_frames = false;
+          if (!line.empty() && (cur.active || frames_state != State::kGoroutine)) {
+            State was = state;
+            state = frames_state;
+            if (FrameLine(line)) return;
+            state = was;
+          }
+        }
         if (line.empty()) {
           CommitGoroutine();
           state = State::kBetween;
           return;
         }
-        if (DumpLine(line)) return;
+        if (DumpLine(line) || LearnPrefix(line)) return;
+        if (CrashWantsStack() && StartHeaderlessCrash(line)) return;
+        // "runtime: unknown pc 0x203a62a2" then "stack: frame={sp:..." and the stack's words.
+        if (StartsWith(line, "stack: frame={") || IsStackWordsLine(line)) return;
+        // A markdown fence opened or closed in the middle of a pasted dump.
+        if (StartsWith(line, "```")) return;
         if (line == "==================") {
           CommitGoroutine();
-          pending_rule = std::string(line);
+          pending_rule = std::string(raw);
           has_pending_rule = true;
           return;
         }
         // Register dumps follow the stack of the M that took a fatal signal, without a blank line.
+        if (IsRegisterLine(line) && dump.crashes.size() <= section_first_crash &&
+            !section_signal) {
+          RegistersWithoutCrash();
+          CommitGoroutine();
+          state = State::kBetween;
+          return;
+        }
         if (IsRegisterLine(line) || StartsWith(line, "\tpc=") ||
             (state == State::kBetween && StartsWith(line, "Found "))) {
           CommitGoroutine();
@@ -878,7 +1453,7 @@ struct DumpParser::Impl {
           return;
         }
         CloseSection();
-        Text(line);
+        Text(raw);
         return;
     }
   }
@@ -888,9 +1463,16 @@ struct DumpParser::Impl {
   bool FrameLine(std::string_view line) {
     if (line.empty()) return false;
     const bool mine = state == State::kGoroutine;
-    // Log collectors and web pages often turn the tab before a file line into spaces.
-    const bool spaced = line.front() == ' ' && line.size() > 4 && line.substr(0, 4) == "    ";
-    if (line.front() == '\t' || spaced) {
+    // Log collectors and web pages often turn the tab before a file line into spaces, and
+    // editors and test runners into fewer than four: right after a call line any indentation
+    // will do (a call line itself is never indented).
+    const bool expects_file = after_call;
+    after_call = false;
+    const bool spaced = line.front() == ' ' &&
+                        ((line.size() > 4 && line.substr(0, 4) == "    ") || expects_file);
+    // Or lost it altogether (web pages): a bare "path.go:N" right after a call line.
+    const bool bare = expects_file && line.front() != '\t' && IsBareLocation(line);
+    if (line.front() == '\t' || spaced || bare) {
       // The runtime prints "\tgoroutine running on other thread; stack unavailable" in place of
       // the frames of a goroutine running elsewhere; its "created by" lines follow.
       std::string_view body = line.substr(line.find_first_not_of(" \t") == std::string_view::npos
@@ -926,10 +1508,11 @@ struct DumpParser::Impl {
       saw_created_by = true;
       if (mine) {
         cur.created_by = Frame{};
-        cur.created_by.function = dump.strings.Intern(fn);
+        cur.created_by.function = InternFunction(fn);
         cur.want_file = false;
         created_by_pending = true;
       }
+      after_call = true;
       return true;
     }
     bool elision;
@@ -952,10 +1535,19 @@ struct DumpParser::Impl {
     if (ParseCallLine(line, &call)) {
       created_by_pending = false;
       if (mine) AddFrame(call);
+      after_call = true;
       return true;
     }
     return false;
   }
+
+  // Function names as the program spells them: the linker's %XX escapes decoded
+  // ("gopkg.in/yaml%2ev2.handleErr" is gopkg.in/yaml.v2.handleErr), so that display, filters,
+  // user-code detection and grouping all see one name.
+  StringId InternFunction(std::string_view fn) {
+    return dump.strings.Intern(UnescapeFunctionName(fn, &unescaped));
+  }
+  std::string unescaped;  // scratch for InternFunction
   bool created_by_pending = false;
   bool debug1_leaked = false;  // the debug=1 profile being read is a goroutineleak one
   std::string durable_state;  // scratch for "STATE (durable)"
@@ -982,6 +1574,14 @@ struct DumpParser::Impl {
 
   void Finish(bool ended_with_newline, uint64_t total_bytes) {
     if (has_pending_rule) FlushPendingRule();
+    if (has_text_call) {
+      has_text_call = false;
+      Text(text_call_raw);
+    }
+    if (blank_in_frames) {
+      blank_in_frames = false;
+      CommitGoroutine();
+    }
     bool mid_goroutine = cur.active && state != State::kDebug1;
     bool cut_frame = mid_goroutine && cur.want_file;
     if (section_open || cur.active) {
@@ -1066,10 +1666,12 @@ bool WholeFileLine(std::string_view line, bool debug1) {
 
 bool DumpParser::CutLine(std::string_view line) {
   Impl& p = *impl_;
+  std::string_view body = line;  // without the block's prefix, when it carries it
+  if (!p.prefix.empty() && !p.prefix.Strip(line, &body)) body = line;
   if (p.section_open && !p.holding &&
       (((p.state == State::kGoroutine || p.state == State::kDebug1) &&
-        WholeFileLine(line, p.state == State::kDebug1)) ||
-       (p.state == State::kBetween && IsRegisterLine(line)))) {
+        WholeFileLine(body, p.state == State::kDebug1)) ||
+       (p.state == State::kBetween && IsRegisterLine(body)))) {
     p.Line(line);
     return true;
   }
@@ -1084,7 +1686,7 @@ bool DumpParser::CutLine(std::string_view line) {
   }
   if (p.state == State::kGoroutine) {
     CallLine call;
-    if (ParseCallLine(line, &call)) p.FrameLine(line);
+    if (ParseCallLine(body, &call)) p.FrameLine(body);
   }
   p.dump.truncated = true;
   p.dump.truncated_why = fmt::format("the input ends in the middle of line {}", p.line_no);
@@ -1256,6 +1858,8 @@ Result<Dump> ReadDumpStream(const std::string& path, const ReadOptions& options,
       d.truncated = true;
       d.truncated_why = input.cut_note();
     }
+    // As for an uncompressed file: no dump at all is an error, not an empty report.
+    if (!sinks.on_section) GODX_RETURN_IF_ERROR(NothingFound(d, name, input.data()));
     return d;
   }
   GODX_RETURN_IF_ERROR(CheckText(std::string_view(buf.data(), std::min<size_t>(have, 4096)), name));
@@ -1323,14 +1927,34 @@ int SniffStacks(std::string_view head) {
   int score = 0;
   GoroutineHeader h;
   int n = 0;
+  int registers = 0;       // consecutive register-dump lines ("rip    0x46b3c1")
+  bool last_call = false;  // the previous line was a call line ("main.main()")
   while (lines.Next(&line) && ++n < 4000) {
+    // Fragments: a register dump's tail, a goroutine's frames without their header.
+    registers = IsRegisterLine(line) ? registers + 1 : 0;
+    if (registers >= 4) score = std::max(score, 60);
+    CallLine call;
+    if (last_call && !line.empty() && line.front() == '\t') {
+      FileLine fl;
+      if (ParseLocation(line, &fl)) score = std::max(score, 60);
+    }
+    last_call = !line.empty() && line.front() != '\t' && line.back() == ')' &&
+                ParseCallLine(line, &call) && call.function.find('.') != std::string_view::npos;
     if (StartsWith(line, "goroutine ") && ParseGoroutineHeader(line, &h)) return 95;
     // The goroutineleak profile's debug=1 text is a pprof count profile for `godx analyze`
     // (its pprof report gives the runtime's verdict); `godx stacks` still reads it when asked.
     if (StartsWith(line, "goroutine profile: total ")) return 95;
     if (line == "WARNING: DATA RACE") return 90;
-    if (StartsWith(line, "panic: ") || StartsWith(line, "fatal error: ") || IsSignalLine(line))
+    if (StartsWith(line, "panic: ") || StartsWith(line, "fatal error: ") || IsSignalLine(line) ||
+        IsExceptionLine(line) || IsRaceAccessLine(line) || StartsWith(line, "\tpanic: ") ||
+        (StartsWith(line, "[signal ") && line.back() == ']'))
       score = std::max(score, 60);
+    // Behind a CI runner's or log collector's prefix, an indent or a quote.
+    if (score < 95 && !line.empty()) {
+      size_t at = RecordBehindPrefix(line);
+      if (at != std::string_view::npos)
+        score = std::max(score, StartsWith(line.substr(at), "goroutine ") ? 95 : 60);
+    }
     if (FindMarker(line, "http: panic serving ") != std::string_view::npos)
       score = std::max(score, 60);
   }

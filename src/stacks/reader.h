@@ -77,6 +77,11 @@ bool ParseFileLine(std::string_view line, FileLine* out);
 // spaces, ?debug=1 profiles put it after a tab-separated function). Leading blanks are skipped.
 bool ParseLocation(std::string_view text, FileLine* out);
 
+// Go's linker escapes import paths inside symbol names (cmd/internal/objabi.PathToPrefix): a '.'
+// in the last path element as %2e, control bytes, space, '%', '"' and non-ASCII bytes as %XX.
+// Returns the name decoded (in `*scratch` when it held an escape), else `fn` itself.
+std::string_view UnescapeFunctionName(std::string_view fn, std::string* scratch);
+
 // True when `function` belongs to the Go runtime or standard library (not the program): used to
 // pick a crash's culprit frame. `file` helps with module paths that have no dot ("myapp/x").
 // `goroot` (Dump::goroot), when known, decides for files that have a path.
