@@ -11,9 +11,10 @@ void AddSchedCommand(CLI::App& root, CommandContext& ctx) {
   auto args = std::make_shared<Args>();
   auto* cmd = root.add_subcommand(
       "sched",
-      "Analyse GODEBUG=schedtrace=N[,scheddetail=1] output: run-queue backlog, idle Ps with\n"
-      "queued work, thread growth, per-P imbalance; with scheddetail, goroutines by status and\n"
-      "wait reason, blocked Ms, locked goroutines. gctrace and program lines may be interleaved.\n"
+      "Analyse GODEBUG=schedtrace=N[,scheddetail=1] output for scheduler trouble.\n"
+      "Run-queue backlog, idle Ps with queued work, thread growth, per-P imbalance; with\n"
+      "scheddetail, goroutines by status and wait reason, blocked Ms, locked goroutines.\n"
+      "gctrace and program lines may be interleaved.\n"
       "Example: GODEBUG=schedtrace=1000 ./server 2> sched.log; godx sched sched.log");
 
   cmd->add_option("inputs", args->inputs, "Log files ('-' for stdin)")->required();

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/parallel.h"
+#include "core/plural.h"
 #include "core/stats.h"
 #include "core/units.h"
 #include "gclog/reader.h"
@@ -38,6 +39,10 @@ constexpr double kOvershootShare = 0.25;      // cycles whose heap ended above i
 constexpr int32_t kHeadroomMinLiveMb = 8;     // headroom is judged on heaps at least this big
 constexpr size_t kHeadroomMinCycles = 9;
 constexpr double kSqueezedHeadroom = 0.15;    // late median headroom below this: a memory limit
+constexpr size_t kMinCyclesToJudge = 10;      // GC CPU share and frequency need this many cycles
+constexpr double kMinSpanToJudgeS = 1;        // ...over at least this long to be a warning
+constexpr double kAllocRateUncertain = 0.05;  // allocation rate's standard error (from whole-MiB
+                                              // sizes) above which the text states it
 
 // The pacer's headroom in cycle i: how far above the previous cycle's live heap the goal was set,
 // as a share of what GOGC applies to (live heap, plus stacks and globals since 1.18). With no
@@ -176,6 +181,41 @@ std::string ScavengerText(const ScavengerStats& sc) {
   return out;
 }
 
+Json ScavengerJson(const ScavengerStats& sc) {
+  auto kib_or_null = [](int64_t v) { return v >= 0 ? Json(v) : Json(nullptr); };
+  return Json{{"scvg_lines", sc.scvg_lines},
+              {"scav_lines", sc.scav_lines},
+              {"released_mb", sc.released_mb + sc.scav_work_kib / 1024},
+              {"work_kib", sc.scav_work_kib},
+              {"eager_kib", sc.scav_eager_kib},
+              {"released_now_kib", kib_or_null(sc.released_now_kib)},
+              {"released_peak_kib", kib_or_null(sc.released_peak_kib)},
+              {"util_pct", sc.last_util_pct >= 0 ? Json(sc.last_util_pct) : Json(nullptr)},
+              {"forced", sc.scav_forced},
+              {"unrecognised_lines", sc.scav_other_lines}};
+}
+
+// A log that holds the scavenger's lines and no GC cycle (GODEBUG=scavtrace=1 alone, or Go ≤1.11's
+// scvg lines pasted on their own): what the scavenger said, and that the cycles are not there.
+Report ScavengerOnlyReport(const GcTrace& t, const std::string& source) {
+  Report r;
+  r.kind = "gc";
+  r.source = source;
+  r.title = "Scavenger lines only: no GC cycle in the input";
+  r.facts.push_back({"Cycles", "0 (no gctrace line: GODEBUG=gctrace=1 was not set, or its lines "
+                               "were not pasted)"});
+  r.facts.push_back({"Scavenger", ScavengerText(t.scavenger)});
+  r.warnings.push_back(
+      "only the scavenger's lines are in the input: pauses, heap growth and GC CPU need "
+      "GODEBUG=gctrace=1 lines");
+  r.summary["cycles"] = 0;
+  r.summary["scavenger"] = ScavengerJson(t.scavenger);
+  r.summary["lines"] = t.lines;
+  r.summary["skipped_lines"] = t.other_lines;
+  r.extra["go_release"] = nullptr;
+  return r;
+}
+
 }  // namespace
 
 Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const AnalyzeOptions& options) {
@@ -185,6 +225,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   const GcSeries& ser = t.series;
   const GcTotals& tot = t.totals;
   const size_t n = ser.size();
+  if (n == 0) return ScavengerOnlyReport(t, source);
   auto when = [&](size_t i) { return ser.t_s[i]; };
   const size_t restarts = t.run_starts.size();
   const bool timed = t.first.format != GcFormat::kGo14;
@@ -202,6 +243,8 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   Distribution pause, mark;  // pauses and concurrent mark, per cycle
   double proc_ms = 0;        // wall time × GOMAXPROCS, ms
   int min_p = INT32_MAX, max_p = 0, p_changes = 0;
+  // Go ≤1.4 lines carry the GC's helper threads per cycle ("gc6(5)"), not GOMAXPROCS.
+  const bool helper_procs = format == GcFormat::kGo14;
   // Live heap: level, growth (a straight line through time), peak. The second half alone shows
   // whether growth goes on or levelled off.
   LinearFit fit, late_fit;
@@ -221,7 +264,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
           if (i + 1 < n) proc_ms += (when(i + 1) - when(i)) * 1000 * ser.procs[i];
           min_p = std::min<int>(min_p, ser.procs[i]);
           max_p = std::max<int>(max_p, ser.procs[i]);
-          if (i > 0 && ser.procs[i] != ser.procs[i - 1]) ++p_changes;
+          if (!helper_procs && i > 0 && ser.procs[i] != ser.procs[i - 1]) ++p_changes;
           double live = ser.live_mb[i];
           all.Add(when(i), live);
           if (i >= n / 2) second_half.Add(when(i), live);
@@ -254,7 +297,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   const double live_first = t.first.heap_live_mb, live_last = t.last.heap_live_mb;
 
   // Title and facts.
-  r.title = fmt::format("GC trace: {} cycles{} ({} format)", FormatCount(n),
+  r.title = fmt::format("GC trace: {}{} ({} format)", Plural(n, "cycle"),
                         timed && span_s > 0 ? " over " + FormatDuration(span_s) : "",
                         GcFormatName(format));
   const GoRelease release = GcTraceRelease(t);
@@ -266,7 +309,37 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   }
   r.facts.push_back({"Pause (STW)", DistText(pause) + " per cycle"});
   if (timed) r.facts.push_back({"Concurrent mark", DistText(mark)});
-  if (cpu_total > 0) {
+  // Allocation rate: see GcTotals::AddInterval.
+  const double alloc_rate = tot.alloc_s > 0 ? tot.alloc_mb / tot.alloc_s : NAN;
+  if (!timed) {
+    r.facts.push_back({"Allocation rate", "n/a (Go ≤1.4 lines carry no time)"});
+  } else if (std::isnan(alloc_rate)) {
+    r.facts.push_back({"Allocation rate", n == 1 ? "n/a (one cycle: no interval to measure)"
+                                                 : "n/a (no two consecutive cycles)"});
+  } else {
+    // Heap sizes print truncated to whole MiB. Each interval sums two differences of truncated
+    // sizes, each off by U−U' MiB (U, U' the lost fractions, uniform: standard deviation
+    // √(1/6)); the errors are unbiased and add up as √(2n) of that over n intervals.
+    const double sd_mb = std::sqrt(2.0 * double(tot.alloc_intervals) / 6.0);
+    const double rel = tot.alloc_mb > 0 ? sd_mb / tot.alloc_mb : INFINITY;
+    r.facts.push_back(
+        {"Allocation rate",
+         fmt::format("{}/s ({} allocated in {} between cycle starts, {}){}", Mib(alloc_rate),
+                     Mib(tot.alloc_mb), FormatDuration(tot.alloc_s),
+                     Plural(tot.alloc_intervals, "interval"),
+                     rel > kAllocRateUncertain
+                         ? fmt::format(" · ±{} (the log prints heap sizes in whole MiB)",
+                                       std::isinf(rel) ? Mib(sd_mb) : FormatPercent(rel))
+                         : "")});
+  }
+  if (cpu_total > 0 && proc_ms <= 0) {
+    // One cycle (or cycles all at one time): the share has no wall time to be measured against.
+    r.facts.push_back(
+        {"GC CPU", fmt::format("n/a ({}: no interval to measure) · {} of GC CPU · "
+                               "runtime's own figure {}%",
+                               n == 1 ? "one cycle" : "every cycle at one time",
+                               FormatMs(cpu_total), unsigned(t.last.util_pct))});
+  } else if (cpu_total > 0) {
     r.facts.push_back(
         {"GC CPU", fmt::format("{} of the CPU available to Go ({} with idle-time marking; {} = "
                                "wall time × {}) · runtime's own figure {}%",
@@ -275,6 +348,8 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
                                FormatDuration(proc_ms / 1000),
                                p_changes > 0 ? "each cycle's GOMAXPROCS" : "GOMAXPROCS",
                                unsigned(t.last.util_pct))});
+  }
+  if (cpu_total > 0) {
     r.facts.push_back(
         {"Mark CPU", fmt::format("assist {} · background {} · idle {} (assist {} of GC CPU)",
                                  FormatMs(cpu_assist), FormatMs(cpu_bg), FormatMs(cpu_idle),
@@ -294,6 +369,12 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
                                                   t.gc_forced_lines ? fmt::format(
                                                       " · {} periodic 'GC forced' (idle 2 min)",
                                                       t.gc_forced_lines) : "")});
+  if (helper_procs)
+    r.facts.push_back({"GC procs", fmt::format("{} per cycle (Go ≤1.4 prints the GC's helper "
+                                               "threads, not GOMAXPROCS)",
+                                               min_p == max_p ? std::to_string(max_p)
+                                                              : fmt::format("{}–{}", min_p, max_p))});
+  else
   r.facts.push_back(
       {"GOMAXPROCS", min_p == max_p ? std::to_string(max_p)
                                     : fmt::format("{} ({} changes)", ProcsHistory(t, timed),
@@ -307,9 +388,9 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   }
   if (tot.leak_checks > 0) {
     r.facts.push_back({"Goroutine leak checks",
-                       fmt::format("{} cycles also looked for leaked goroutines "
+                       fmt::format("{} also looked for leaked goroutines "
                                    "(GOEXPERIMENT=goroutineleakprofile)",
-                                   FormatCount(tot.leak_checks))});
+                                   Plural(tot.leak_checks, "cycle"))});
   }
 
   // Findings.
@@ -318,12 +399,18 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
         "gc-assist-heavy",
         assist_share >= kAssistCriticalShare ? Severity::kCritical : Severity::kWarning,
         fmt::format("Mark assists took {} of GC CPU", FormatPercent(assist_share)),
-        {fmt::format("assist {} vs background {} and idle {} over {} cycles", FormatMs(cpu_assist),
-                     FormatMs(cpu_bg), FormatMs(cpu_idle), FormatCount(n)),
+        {fmt::format("assist {} vs background {} and idle {} over {}", FormatMs(cpu_assist),
+                     FormatMs(cpu_bg), FormatMs(cpu_idle), Plural(n, "cycle")),
          "goroutines that allocate are drafted into marking, which adds latency to their requests"},
         "Allocation outpaces background marking: reduce allocation on hot paths (reuse buffers, "
         "sync.Pool), or give the GC more room (higher GOGC, or GOMEMLIMIT with headroom)."});
   }
+  // A share or a rate over a few cycles or a moment of wall time says little: such findings stay
+  // INFO and say why.
+  const bool enough_time = n >= kMinCyclesToJudge && span_s >= kMinSpanToJudgeS;
+  const std::string too_little = fmt::format(
+      "only {} over {}: too little to judge (needs {}+ cycles over {}+)", Plural(n, "cycle"),
+      FormatDuration(span_s), kMinCyclesToJudge, FormatDuration(kMinSpanToJudgeS));
   if (!std::isnan(gc_cpu_share) && gc_cpu_share >= kGcCpuWarn) {
     r.findings.push_back(Finding{
         "gc-cpu-high",
@@ -348,6 +435,12 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
         "A small heap with a high allocation rate makes the GC run constantly. Raise GOGC (e.g. "
         "200-400) or set GOMEMLIMIT to the memory you can afford, with GOGC=off if the limit is "
         "the only bound you want."});
+  }
+  for (Finding& f : r.findings) {
+    if (!enough_time && (f.id == "gc-cpu-high" || f.id == "gc-frequent-small-heap")) {
+      f.severity = Severity::kInfo;
+      f.evidence.push_back(too_little);
+    }
   }
   if (pause.max >= kPauseOutlierMs && pause.max >= kPauseOutlierRatio * std::max(pause.p50, 1e-3)) {
     const GcCycle& c = t.longest.front();
@@ -440,7 +533,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   if (p_changes > 0) {
     r.findings.push_back(Finding{
         "gc-gomaxprocs-changed", Severity::kInfo,
-        fmt::format("GOMAXPROCS changed {} times ({}–{})", p_changes, min_p, max_p),
+        fmt::format("GOMAXPROCS changed {} ({}–{})", Plural(p_changes, "time"), min_p, max_p),
         {ProcsHistory(t, timed),
          // Before 1.25 only the program itself can change it.
          release.max_minor < 25
@@ -512,6 +605,10 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   s["heap_goal_mb"] = goal_last >= 0 ? Json{{"last", goal_last}, {"max", goal_max}} : Json(nullptr);
   s["gogc_estimate"] = std::isnan(gogc) ? Json(nullptr) : Json(std::round(gogc));
   s["late_headroom_pct"] = std::isnan(head_late) ? Json(nullptr) : Json(RoundDecimals(head_late * 100, 1));
+  s["alloc"] = Json{{"rate_mb_per_s", std::isnan(alloc_rate) ? Json(nullptr) : Json(alloc_rate)},
+                    {"allocated_mb", tot.alloc_mb},
+                    {"span_s", tot.alloc_s},
+                    {"intervals", tot.alloc_intervals}};
   s["forced_cycles"] = forced;
   s["gc_forced_lines"] = t.gc_forced_lines;
   s["gomaxprocs"] = Json{{"min", min_p},
@@ -520,18 +617,7 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
                          {"last", t.last.procs},
                          {"changes", p_changes},
                          {"history", ProcsChangesJson(t)}};
-  auto kib_or_null = [](int64_t v) { return v >= 0 ? Json(v) : Json(nullptr); };
-  s["scavenger"] = Json{{"scvg_lines", sc.scvg_lines},
-                        {"scav_lines", sc.scav_lines},
-                        {"released_mb", sc.released_mb + sc.scav_work_kib / 1024},
-                        {"work_kib", sc.scav_work_kib},
-                        {"eager_kib", sc.scav_eager_kib},
-                        {"released_now_kib", kib_or_null(sc.released_now_kib)},
-                        {"released_peak_kib", kib_or_null(sc.released_peak_kib)},
-                        {"util_pct",
-                         sc.last_util_pct >= 0 ? Json(sc.last_util_pct) : Json(nullptr)},
-                        {"forced", sc.scav_forced},
-                        {"unrecognised_lines", sc.scav_other_lines}};
+  s["scavenger"] = ScavengerJson(sc);
   s["scan_lines"] = Json{{"lines", t.scan.lines}, {"with_spans", t.scan.span_lines}};
   s["leak_check_cycles"] = tot.leak_checks;
   s["lines"] = t.lines;
@@ -566,9 +652,39 @@ Report AnalyzeGcTrace(const GcTrace& t, const std::string& source, const Analyze
   return r;
 }
 
+namespace {
+
+std::string GcKeyText(const SequenceKey& k) {
+  return std::isnan(k.at) ? fmt::format("gc {}", k.num) : fmt::format("gc {} @{:.3f}s", k.num, k.at);
+}
+
+}  // namespace
+
 Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options) {
   GODX_ASSIGN_OR_RETURN(GcTrace trace, ReadGcTrace(input, {.keep_cycles = options.json}));
-  return AnalyzeGcTrace(trace, input.name(), options);
+  // Cycle numbers or times that go back: a restart (one log's runs), or several processes.
+  if (trace.backward_cycles == 0) return AnalyzeGcTrace(trace, input.name(), options);
+  auto split = SplitInterleaved(input.data(), GcSequenceKey);
+  if (!split) return AnalyzeGcTrace(trace, input.name(), options);
+  const std::string evidence =
+      fmt::format("cycle numbers go back at line {}: {} after {}", split->back_line,
+                  GcKeyText(split->back_key), GcKeyText(split->back_prev));
+  if (!split->separable) {
+    // One trace's rates, trends and shares over several processes would be wrong: none at all.
+    return Status::Error(fmt::format(
+        "{}:{}: the gctrace output of more than one process is interleaved ({}), and neither a "
+        "prefix nor the cycle numbers tell their lines apart; give each process's output alone",
+        input.name(), split->back_line, evidence));
+  }
+  std::vector<Report> parts;
+  for (size_t i = 0; i < split->count; ++i) {
+    GODX_ASSIGN_OR_RETURN(
+        Input part, Input::FromBytes(fmt::format("{} [{}]", input.name(), split->labels[i]),
+                                     std::move(split->texts[i])));
+    GODX_ASSIGN_OR_RETURN(GcTrace t, ReadGcTrace(part, {.keep_cycles = options.json}));
+    parts.push_back(AnalyzeGcTrace(t, part.name(), options));
+  }
+  return MergeProcessReports(std::move(parts), *split, input.name(), evidence);
 }
 
 }  // namespace godx::gclog

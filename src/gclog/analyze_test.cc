@@ -77,6 +77,102 @@ TEST(GcTraceAnalysis, SteadyProgramRaisesNoWarning) {
   }
 }
 
+// The allocation rate, recomputed from the regex reading of the same fixtures: per pair of
+// consecutive cycles, (B−A of the first) + (A of the next − C of the first) MiB over the time
+// between their starts.
+TEST(GcTraceAnalysis, AllocationRateAgreesWithAnIndependentReading) {
+  for (const char* name : {"gclog/go1.19-gcleak.log", "gclog/go1.26-gcsteady.log",
+                           "gclog/go1.27-gcscav.log"}) {
+    SCOPED_TRACE(name);
+    std::string path = TestData(name);
+    Report r = Analyze(path);
+    RegexReading ind = ReadGcLogWithRegex(ReadFile(path));
+    ASSERT_EQ(ind.heap_start.size(), ind.cycles);
+    double mb = 0, s = 0;
+    for (size_t i = 0; i + 1 < ind.cycles; ++i) {
+      if (ind.nums[i + 1] != ind.nums[i] + 1) continue;
+      mb += (ind.heap_end[i] - ind.heap_start[i]) + (ind.heap_start[i + 1] - ind.heap_live[i]);
+      s += ind.at_s[i + 1] - ind.at_s[i];
+    }
+    ASSERT_GT(s, 0);
+    const Json& alloc = r.summary["alloc"];
+    EXPECT_NEAR(alloc["allocated_mb"].get<double>(), mb, 1e-9);
+    EXPECT_NEAR(alloc["span_s"].get<double>(), s, 1e-9);
+    EXPECT_NEAR(alloc["rate_mb_per_s"].get<double>(), mb / s, 1e-9);
+  }
+}
+
+// Checked by hand on the first cycles of gcleak (Go 1.26): "gc 1 @0.009s ... 3->3->0 MB" and
+// "gc 2 @0.023s ... 3->3->0 MB": (3−3) + (3−0) = 3 MiB in 14 ms, 214.3 MiB/s.
+TEST(GcTraceAnalysis, AllocationRateByHandOnTwoCycles) {
+  std::string text = ReadFile(TestData("gclog/go1.26-gcleak.log"));
+  std::string two;
+  size_t at = 0;
+  for (int n = 0; n < 2; ++n) {
+    at = text.find("gc ", at);
+    size_t nl = text.find('\n', at);
+    two += text.substr(at, nl - at + 1);
+    at = nl;
+  }
+  auto t = ReadGcTrace(InputFromString("two.log", two), {});
+  ASSERT_TRUE(t.ok());
+  ASSERT_EQ(t->series.size(), 2u);
+  const GcCycle& a = t->first;
+  const GcCycle& b = t->last;
+  double by_hand = ((a.heap_end_mb - a.heap_start_mb) + (b.heap_start_mb - a.heap_live_mb)) /
+                   (b.at_s - a.at_s);
+  Report r = AnalyzeGcTrace(*t, "two.log", {});
+  EXPECT_NEAR(r.summary["alloc"]["rate_mb_per_s"].get<double>(), by_hand, 1e-9) << two;
+  EXPECT_NEAR(by_hand, 3 / 0.014, 1e-9);
+  EXPECT_EQ(r.summary["alloc"]["intervals"], 1);
+}
+
+// One cycle has no interval: the rate and the GC CPU share are n/a, said so, with no "0 =" wall
+// time; and the title speaks of one cycle.
+TEST(GcTraceAnalysis, OneCycleSaysWhyFiguresAreNotAvailable) {
+  std::string text = ReadFile(TestData("gclog/go1.26-gcsteady.log"));
+  std::string one = text.substr(0, text.find('\n') + 1);
+  ASSERT_TRUE(one.starts_with("gc 1 @"));
+  auto t = ReadGcTrace(InputFromString("one.log", one), {});
+  ASSERT_TRUE(t.ok());
+  Report r = AnalyzeGcTrace(*t, "one.log", {});
+  EXPECT_NE(r.title.find("1 cycle "), std::string::npos) << r.title;
+  bool cpu = false, alloc = false;
+  for (const auto& [name, value] : r.facts) {
+    if (name == "GC CPU") {
+      cpu = true;
+      EXPECT_TRUE(value.starts_with("n/a (one cycle: no interval to measure)")) << value;
+      EXPECT_EQ(value.find("wall time"), std::string::npos) << value;
+    }
+    if (name == "Allocation rate") {
+      alloc = true;
+      EXPECT_EQ(value, "n/a (one cycle: no interval to measure)");
+    }
+  }
+  EXPECT_TRUE(cpu);
+  EXPECT_TRUE(alloc);
+  EXPECT_TRUE(r.summary["alloc"]["rate_mb_per_s"].is_null());
+}
+
+// The first three cycles of a real log span 19 ms: their GC CPU share and frequency are stated,
+// as INFO, with why they are not judged; the whole log (3 s) may judge them.
+TEST(GcTraceAnalysis, AFewCyclesAreTooLittleToWarn) {
+  std::string text = ReadFile(TestData("gclog/go1.26-gcsteady.log"));
+  size_t end = 0;
+  for (int i = 0; i < 3; ++i) end = text.find('\n', end) + 1;
+  auto t = ReadGcTrace(InputFromString("three.log", text.substr(0, end)), {});
+  ASSERT_TRUE(t.ok());
+  ASSERT_EQ(t->series.size(), 3u);
+  Report r = AnalyzeGcTrace(*t, "three.log", {});
+  ASSERT_TRUE(Has(r, "gc-cpu-high"));  // 30% of 19 ms × 2 Ps
+  for (const Finding& f : r.findings) {
+    EXPECT_EQ(f.severity, Severity::kInfo) << f.id;
+    if (f.id == "gc-cpu-high") {
+      EXPECT_NE(f.evidence.back().find("only 3 cycles over"), std::string::npos);
+    }
+  }
+}
+
 TEST(GcTraceAnalysis, FixturesAgreeWithAnIndependentReading) {
   ExpectAgreesWithRegex(TestData("gclog/go1.19-gcleak.log"));
   ExpectAgreesWithRegex(TestData("gclog/go1.19-gcsteady.log"));
@@ -202,6 +298,57 @@ TEST(GcTraceAnalysis, NamesTheReleaseRangeFromWhatTheLogShows) {
     fact |= f.label == "Go release" && f.value.find("1.26") != std::string::npos;
   }
   EXPECT_TRUE(fact);
+}
+
+}  // namespace
+}  // namespace godx::gclog
+
+namespace godx::gclog {
+namespace {
+
+// Go 1.4.2's gctrace from golang/go#12228 (testdata/pastes/public/SOURCES.md): "gc6(5)" counts
+// the GC's helper threads of that cycle, which vary under one GOMAXPROCS.
+TEST(GcTraceAnalysis, Go14HelperProcsAreNotGomaxprocsChanges) {
+  Report r = Analyze(TestData("pastes/public/gctrace-go14-helpers.log"));
+  EXPECT_EQ(r.summary["cycles"].get<size_t>(), 9u);
+  EXPECT_FALSE(Has(r, "gc-gomaxprocs-changed"));
+  EXPECT_EQ(r.summary["gomaxprocs"]["changes"].get<int>(), 0);
+  bool helpers = false;
+  for (const auto& f : r.facts) helpers |= f.label == "GC procs" && f.value.find("1–5") == 0;
+  EXPECT_TRUE(helpers) << "the helper counts are shown for what they are";
+}
+
+}  // namespace
+}  // namespace godx::gclog
+
+namespace godx::gclog {
+namespace {
+
+// The scavenger's lines of a real scavtrace log, pasted without the gctrace lines between them:
+// read as what they are, with the cycles said to be missing (not "no gctrace lines" as an error).
+TEST(GcTraceAnalysis, ScavengerLinesAloneAreRead) {
+  const std::string text = ReadFile(TestData("gclog/go1.26-gcscav.log"));
+  std::string scav;
+  uint64_t n = 0;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t nl = text.find('\n', at);
+    std::string line = text.substr(at, nl - at);
+    if (line.rfind("scav ", 0) == 0) {
+      scav += line + "\n";
+      ++n;
+    }
+    at = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  ASSERT_GT(n, 1u);
+  EXPECT_EQ(SniffGcTrace(scav), 60);
+  auto t = ReadGcTrace(InputFromString("scav.log", scav), {});
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  Report r = AnalyzeGcTrace(*t, "scav.log", {});
+  EXPECT_EQ(r.summary["cycles"].get<size_t>(), 0u);
+  EXPECT_EQ(r.summary["scavenger"]["scav_lines"].get<uint64_t>(), n);
+  EXPECT_FALSE(r.warnings.empty());
+  EXPECT_TRUE(r.findings.empty());
 }
 
 }  // namespace

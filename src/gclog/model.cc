@@ -64,6 +64,9 @@ void GcTotals::Merge(const GcTotals& o) {
   with_goal += o.with_goal;
   over_goal += o.over_goal;
   format = std::max(format, o.format);
+  alloc_mb += o.alloc_mb;
+  alloc_s += o.alloc_s;
+  alloc_intervals += o.alloc_intervals;
 }
 
 void ScavengerStats::Merge(const ScavengerStats& o) {

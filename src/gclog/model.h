@@ -138,6 +138,10 @@ struct GcTotals {
   uint64_t leak_checks = 0;               // cycles that checked for goroutine leaks (1.26+)
   uint64_t with_goal = 0, over_goal = 0;  // cycles with a goal, and those that ended above it
   GcFormat format = GcFormat::kGo14;  // the newest era seen
+  // Allocation between the starts of consecutive cycles (AddInterval): MiB allocated, seconds
+  // those intervals span, and how many there were.
+  double alloc_mb = 0, alloc_s = 0;
+  uint64_t alloc_intervals = 0;
 
   void Add(const GcCycle& c) {
     if (c.has_cpu) {
@@ -156,12 +160,31 @@ struct GcTotals {
     format = std::max(format, c.format);
   }
   void Merge(const GcTotals& o);
+
+  // Counts what the program allocated from the start of `prev` to the start of `c`, the next
+  // cycle: the heap's growth during `prev` (its end minus its start) plus its growth from `prev`'s
+  // marked heap, which the runtime takes as the live heap once marking ends, to `c`'s start
+  // (docs/formats/gctrace.md, "Allocation rate"). Pairs that are not consecutive cycles of one
+  // run with times (≤1.4 lines have none) are left out: the heap between them is unknown. Cycles
+  // printed at the same millisecond count, with their allocation and no time.
+  void AddInterval(const GcCycle& prev, const GcCycle& c) {
+    double dt = c.at_s - prev.at_s;
+    if (c.num != prev.num + 1 || prev.format == GcFormat::kGo14 || !(dt >= 0)) return;
+    alloc_mb += std::max(0, prev.heap_end_mb - prev.heap_start_mb) +
+                std::max(0, c.heap_start_mb - prev.heap_live_mb);
+    alloc_s += dt;
+    ++alloc_intervals;
+  }
 };
 
 // Whether `c` starts a new run of a program after `prev` (the program restarted and appended to
 // the same log): its cycle number and its time are both below the previous cycle's.
 inline bool StartsRun(const GcCycle& prev, const GcCycle& c) {
   return c.num < prev.num && c.at_s < prev.at_s;
+}
+// Whether `c`'s number or time is not after `prev`'s: in one process's output they only grow.
+inline bool GoesBack(const GcCycle& prev, const GcCycle& c) {
+  return c.num <= prev.num || c.at_s < prev.at_s;
 }
 
 // Scavenger output: `scvg` lines (≤1.13, with gctrace) and `scav` lines (scavtrace, 1.14+). A scav
@@ -229,6 +252,9 @@ struct GcTrace {
   uint64_t other_lines = 0;      // lines that were not GC/scavenger lines (program output, ...)
   // The first cycle of every run after the first (StartsRun): a log several runs appended to.
   std::vector<size_t> run_starts;
+  // Cycles whose number or time is not after the previous cycle's: a new run, or the output of
+  // more than one process interleaved (core/interleave.h tells which).
+  uint64_t backward_cycles = 0;
   uint64_t malformed = 0;        // lines that looked like runtime lines but did not parse
   uint64_t first_malformed_line = 0;
   std::string first_malformed_why;

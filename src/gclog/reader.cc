@@ -295,7 +295,13 @@ int SniffGcTrace(std::string_view head) {
                  s.Decimal(&when);
     if ((whole || start) && ++hits >= 2) return 100;
   }
-  return hits == 1 ? 60 : 0;
+  if (hits == 1) return 60;
+  // The scavenger's lines alone ("scvg0: inuse: 3, ...", "scav 12 KiB work ..."): gc's too.
+  LineCursor again(head);
+  int scavenger = 0;
+  while (again.Next(&line) && again.line_number() <= 200)
+    if ((line.substr(0, 4) == "scvg" || line.substr(0, 5) == "scav ") && ++scavenger >= 2) return 60;
+  return 0;
 }
 
 namespace {
@@ -314,6 +320,19 @@ size_t FindGcStart(std::string_view line) {
 }
 
 }  // namespace
+
+bool GcSequenceKey(std::string_view line, size_t* start, SequenceKey* key) {
+  const size_t prefix = LogPrefixLength(line);
+  std::string_view rest = line.substr(prefix);
+  size_t at = rest.starts_with("gc ") ? 0 : FindGcStart(rest);
+  if (at == std::string_view::npos) return false;
+  auto c = ParseGcLine(rest.substr(at));
+  if (!c) return false;
+  *start = prefix + at;
+  key->num = c->num;
+  key->at = c->at_s;
+  return true;
+}
 
 namespace {
 
@@ -349,6 +368,9 @@ void PlaceRuns(const std::vector<size_t>& run_starts, GcSeries* s) {
 
 // Counts a change of GOMAXPROCS from `prev` to `c`, the cycle at `index`; keeps the first ones.
 void NoteProcsChange(GcTrace* t, size_t index, const GcCycle& prev, const GcCycle& c) {
+  // Go 1.4 and before print "gcK(N)" with N the GC's helper threads for that cycle, which
+  // varies from cycle to cycle under a fixed GOMAXPROCS: not a change of it.
+  if (prev.format == GcFormat::kGo14 || c.format == GcFormat::kGo14) return;
   if (t->procs_change_count++ < kMaxProcsChanges) {
     t->procs_changes.push_back({index, c.num, c.at_s, c.line, prev.procs, c.procs});
   }
@@ -399,6 +421,8 @@ class PieceSink {
       const GcCycle& prev = records_[current_ ^ 1];
       if (StartsRun(prev, c)) t.run_starts.push_back(slot_->size());
       if (c.procs != prev.procs) NoteProcsChange(&t, slot_->size(), prev, c);
+      t.backward_cycles += GoesBack(prev, c);
+      t.totals.AddInterval(prev, c);
     }
     slot_->Add(c);
     t.totals.Add(c);
@@ -496,6 +520,10 @@ void ReadPiece(std::string_view rest, size_t len, bool keep_cycles, SeriesSlot* 
     }
     if (!lines.Next(&line)) break;
     uint64_t lineno = lines.line_number();
+    // A log collector's prefix on every line (kubectl logs --timestamps): looked past, and not
+    // program output.
+    const size_t prefix = LogPrefixLength(line);
+    line.remove_prefix(prefix);
     size_t at = std::string_view::npos;
     if (line.size() > 3 && line[0] == 'g' && line[1] == 'c' &&
         (line[2] == ' ' || static_cast<unsigned>(line[2] - '0') <= 9)) {
@@ -516,18 +544,18 @@ void ReadPiece(std::string_view rest, size_t len, bool keep_cycles, SeriesSlot* 
     }
     std::string_view record = line.substr(at);
     // A record behind a log prefix takes the fast path too, when its line meets the contract.
-    if (at > 0 && lines.offset() <= fast_until + 1 &&
+    if ((at > 0 || prefix > 0) && lines.offset() <= fast_until + 1 &&
         ParseCommonGcLine(record.data(), sink.Next())) {
       sink.Next()->line = lineno;
       sink.Keep();
-      ++t->other_lines;  // program text before the record
+      if (at > 0) ++t->other_lines;  // program text before the record
       continue;
     }
     size_t stop = 0;
     auto c = ParseGcLine(record, &why, &stop);
     uint64_t program_lines = 0;
     if (!c && stop >= 3 &&
-        RejoinRecord(record, stop, &lines, kParseGc, &scratch, &program_lines)) {
+        RejoinRecord(record, stop, &lines, kParseGc, &scratch, &program_lines, prefix > 0)) {
       c = ParseGcLine(scratch);
       t->other_lines += program_lines;
     }
@@ -564,6 +592,8 @@ void Append(GcTrace* t, GcTrace&& p, size_t cycles, size_t index_base, uint64_t 
     } else {
       if (StartsRun(t->last, p.first)) t->run_starts.push_back(index_base);
       if (p.first.procs != t->last.procs) NoteProcsChange(t, index_base, t->last, p.first);
+      t->backward_cycles += GoesBack(t->last, p.first);
+      t->totals.AddInterval(t->last, p.first);
     }
     for (size_t i : p.run_starts) t->run_starts.push_back(index_base + i);
     for (ProcsChange ch : p.procs_changes) {
@@ -573,6 +603,7 @@ void Append(GcTrace* t, GcTrace&& p, size_t cycles, size_t index_base, uint64_t 
       t->procs_changes.push_back(ch);
     }
     t->procs_change_count += p.procs_change_count;
+    t->backward_cycles += p.backward_cycles;
     t->last = p.last;
     t->cycles.insert(t->cycles.end(), p.cycles.begin(), p.cycles.end());
     p.cycles = {};
@@ -643,7 +674,7 @@ Result<GcTrace> ReadGcTrace(const Input& input, const GcReadOptions& options) {
   t.series = PackSlots(std::move(shared), slots, pieces.size());
   t.lines = base;
   PlaceRuns(t.run_starts, &t.series);
-  if (t.series.size() == 0) {
+  if (t.series.size() == 0 && t.scavenger.scvg_lines + t.scavenger.scav_lines == 0) {
     if (t.malformed > 0) {
       return Status::Error(fmt::format("{}:{}: malformed gctrace line: expected {}", input.name(),
                                        t.first_malformed_line, t.first_malformed_why));

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/input.h"
+#include "core/interleave.h"
 #include "core/status.h"
 #include "gclog/model.h"
 
@@ -16,6 +17,10 @@ namespace godx::gclog {
 // and `stop` (if given) how many bytes parsed before that.
 std::optional<GcCycle> ParseGcLine(std::string_view line, std::string* why = nullptr,
                                    size_t* stop = nullptr);
+
+// Finds a gctrace record in `line` for SplitInterleaved (core/interleave.h): where it starts
+// after any prefix, its cycle number and its time.
+bool GcSequenceKey(std::string_view line, size_t* start, SequenceKey* key);
 
 struct GcReadOptions {
   // Keep every cycle's whole record in GcTrace::cycles (for --json's per-cycle series), not just

@@ -419,5 +419,55 @@ TEST(GcTraceReader, RecordSplitAcrossPiecesIsRejoinedOnce) {
   ExpectSame(serial, parallel);
 }
 
+GcTrace Read(const std::string& name, const std::string& text) {
+  auto t = ReadGcTrace(InputFromString(name, text), {.keep_cycles = true});
+  EXPECT_TRUE(t.ok()) << t.status().message();
+  return t.ok() ? std::move(*t) : GcTrace{};
+}
+
+// kubectl logs --timestamps / --prefix put their prefix on every line: every record is still
+// read, and only the lines that were not read (the program's own) count as skipped.
+TEST(GcTraceReader, PrefixedLinesAreReadAndNotCountedAsSkipped) {
+  const std::string path = godx::testing::TestData("gclog/go1.26-gcleak.log");
+  const std::string text = godx::testing::ReadFile(path);
+  GcTrace plain = Read(path, text);
+  ASSERT_GT(plain.cycles.size(), 20u);
+  ASSERT_GT(plain.other_lines, 0u);  // "request N served": the program's own lines
+  for (const std::string prefix :
+       {"2024-08-09T01:45:13.123456789Z ", "[pod/web-0/app] ",
+        "[pod/web-0/app] 2024-08-09T01:45:13.123456789+02:00 "}) {
+    SCOPED_TRACE(prefix);
+    GcTrace t = Read(path, godx::testing::AsCollected(text, prefix));
+    EXPECT_EQ(t.cycles, plain.cycles);
+    EXPECT_EQ(t.other_lines, plain.other_lines);
+    EXPECT_EQ(t.malformed, 0u);
+    EXPECT_EQ(t.scavenger.scav_lines + t.gc_forced_lines,
+              plain.scavenger.scav_lines + plain.gc_forced_lines);
+  }
+}
+
+// A record cut in two by another writer, both halves behind the collector's prefix, is rejoined:
+// no cycle is lost, and the program's text on the first half's line is the only line skipped.
+TEST(GcTraceReader, PrefixedRecordCutInTwoIsRejoined) {
+  const std::string path = godx::testing::TestData("gclog/go1.26-gcleak.log");
+  const std::string text = godx::testing::ReadFile(path);
+  GcTrace plain = Read(path, text);
+  size_t splits = 0;
+  // Cut inside "A->B->C MB", as chatty's output shows: "... 3" + program / "->18->15 MB, ...".
+  std::string collected = godx::testing::AsCollected(text, "2024-08-09T01:45:13.123456789Z ",
+                                                     "gc ", "->", 3, &splits);
+  ASSERT_GT(splits, 5u);
+  GcTrace t = Read(path, collected);
+  ASSERT_EQ(t.cycles.size(), plain.cycles.size());
+  for (size_t i = 0; i < t.cycles.size(); ++i) {
+    GcCycle c = t.cycles[i];
+    c.line = plain.cycles[i].line;  // the cut lines moved the later ones down
+    EXPECT_EQ(c, plain.cycles[i]) << "cycle " << plain.cycles[i].num;
+  }
+  EXPECT_EQ(t.other_lines, plain.other_lines + splits);
+  EXPECT_EQ(t.malformed, 0u);
+  EXPECT_EQ(t.lines, plain.lines + splits);
+}
+
 }  // namespace
 }  // namespace godx::gclog

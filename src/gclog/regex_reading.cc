@@ -10,6 +10,7 @@ RegexReading ReadGcLogWithRegex(const std::string& text) {
   static const std::regex kLine(
       R"(gc (\d+) @([\d.]+)s \d+%( \(checking for goroutine leaks\))?: ([\d.]+)\+([\d.]+)\+([\d.]+)(?:\+([\d.]+)\+([\d.]+))? ms clock, (.*) ms cpu, .* (\d+) P( \(forced\))?$)");
   static const std::regex kCpu(R"(^([\d.]+)\+([\d.]+)/([\d.]+)/([\d.]+)\+([\d.]+)$)");
+  static const std::regex kHeap(R"( (\d+)->(\d+)->(\d+) MB, )");
   static const std::regex kScav(
       R"(^scav (?:\d+ )?(\d+) KiB work(?: \(bg\), (\d+) KiB work \(eager\))?, (\d+) KiB (?:total|now), \d+% util)");
   RegexReading out;
@@ -35,6 +36,12 @@ RegexReading ReadGcLogWithRegex(const std::string& text) {
     double pause = m[7].matched ? std::stod(m[4]) + std::stod(m[6]) + std::stod(m[8])
                                 : std::stod(m[4]) + std::stod(m[6]);
     out.pauses.push_back(pause);
+    std::smatch h;
+    if (std::regex_search(line, h, kHeap)) {
+      out.heap_start.push_back(std::stoi(h[1]));
+      out.heap_end.push_back(std::stoi(h[2]));
+      out.heap_live.push_back(std::stoi(h[3]));
+    }
     std::smatch c;
     std::string cpu = m[9];
     if (std::regex_match(cpu, c, kCpu)) {

@@ -14,6 +14,7 @@ struct RegexReading {
   std::vector<double> at_s;     // "@T s"
   std::vector<double> pauses;   // STW ms per cycle (sum of the STW clock phases)
   std::vector<int> procs;       // "N P"
+  std::vector<int> heap_start, heap_end, heap_live;  // "A->B->C MB"
   // CPU of 1.6+ lines ("A+B/C/D+E ms cpu"), ms; has_cpu is false where a line had another form.
   std::vector<double> cpu_total, cpu_assist, cpu_background, cpu_idle;
   bool all_cpu = true;

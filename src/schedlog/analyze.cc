@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/plural.h"
 #include "core/stats.h"
 #include "core/units.h"
 #include "core/wait_reason.h"
@@ -30,6 +31,8 @@ constexpr double kImbalanceShare = 0.25;
 constexpr uint32_t kPileupMin = 100;       // goroutines in one wait class...
 constexpr double kPileupShare = 0.5;       // ...or this share of at least 20 goroutines
 constexpr uint32_t kLockedMin = 10;
+constexpr uint32_t kSyscallThreadsMin = 10;  // threads held by goroutines in system calls...
+constexpr double kSyscallThreadsShare = 0.5; // ...that are most of the process's threads
 constexpr double kSpinningShare = 0.25;    // mean spinning Ms ≥ this share of GOMAXPROCS (and ≥ 1)
 constexpr double kStuckMs = 1000;          // a busy P whose schedtick stood still this long
 
@@ -181,7 +184,7 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
   const double dn = double(n);
   LinearFit tfit = FitLine(when, threads);
 
-  r.title = fmt::format("Scheduler trace: {} samples over {}{}", FormatCount(n),
+  r.title = fmt::format("Scheduler trace: {} over {}{}", Plural(n, "sample"),
                         FormatDuration(span_s), t.details.empty() ? "" : " (with scheddetail)");
   const GoRelease release = SchedTraceRelease(t);
   SetGoRelease(r, release);
@@ -242,6 +245,18 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
         "(runtime.LockOSThread), long syscalls or cgo calls holding Ms, or CPU throttling of the "
         "container. Compare with scheddetail=1 output."});
   }
+  // What holds the threads, from the last scheddetail sample: goroutines in system calls, each
+  // on the M its G line names.
+  std::string syscall_hold;
+  const DetailSnapshot* last_detail = t.details.empty() ? nullptr : &t.details.back();
+  if (last_detail != nullptr && last_detail->syscall_threads > 0) {
+    const DetailSnapshot& d = *last_detail;
+    syscall_hold = fmt::format(
+        "{} in system calls hold {} of {} OS threads (scheddetail sample at line {}: G lines with "
+        "status=3 and an M)",
+        Plural(d.by_status[3], "goroutine"), d.syscall_threads, ss[d.sample].threads,
+        ss[d.sample].line);
+  }
   int32_t growth = ss.back().threads - ss.front().threads;
   // Trailing samples at the last thread count: threads that grew and then held (Go keeps idle
   // threads after a burst of blocking calls) are not a leak in progress.
@@ -285,6 +300,39 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
         fmt::format("{} OS threads for GOMAXPROCS {}", max_threads, max_p),
         {"many threads are parked or blocked in syscalls/cgo"},
         "Usually harmless, but each thread costs memory; look for blocking syscalls or cgo."});
+  }
+  const bool syscalls_hold_most =
+      last_detail != nullptr && last_detail->syscall_threads >= kSyscallThreadsMin &&
+      double(last_detail->syscall_threads) >=
+          kSyscallThreadsShare * double(ss[last_detail->sample].threads);
+  if (!syscall_hold.empty()) {
+    for (Finding& f : r.findings) {
+      if (f.id != "sched-thread-growth" && f.id != "sched-many-threads") continue;
+      f.evidence.push_back(syscall_hold);
+      // Not threads a burst left idle: calls that have not returned still hold them.
+      if (syscalls_hold_most) {
+        f.advice = "The threads are not idle: goroutines blocked in system calls still hold them "
+                   "(sched-syscall-threads), and each new blocking call adds one.";
+      }
+    }
+  }
+  if (syscalls_hold_most) {
+    const DetailSnapshot& d = *last_detail;
+    const int32_t threads_then = ss[d.sample].threads;
+    r.findings.push_back(Finding{
+        "sched-syscall-threads",
+        d.syscall_threads >= uint32_t(kThreadGrowthMin) ? Severity::kWarning : Severity::kInfo,
+        fmt::format("{} in blocking system calls hold {} of {} OS threads",
+                    Plural(d.by_status[3], "goroutine"), d.syscall_threads, threads_then),
+        {syscall_hold,
+         fmt::format("OS threads {} → {} over the trace at GOMAXPROCS {}", ss.front().threads,
+                     ss.back().threads, procs_text),
+         "a goroutine in a system call keeps its thread until the call returns; the runtime starts "
+         "another thread for the Ps it leaves behind"},
+        "Reads and writes on files, pipes or devices the runtime cannot poll (raw syscall.Read, "
+        "regular files, blocking ioctl) each hold a thread while they wait. Use I/O the network "
+        "poller handles (net, os.File on pipes and sockets), bound the blocking calls with a "
+        "semaphore, or give them timeouts; a goroutine dump (godx stacks) shows which calls."});
   }
   const double spin_mean = sum_spin / dn;
   if (n >= kMinSamples && spin_mean >= std::max(1.0, kSpinningShare * mean_p)) {
@@ -389,6 +437,7 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
                   {"ms_blocked", d.ms_blocked},
                   {"ms_spinning", d.ms_spinning},
                   {"locked_goroutines", d.locked_goroutines},
+                  {"syscall_threads", d.syscall_threads},
                   {"ps_in_syscall", d.ps_in_syscall}};
   }
 
@@ -422,7 +471,7 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
   if (p_changes > 0) {
     r.findings.push_back(Finding{
         "sched-gomaxprocs-changed", Severity::kInfo,
-        fmt::format("GOMAXPROCS changed {} times ({}–{})", p_changes, min_p, max_p),
+        fmt::format("GOMAXPROCS changed {} ({}–{})", Plural(p_changes, "time"), min_p, max_p),
         {ProcsHistory(t),
          // Before 1.25 only the program itself can change it.
          release.max_minor < 25
@@ -432,6 +481,18 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
         "Per-P figures (saturation, idle Ps, spinning) use each sample's own GOMAXPROCS. If it "
         "dropped under load, the program lost CPUs: check the container's CPU limit."});
   }
+  if (t.headerless_details > 0)
+    r.warnings.push_back(fmt::format(
+        "{} scheddetail block{} without {} 'SCHED ...' line (not in the text): GOMAXPROCS, idle "
+        "Ps and threads counted from the P and M lines; the global run queue, spinning threads "
+        "and the time are unknown",
+        t.headerless_details, t.headerless_details == 1 ? "" : "s",
+        t.headerless_details == 1 ? "its" : "their"));
+  if (t.joined_samples > 0)
+    r.warnings.push_back(fmt::format(
+        "{} SCHED samples stood on lines shared with others (the text lost its line ends): "
+        "each was read on its own",
+        t.joined_samples));
   if (t.restarts > 0) {
     r.warnings.push_back(fmt::format("the log holds {} runs of a program (the SCHED clock restarts)",
                                      t.restarts + 1));
@@ -495,13 +556,41 @@ Report AnalyzeSchedTrace(const SchedTrace& t, const std::string& source,
   column("idlethreads", [](const SchedSample& x, size_t) { return x.idlethreads; });
   column("runqueue", [](const SchedSample& x, size_t) { return x.runqueue; });
   column("local_queued", [](const SchedSample& x, size_t) { return x.local_sum; });
+  // Each P's local run queue per sample (the "[a b c]" list), for the HTML report's per-P chart.
+  column("per_p_runq", [&](const SchedSample& x, size_t) {
+    Json row = Json::array();
+    for (uint32_t k = 0; k < x.local_count; ++k) row.push_back(t.local_queues[x.local_begin + k]);
+    return row;
+  });
   r.extra["series"] = std::move(series);
   return r;
 }
 
 Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options) {
   GODX_ASSIGN_OR_RETURN(SchedTrace trace, ReadSchedTrace(input));
-  return AnalyzeSchedTrace(trace, input.name(), options);
+  // The SCHED clock went back: a restart (one log's runs), or several processes.
+  if (trace.restarts == 0) return AnalyzeSchedTrace(trace, input.name(), options);
+  auto split = SplitInterleaved(input.data(), SchedSequenceKey);
+  if (!split) return AnalyzeSchedTrace(trace, input.name(), options);
+  const std::string evidence =
+      fmt::format("the SCHED clock goes back at line {}: {:.0f}ms after {:.0f}ms",
+                  split->back_line, split->back_key.at * 1000, split->back_prev.at * 1000);
+  if (!split->separable) {
+    // Thread growth, queue trends and rates over several processes would be wrong: none at all.
+    return Status::Error(fmt::format(
+        "{}:{}: the schedtrace output of more than one process is interleaved ({}, again and "
+        "again), and no prefix tells their lines apart; give each process's output alone",
+        input.name(), split->back_line, evidence));
+  }
+  std::vector<Report> parts;
+  for (size_t i = 0; i < split->count; ++i) {
+    GODX_ASSIGN_OR_RETURN(
+        Input part, Input::FromBytes(fmt::format("{} [{}]", input.name(), split->labels[i]),
+                                     std::move(split->texts[i])));
+    GODX_ASSIGN_OR_RETURN(SchedTrace t, ReadSchedTrace(part));
+    parts.push_back(AnalyzeSchedTrace(t, part.name(), options));
+  }
+  return MergeProcessReports(std::move(parts), *split, input.name(), evidence);
 }
 
 }  // namespace godx::schedlog

@@ -56,6 +56,40 @@ TEST(SchedTraceAnalysis, ShreddedRecordsOfABusyServiceAreRejoined) {
   EXPECT_EQ(r.summary["malformed_lines"], 0);
 }
 
+// testdata/gen/syscallhold: 50 goroutines blocked in read(2) hold 50 threads. The thread growth
+// names them, and the syscalls are a finding of their own with the counts from the G lines.
+TEST(SchedTraceAnalysis, GoroutinesInSyscallsAreTiedToTheThreads) {
+  for (const std::string rel : {"1.19", "1.26", "1.27"}) {
+    SCOPED_TRACE(rel);
+    auto t = ReadSchedTrace(InputFromString(
+        "x.log", ReadFile(TestData("schedlog/go" + rel + "-syscallhold-detail.log"))));
+    ASSERT_TRUE(t.ok());
+    const DetailSnapshot& d = t->details.back();
+    const std::string held = std::to_string(d.syscall_threads);
+    Report r = AnalyzeSchedTrace(*t, "x.log", {});
+    const Finding* sys = godx::testing::FindFinding(r, "sched-syscall-threads");
+    ASSERT_NE(sys, nullptr);
+    EXPECT_EQ(sys->severity, Severity::kWarning);
+    EXPECT_EQ(sys->title, std::to_string(d.by_status[3]) + " goroutines in blocking system calls "
+                          "hold " + held + " of " + std::to_string(t->samples[d.sample].threads) +
+                          " OS threads");
+    const Finding* growth = godx::testing::FindFinding(r, "sched-thread-growth");
+    ASSERT_NE(growth, nullptr);
+    EXPECT_TRUE(std::any_of(growth->evidence.begin(), growth->evidence.end(),
+                            [&](const std::string& e) {
+                              return e.find("in system calls hold " + held + " of ") !=
+                                     std::string::npos;
+                            }));
+  }
+}
+
+// schedload's threads are held by goroutines locked to threads, not by syscalls: no syscall
+// finding.
+TEST(SchedTraceAnalysis, LockedThreadsAreNotBlamedOnSyscalls) {
+  Report r = Analyze(TestData("schedlog/go1.26-schedload-detail.log"));
+  EXPECT_FALSE(Has(r, "sched-syscall-threads"));
+}
+
 TEST(SchedTraceAnalysis, LoadedProgramShowsSaturationAndThreadGrowth) {
   Report r = Analyze(TestData("schedlog/go1.19-schedload.log"));
   EXPECT_TRUE(Has(r, "sched-cpu-saturated"));

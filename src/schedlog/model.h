@@ -56,6 +56,9 @@ struct DetailSnapshot {
   uint32_t ms = 0, ms_blocked = 0, ms_spinning = 0, ms_locked = 0;
   uint32_t ps = 0, ps_in_syscall = 0;
   uint32_t locked_goroutines = 0;
+  // Goroutines in a system call (status 3) whose G line names an M ("m=5"): each holds that OS
+  // thread until the call returns (by_status[3] counts them all).
+  uint32_t syscall_threads = 0;
 };
 
 // Details of the format that changed between releases, counted over the whole log
@@ -84,6 +87,11 @@ struct SchedTrace {
   uint64_t malformed = 0, first_malformed_line = 0;
   std::string first_malformed_why;
   uint64_t restarts = 0;  // the ms clock went back: several runs in one log
+  // Samples read from a line that held several (a paste that lost its line ends).
+  uint64_t joined_samples = 0;
+  // scheddetail blocks whose "SCHED ..." line was not in the text: their sample's GOMAXPROCS, idle
+  // Ps and threads are counted from the P and M lines; its time is the previous sample's.
+  uint64_t headerless_details = 0;
   SchedFormatSigns signs;
   std::vector<SchedProcsChange> procs_changes;  // every change, in order
 };

@@ -159,6 +159,20 @@ bool ParseSchedLine(std::string_view text, SchedSample* out, std::vector<int32_t
   return true;
 }
 
+bool SchedSequenceKey(std::string_view line, size_t* start, SequenceKey* key) {
+  size_t at = line.find("SCHED ");
+  if (at == std::string_view::npos || (at > 0 && !IsMarkerBoundary(line[at - 1]))) return false;
+  std::string_view rest = line.substr(at + 6);
+  uint64_t ms = 0;
+  size_t i = 0;
+  for (; i < rest.size() && i < 18 && rest[i] >= '0' && rest[i] <= '9'; ++i)
+    ms = ms * 10 + static_cast<uint64_t>(rest[i] - '0');
+  if (i == 0 || rest.substr(i, 3) != "ms:") return false;
+  *start = at;
+  key->at = static_cast<double>(ms) / 1000;
+  return true;
+}
+
 namespace {
 
 class Reader {
@@ -167,7 +181,7 @@ class Reader {
 
   // Adds a sample read by ParseSchedLine (with its local run queues in `queues`).
   void AddSample(SchedSample sample, const std::vector<int32_t>& queues,
-                 const std::vector<int32_t>& ticks) {
+                 const std::vector<int32_t>& ticks, bool printed = true) {
     sample.local_begin = static_cast<uint32_t>(t_->local_queues.size());
     sample.local_count = static_cast<uint32_t>(queues.size());
     t_->local_queues.insert(t_->local_queues.end(), queues.begin(), queues.end());
@@ -180,12 +194,15 @@ class Reader {
           {t_->samples.size(), t_->samples.back().gomaxprocs, sample.gomaxprocs});
     }
     SchedFormatSigns& signs = t_->signs;
-    ++(sample.needspinning != kUnknown ? signs.with_needspinning : signs.without_needspinning);
-    if (sample.local_count > 0 && !sample.detail) {
+    // A sample whose SCHED line was not in the text says nothing about the line's format.
+    if (printed) ++(sample.needspinning != kUnknown ? signs.with_needspinning : signs.without_needspinning);
+    if (printed && sample.local_count > 0 && !sample.detail) {
       ++(sample.spaced_list ? signs.spaced_lists : signs.tight_lists);
     }
-    signs.with_schedticks += sample.ticks_count > 0;
-    signs.bool_flags += sample.bool_flags;
+    if (printed) {
+      signs.with_schedticks += sample.ticks_count > 0;
+      signs.bool_flags += sample.bool_flags;
+    }
     if (sample.detail) {
       sample.detail_index = static_cast<int32_t>(t_->details.size());
       DetailSnapshot d;
@@ -195,6 +212,7 @@ class Reader {
     }
     t_->samples.push_back(sample);
     in_detail_ = sample.detail;
+    headerless_ = false;
   }
 
   // "  P0: ...", "  M3: ...", "  G17: status=4(chan receive) m=-1 lockedm=-1". False when the line
@@ -219,8 +237,10 @@ class Reader {
         if (d.p.size() <= id) d.p.resize(id + 1);
         ps = &d.p[id];
       }
+      if (headerless_) ++sample.gomaxprocs;  // scheddetail prints every P
       ForEachField(rest, [&](std::string_view k, std::string_view v) {
         if (k == "status") {
+          if (headerless_ && ToInt(v) == 0) ++sample.idleprocs;  // _Pidle
           if (ToInt(v) == 2) ++d.ps_in_syscall;
           if (ps) ps->status = ToInt(v);
         }
@@ -235,6 +255,7 @@ class Reader {
       });
     } else if (kind == 'M') {
       ++d.ms;
+      if (headerless_) ++sample.threads;
       int32_t p_id = kUnknown, curg = kUnknown;
       ForEachField(rest, [&](std::string_view k, std::string_view v) {
         if (k == "p" || k == "curg" || k == "lockedg") NoteId(v);
@@ -271,12 +292,31 @@ class Reader {
       ForEachField(g.Rest(), [&](std::string_view k, std::string_view v) {
         if (k == "m" || k == "lockedm") NoteId(v);
         if (k == "lockedm" && !IsNone(v)) ++d.locked_goroutines;
+        if (k == "m" && st == 3 && !IsNone(v)) ++d.syscall_threads;
       });
     }
     return true;
   }
 
   void LeaveDetail() { in_detail_ = false; }
+
+  // "  P0: status=..." outside a scheddetail block: the block's SCHED line was not pasted. Starts
+  // a sample that its P and M lines fill in; false when `line` is no P line.
+  bool StartHeaderless(std::string_view line) {
+    if (in_detail_) return false;
+    size_t i = line.find_first_not_of(' ');
+    if (i == 0 || i == std::string_view::npos) return false;
+    Scanner s(line.substr(i));
+    uint64_t id;
+    if (!s.Literal("P") || !s.Uint(&id) || !s.Literal(": status=")) return false;
+    SchedSample sample;
+    sample.detail = true;
+    sample.t_ms = t_->samples.empty() ? 0 : t_->samples.back().t_ms;
+    AddSample(sample, {}, {}, /*printed=*/false);
+    headerless_ = true;
+    ++t_->headerless_details;
+    return ParseDetail(line);
+  }
 
  private:
   // How scheddetail printed an absent M, P or G: "nil" in newer releases, "-1" in older ones.
@@ -287,6 +327,7 @@ class Reader {
 
   SchedTrace* t_;
   bool in_detail_ = false;
+  bool headerless_ = false;  // the current detail block came without its SCHED line
   std::unordered_map<StringId, size_t> reasons_;
 };
 
@@ -321,6 +362,19 @@ int SniffSchedTrace(std::string_view head) {
   return 0;
 }
 
+namespace {
+// Where the next "SCHED Nms:" record starts inside `record` (past its own start); npos if none.
+size_t NextJoinedRecord(std::string_view record) {
+  for (size_t at = record.find("SCHED ", 1); at != std::string_view::npos;
+       at = record.find("SCHED ", at + 1)) {
+    Scanner s(record.substr(at));
+    uint64_t ms;
+    if (s.Literal("SCHED ") && s.Uint(&ms) && s.Literal("ms:")) return at;
+  }
+  return std::string_view::npos;
+}
+}  // namespace
+
 Result<SchedTrace> ReadSchedTrace(const Input& input) {
   std::string_view data = input.data();
   if (data.empty()) {
@@ -345,17 +399,44 @@ Result<SchedTrace> ReadSchedTrace(const Input& input) {
   while (lines.Next(&line)) {
     uint64_t lines_before = lines.line_number() - 1;
     if ((lines.line_number() & 0xffff) == 0) progress.Update(lines.offset());
-    if (!line.empty() && line[0] == ' ' && reader.ParseDetail(line)) continue;
+    // A log collector's prefix on every line (kubectl logs --timestamps): looked past, so that
+    // scheddetail's indented lines are still seen as such.
+    const size_t prefix = LogPrefixLength(line);
+    line.remove_prefix(prefix);
+    if (!line.empty() && line[0] == ' ' &&
+        (reader.ParseDetail(line) || reader.StartHeaderless(line)))
+      continue;
     size_t at = line.empty() || line[0] != 'S' ? FindMarker(line, "SCHED ") : 0;
     if (at != std::string_view::npos && line.substr(at, 6) == "SCHED ") {
       std::string_view record = line.substr(at);
+      // Samples joined onto one line (a paste that lost its line ends): each is read on its own.
+      if (size_t next = NextJoinedRecord(record); next != std::string_view::npos) {
+        bool all = true;
+        while (!record.empty()) {
+          next = NextJoinedRecord(record);
+          std::string_view piece = record.substr(0, next);
+          while (!piece.empty() && piece.back() == ' ') piece.remove_suffix(1);
+          SchedSample sample;
+          ticks.clear();
+          if (ParseSchedLine(piece, &sample, &queues, nullptr, &ticks)) {
+            sample.line = lines_before + 1;
+            reader.AddSample(sample, queues, ticks);
+            ++t.joined_samples;
+          } else {
+            all = false;
+          }
+          record = next == std::string_view::npos ? std::string_view() : record.substr(next);
+        }
+        if (all) continue;
+      }
       SchedSample sample;
       size_t stop = 0;
       uint64_t program_lines = 0;
       ticks.clear();
       bool ok = ParseSchedLine(record, &sample, &queues, &stop, &ticks);
       if (!ok && stop >= 6 &&
-          RejoinRecord(record, stop, &lines, kParseSched, &scratch, &program_lines)) {
+          RejoinRecord(record, stop, &lines, kParseSched, &scratch, &program_lines,
+                       prefix > 0)) {
         ok = ParseSchedLine(scratch, &sample, &queues, nullptr, &ticks);
         t.other_lines += program_lines;
       }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/input.h"
+#include "core/interleave.h"
 #include "core/status.h"
 #include "schedlog/model.h"
 
@@ -19,5 +20,9 @@ Result<SchedTrace> ReadSchedTrace(const Input& input);
 bool ParseSchedLine(std::string_view text, SchedSample* sample, std::vector<int32_t>* queues,
                     size_t* stop, std::vector<int32_t>* schedticks = nullptr);
 int SniffSchedTrace(std::string_view head);
+
+// Finds a "SCHED Nms:" record in `line` for SplitInterleaved (core/interleave.h): where it starts
+// after any prefix, and its time (schedtrace numbers no records).
+bool SchedSequenceKey(std::string_view line, size_t* start, SequenceKey* key);
 
 }  // namespace godx::schedlog

@@ -202,5 +202,153 @@ TEST(SchedTraceReader, NotesGomaxprocsChangesAndListShapes) {
   EXPECT_EQ(t->samples[1].local_sum, 3);
 }
 
+SchedTrace Read(const std::string& name, const std::string& text) {
+  auto t = ReadSchedTrace(InputFromString(name, text));
+  EXPECT_TRUE(t.ok()) << t.status().message();
+  return t.ok() ? std::move(*t) : SchedTrace{};
+}
+
+void ExpectSameSamples(const SchedTrace& a, const SchedTrace& b) {
+  ASSERT_EQ(a.samples.size(), b.samples.size());
+  for (size_t i = 0; i < a.samples.size(); ++i) {
+    EXPECT_EQ(a.samples[i].t_ms, b.samples[i].t_ms) << i;
+    EXPECT_EQ(a.samples[i].threads, b.samples[i].threads) << i;
+    EXPECT_EQ(a.samples[i].idleprocs, b.samples[i].idleprocs) << i;
+    EXPECT_EQ(a.samples[i].detail, b.samples[i].detail) << i;
+  }
+  ASSERT_EQ(a.details.size(), b.details.size());
+  for (size_t i = 0; i < a.details.size(); ++i) {
+    EXPECT_EQ(a.details[i].goroutines, b.details[i].goroutines) << i;
+    EXPECT_EQ(a.details[i].by_status, b.details[i].by_status) << i;
+    EXPECT_EQ(a.details[i].ms, b.details[i].ms) << i;
+    EXPECT_EQ(a.details[i].syscall_threads, b.details[i].syscall_threads) << i;
+  }
+}
+
+// kubectl logs --timestamps / --prefix on a real scheddetail log: the indented P/M/G lines behind
+// the prefix are still read as the sample's detail, and nothing read counts as skipped.
+TEST(SchedTraceReader, PrefixedScheddetailIsReadWhole) {
+  const std::string path = godx::testing::TestData("schedlog/go1.26-syscallhold-detail.log");
+  const std::string text = godx::testing::ReadFile(path);
+  SchedTrace plain = Read(path, text);
+  ASSERT_GT(plain.details.size(), 5u);
+  for (const std::string prefix : {"2024-08-09T01:45:13.123456789Z ", "[pod/shipper-0/app] "}) {
+    SCOPED_TRACE(prefix);
+    SchedTrace t = Read(path, godx::testing::AsCollected(text, prefix));
+    ExpectSameSamples(t, plain);
+    EXPECT_EQ(t.other_lines, plain.other_lines);
+    EXPECT_EQ(t.malformed, 0u);
+  }
+}
+
+// A SCHED record cut in two by another writer, both halves behind the prefix, is rejoined.
+TEST(SchedTraceReader, PrefixedRecordCutInTwoIsRejoined) {
+  const std::string path = godx::testing::TestData("schedlog/go1.26-schedload.log");
+  const std::string text = godx::testing::ReadFile(path);
+  SchedTrace plain = Read(path, text);
+  size_t splits = 0;
+  SchedTrace t = Read(path, godx::testing::AsCollected(text, "[pod/web-0/app] ", "SCHED ",
+                                                       " threads=", 4, &splits));
+  ASSERT_GT(splits, 5u);
+  ExpectSameSamples(t, plain);
+  EXPECT_EQ(t.other_lines, plain.other_lines + splits);
+  EXPECT_EQ(t.malformed, 0u);
+}
+
+// syscallhold's readers block in read(2): in the last scheddetail sample every G line in status
+// 3 names the M whose thread it holds. Counted apart from the reader, from the G lines' text.
+TEST(SchedTraceReader, CountsThreadsHeldByGoroutinesInSyscalls) {
+  for (const std::string rel : {"1.19", "1.26", "1.27"}) {
+    SCOPED_TRACE(rel);
+    const std::string path =
+        godx::testing::TestData("schedlog/go" + rel + "-syscallhold-detail.log");
+    const std::string text = godx::testing::ReadFile(path);
+    SchedTrace t = Read(path, text);
+    ASSERT_FALSE(t.details.empty());
+    size_t last = text.rfind("\nSCHED ");
+    size_t held = 0, in_syscall = 0;
+    for (size_t at = text.find("  G", last); at != std::string::npos; at = text.find("  G", at + 1)) {
+      std::string line = text.substr(at, text.find('\n', at) - at);
+      if (line.find(": status=3(") == std::string::npos) continue;
+      ++in_syscall;
+      held += line.find(" m=nil") == std::string::npos && line.find(" m=-1 ") == std::string::npos;
+    }
+    EXPECT_GE(held, 45u);  // the program starts 50 readers
+    EXPECT_EQ(t.details.back().syscall_threads, held);
+    EXPECT_EQ(t.details.back().by_status[3], in_syscall);
+  }
+}
+
+}  // namespace
+}  // namespace godx::schedlog
+
+namespace godx::schedlog {
+namespace {
+
+// A schedtrace pasted without its line ends: the samples of the real fixture, one after another
+// on one line, read as the fixture's own lines are.
+TEST(SchedTraceReader, SamplesJoinedOntoOneLineAreReadApart) {
+  const std::string path = godx::testing::TestData("schedlog/go1.26-schedload.log");
+  const std::string text = godx::testing::ReadFile(path);
+  std::string first, joined;
+  size_t at = 0;
+  for (int i = 0; i < 6; ++i) {
+    size_t nl = text.find('\n', at);
+    first += text.substr(at, nl + 1 - at);
+    joined += text.substr(at, nl - at);
+    at = nl + 1;
+  }
+  auto want = ReadSchedTrace(InputFromString("lines.log", first));
+  auto got = ReadSchedTrace(InputFromString("joined.log", joined + "\n"));
+  ASSERT_TRUE(want.ok()) << want.status().message();
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  ASSERT_EQ(got->samples.size(), 6u);
+  EXPECT_EQ(got->joined_samples, 6u);
+  EXPECT_EQ(want->joined_samples, 0u);
+  for (size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(got->samples[i].t_ms, want->samples[i].t_ms);
+    EXPECT_EQ(got->samples[i].gomaxprocs, want->samples[i].gomaxprocs);
+    EXPECT_EQ(got->samples[i].runqueue, want->samples[i].runqueue);
+    EXPECT_EQ(got->samples[i].local_count, want->samples[i].local_count);
+  }
+  EXPECT_EQ(got->local_queues, want->local_queues);
+}
+
+}  // namespace
+}  // namespace godx::schedlog
+
+namespace godx::schedlog {
+namespace {
+
+// scheddetail's P and M lines pasted without the SCHED line above them (the real fixture's second
+// block, its SCHED line cut): GOMAXPROCS, idle Ps and threads come from the P and M lines and
+// match what the cut line said. (Not the first block: at start-up the runtime's idle count lags
+// the Ps' status.)
+TEST(SchedTraceReader, DetailLinesWithoutTheirSchedLine) {
+  const std::string all =
+      godx::testing::ReadFile(godx::testing::TestData("schedlog/go1.26-schedload-detail.log"));
+  size_t begin = all.find("\nSCHED ", 1);
+  ASSERT_NE(begin, std::string::npos);
+  size_t end = all.find("\nSCHED ", begin + 1);
+  ASSERT_NE(end, std::string::npos);
+  const std::string block = all.substr(begin + 1, end - begin);
+  const std::string sched_line = block.substr(0, block.find('\n') + 1);
+  auto whole = ReadSchedTrace(InputFromString("whole.log", block));
+  auto cut = ReadSchedTrace(InputFromString("cut.log", block.substr(sched_line.size())));
+  ASSERT_TRUE(whole.ok()) << whole.status().message();
+  ASSERT_TRUE(cut.ok()) << cut.status().message();
+  ASSERT_EQ(cut->samples.size(), 1u);
+  EXPECT_EQ(cut->headerless_details, 1u);
+  EXPECT_EQ(whole->headerless_details, 0u);
+  EXPECT_EQ(cut->samples[0].gomaxprocs, whole->samples[0].gomaxprocs);
+  EXPECT_EQ(cut->samples[0].idleprocs, whole->samples[0].idleprocs);
+  EXPECT_EQ(cut->samples[0].threads, whole->samples[0].threads);
+  ASSERT_EQ(cut->details.size(), 1u);
+  EXPECT_EQ(cut->details[0].ps, whole->details[0].ps);
+  EXPECT_EQ(cut->details[0].goroutines, whole->details[0].goroutines);
+  // Nothing about the SCHED line's format is guessed from a line that is not there.
+  EXPECT_EQ(cut->signs.without_needspinning + cut->signs.with_needspinning, 0u);
+}
+
 }  // namespace
 }  // namespace godx::schedlog
