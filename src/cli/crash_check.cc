@@ -23,16 +23,25 @@ Status AddCrashCheck(const std::string& dump_path, const std::string& listing_pa
   GODX_ASSIGN_OR_RETURN(compiler::Listing listing, compiler::ReadListing(listing_input));
   // The first frame of the dump with the culprit's function and line: the crashing goroutine is
   // printed first in a crash.
+  // A culprit inlined into its caller has no offset of its own: the caller's frame below it
+  // holds the PC, which lies in the inlined body.
   for (const auto& f : compiler::ParseTracebackFrames(dump.data())) {
-    if (f.function != function || f.line != line) continue;
+    const compiler::InlinedFrame* inlined = nullptr;
+    for (const auto& in : f.inlined)
+      if (inlined == nullptr && in.function == function && in.line == line) inlined = &in;
+    if (inlined == nullptr && (f.function != function || f.line != line)) continue;
     GODX_ASSIGN_OR_RETURN(compiler::PanicSite site,
                           compiler::ResolveOffset(listing, f.function, f.offset));
     const bool bounds = site.check == compiler::CheckKind::kBounds;
-    std::string what = fmt::format("{} check{}: {} at {}:{} (+{:#x}, the call before +{:#x})",
-                                   compiler::CheckName(site.check),
-                                   bounds ? " (" + compiler::BoundsLabel(site.bounds) + ")" : "",
-                                   site.instruction, site.file,
-                                   site.line, site.offset, f.offset);
+    // The listing names the innermost inlined position for the PC.
+    const uint32_t want = f.inlined.empty() ? f.line : f.inlined.front().line;
+    std::string what = fmt::format(
+        "{} check{}: {} at {}:{}{} (+{:#x} in {}, the call before +{:#x})",
+        compiler::CheckName(site.check),
+        bounds ? " (" + compiler::BoundsLabel(site.bounds) + ")" : "", site.instruction,
+        site.file, site.line,
+        inlined ? fmt::format(" in {}, inlined into {}", inlined->function, f.function) : "",
+        site.offset, f.function, f.offset);
     report->facts.push_back({"Check hit", what});
     for (Finding& finding : report->findings) {
       for (const std::string& e : finding.evidence) {
@@ -42,8 +51,16 @@ Status AddCrashCheck(const std::string& dump_path, const std::string& listing_pa
         }
       }
     }
-    if (!site.note.empty()) report->warnings.push_back(listing_path + ": " + site.note);
+    if (!site.note.empty()) {
+      report->warnings.push_back(listing_path + ": " + site.note);
+    } else if (site.line != 0 && want != 0 && site.line != want) {
+      report->warnings.push_back(fmt::format(
+          "{}: the traceback puts {}+{:#x} at line {} but the listing at line {}: it may come "
+          "from another build",
+          listing_path, f.function, f.offset, want, site.line));
+    }
     crash["check"] = Json{{"function", site.function},
+                          {"inlined_function", inlined ? Json(inlined->function) : Json(nullptr)},
                           {"file", site.file},
                           {"line", site.line},
                           {"offset", site.offset},

@@ -100,8 +100,9 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
       "diff",
       "Compare two builds' diagnostics: new heap escapes, parameters that now leak, functions\n"
       "that lost inlining, inlining cost growth. Values are matched by file, function and\n"
-      "expression, so moved lines do not count as changes. Exit 1 with --fail-on warning when\n"
-      "something regressed.\n"
+      "expression, so moved lines do not count as changes (-json dirs without their sources,\n"
+      "whose functions are named by position, by file and expression in source order). Exit 1\n"
+      "with --fail-on warning when something regressed.\n"
       "Example: godx escape diff --fail-on warning main-m2.txt pr-m2.txt");
   diff->add_option("base", args->base, "The base build's -m output or -json dir")->required();
   diff->add_option("new", args->next, "The new build's -m output or -json dir")->required();
@@ -118,6 +119,7 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
       "run",
       "Build PACKAGES with the go command on PATH and a fresh -gcflags=-json=0,DIR directory\n"
       "(so the build cache cannot hide the diagnostics), then analyse them like 'godx escape'.\n"
+      "-json records no inlined or devirtualized calls: build with -gcflags=-m=2 for those.\n"
       "Example: godx escape run ./internal/... --scope all");
   run->add_option("packages", args->packages, "Package patterns (default: .)");
   run->add_option("--scope", args->gcflags_scope,
@@ -215,7 +217,7 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
       return;
     }
     AnalyzeOptions ao;
-    ao.json = args->run_out.json;
+    ao.json = ToAnalyzeOptions(args->run_out).json;
     std::vector<Report> reports;
     std::string source = "go build";
     for (const auto& p : pkgs) source += " " + p;
@@ -228,8 +230,7 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
   cmd->callback([cmd, diff, run, args, &ctx] {
     if (diff->parsed() || run->parsed()) return;
     if (args->inputs.empty()) {
-      PrintError("escape: no input; see 'godx help escape'");
-      ctx.exit_code = kExitError;
+      ctx.exit_code = PrintUsageError("escape", "inputs is required");
       return;
     }
     (void)cmd;
@@ -237,7 +238,7 @@ void AddEscapeCommand(CLI::App& root, CommandContext& ctx) {
     std::vector<Report> reports;
     bool failed = false;
     AnalyzeOptions ao;
-    ao.json = args->out.json;
+    ao.json = ToAnalyzeOptions(args->out).json;
     for (const auto& path : args->inputs) {
       std::unique_ptr<Input> keep;
       auto b = compiler::ReadEscapeAny(path, io, &keep, SourceMapOf(args->source_map));

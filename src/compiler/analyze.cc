@@ -1,12 +1,14 @@
 #include "compiler/analyze.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
 
+#include "compiler/counts.h"
 #include "compiler/messages.h"
 #include "compiler/reader.h"
 #include "compiler/release.h"
@@ -76,10 +78,31 @@ std::string DiagMessage(const EscapeBuild& b, const Diagnostic& d) {
   return std::string(det);
 }
 
-// The callee of a "call parameter" hop: "fmt.Sprintf(...)" → "fmt.Sprintf".
-std::string Callee(std::string_view expr) {
-  size_t paren = expr.find('(');
-  return std::string(expr.substr(0, paren));
+// The callee of a "call parameter" hop: "fmt.Sprintf(...)" → "fmt.Sprintf", and a method called
+// through its type, "(*URL).String(ru)" → "(*URL).String": the text before the parenthesis that
+// opens the last argument list. `at` labels a call that names nothing there ("(f)(x)").
+std::string Callee(std::string_view expr, std::string_view at) {
+  size_t open = std::string_view::npos;
+  int depth = 0;
+  char quote = 0;
+  for (size_t i = 0; i < expr.size(); ++i) {
+    char ch = expr[i];
+    if (quote != 0) {
+      if (ch == '\\' && quote != '`')
+        ++i;
+      else if (ch == quote)
+        quote = 0;
+      continue;
+    }
+    if (ch == '"' || ch == '`' || ch == '\'') quote = ch;
+    if (ch == '(' && depth++ == 0) open = i;
+    if (ch == ')') --depth;
+  }
+  std::string_view name = expr.substr(0, open);
+  while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+  if (name.empty() || (name.front() == '(' && name.back() == ')'))
+    return fmt::format("a function value called at {}", at);
+  return std::string(name);
 }
 
 }  // namespace
@@ -205,7 +228,7 @@ EscapeWhy ExplainDiagnostic(const EscapeBuild& b, const Diagnostic& d) {
         large = true;
       else if (h.why == "call parameter") {
         call = true;
-        w.callee = Callee(h.expr);
+        w.callee = Callee(h.expr, h.at);
       }
     }
   }
@@ -235,60 +258,17 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
   r.source = source;
   r.warnings = b.warnings;
 
-  // Distinct positions and functions (what the summary promises).
-  std::set<std::tuple<StringId, StringId, uint32_t, uint32_t>> moved, escapes, leaks;
-  std::set<std::pair<StringId, StringId>> can, cannot;
+  // Every number below comes from CountEscapes or from the same EscapeScope classification, so
+  // the header, the tables, the findings, `escape diff` and --json agree.
+  const EscapeScope scope(b);
+  const EscapeCounts c = CountEscapes(b);
   std::set<StringId> packages, files;
-  uint64_t inlined_calls = 0, devirt = 0, bounds = 0, slice_bounds = 0, nil = 0, other = 0,
-           captures = 0, not_inlined_calls = 0;
-  uint64_t first_other = 0;
+  uint64_t other = 0, captures = 0, first_other = 0;
   for (const auto& d : b.diagnostics) {
     packages.insert(d.package);
     files.insert(d.file);
-    auto pos = std::make_tuple(d.package, d.file, d.line, d.col);
-    switch (d.kind) {
-      case DiagKind::kMovedToHeap:
-        moved.insert(pos);
-        break;
-      case DiagKind::kEscapesToHeap:
-        escapes.insert(pos);
-        break;
-      case DiagKind::kLeakParam:
-        if (Str(b, d.detail) == "{heap}") leaks.insert(pos);
-        break;
-      case DiagKind::kCanInline:
-        can.insert({d.package, d.subject});
-        break;
-      case DiagKind::kCannotInline:
-        cannot.insert({d.package, d.subject});
-        break;
-      case DiagKind::kInliningCall:
-        ++inlined_calls;
-        break;
-      case DiagKind::kCannotInlineCall:
-        ++not_inlined_calls;
-        break;
-      case DiagKind::kDevirtualized:
-        ++devirt;
-        break;
-      case DiagKind::kBoundsCheck:
-        ++bounds;
-        break;
-      case DiagKind::kSliceBoundsCheck:
-        ++slice_bounds;
-        break;
-      case DiagKind::kNilCheck:
-        ++nil;
-        break;
-      case DiagKind::kCapture:
-        ++captures;
-        break;
-      case DiagKind::kOther:
-        if (other++ == 0) first_other = d.input_line;
-        break;
-      default:
-        break;
-    }
+    if (d.kind == DiagKind::kCapture) ++captures;
+    if (d.kind == DiagKind::kOther && other++ == 0) first_other = d.input_line;
   }
 
   // Per function and per file tallies.
@@ -303,33 +283,43 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
   for (const auto& d : b.diagnostics) {
     Tally& f = by_file[{d.package, d.file}];
     Tally& fn = by_func[{d.package, d.file, d.function}];
-    if (d.kind == DiagKind::kMovedToHeap) ++f.moved, ++fn.moved;
-    if (d.kind == DiagKind::kEscapesToHeap) ++f.escapes, ++fn.escapes;
-    if (d.kind == DiagKind::kLeakParam && Str(b, d.detail) == "{heap}") ++f.leaks, ++fn.leaks;
-    if (d.kind == DiagKind::kCanInline) ++f.can;
-    if (d.kind == DiagKind::kCannotInline) ++f.cannot;
+    const HeapClass hc = scope.Classify(d);
+    if (hc == HeapClass::kMoved) ++f.moved, ++fn.moved;
+    if (hc == HeapClass::kEscapes) ++f.escapes, ++fn.escapes;
+    if (hc == HeapClass::kLeak) ++f.leaks, ++fn.leaks;
     if ((d.kind == DiagKind::kCanInline || d.kind == DiagKind::kCannotInline) &&
         d.subject == d.function && fn.decl == nullptr)
       fn.decl = &d;
-    if (IsEscape(d.kind)) {
+    if (hc == HeapClass::kMoved || hc == HeapClass::kEscapes) {
       EscapeWhy w = ExplainDiagnostic(b, d);
       if (w.cause == EscapeCause::kInterfaceCall) by_callee[w.callee].push_back(&d);
       by_cause[w.cause].push_back({&d, std::move(w)});
     }
   }
+  const std::vector<const Diagnostic*> decls = FunctionDecls(b);
+  for (const Diagnostic* d : decls) {
+    Tally& f = by_file[{d->package, d->file}];
+    if (d->kind == DiagKind::kCanInline)
+      ++f.can;
+    else
+      ++f.cannot;
+  }
 
-  // Inlining budget views.
+  // Inlining budget views: the package's own functions (other packages' generic code is nothing
+  // the user can trim).
   struct Budgeted {
     const Diagnostic* d;
     int budget;
   };
   std::vector<Budgeted> near, just_over;
-  for (const auto& d : b.diagnostics) {
-    if (d.kind == DiagKind::kCanInline && d.cost >= 0 && d.cost >= kDefaultBudget - o.near_budget)
-      near.push_back({&d, kDefaultBudget});
-    if (d.kind == DiagKind::kCannotInline && d.cost >= 0 && d.budget > 0 &&
-        d.cost <= d.budget * (1 + kJustOverShare))
-      just_over.push_back({&d, d.budget});
+  for (const Diagnostic* d : decls) {
+    if (!scope.OwnCode(*d)) continue;
+    if (d->kind == DiagKind::kCanInline && d->cost >= 0 &&
+        d->cost >= kDefaultBudget - o.near_budget)
+      near.push_back({d, kDefaultBudget});
+    if (d->kind == DiagKind::kCannotInline && d->cost >= 0 && d->budget > 0 &&
+        d->cost <= d->budget * (1 + kJustOverShare))
+      just_over.push_back({d, d->budget});
   }
   auto by_cost_desc = [](const Budgeted& x, const Budgeted& y) { return x.d->cost > y.d->cost; };
   auto by_cost_asc = [](const Budgeted& x, const Budgeted& y) {
@@ -338,49 +328,96 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
   std::stable_sort(near.begin(), near.end(), by_cost_desc);
   std::stable_sort(just_over.begin(), just_over.end(), by_cost_asc);
 
+  const bool json_input = b.format == "-json";
+  const bool m1 = b.format.rfind("-m text", 0) == 0;
+  // A number the input form does not record is said to be missing, never printed as 0.
+  const std::string form = json_input ? "-json" : b.format;
   r.title = fmt::format(
-      "Escape analysis: {} moved to heap, {} escaping expressions, {} "
-      "non-inlinable functions ({}{})",
-      FormatCount(moved.size()), FormatCount(escapes.size()), FormatCount(cannot.size()), b.format,
-      b.go_version.empty() ? "" : ", " + b.go_version);
-  r.facts.push_back({"Packages", fmt::format("{} ({} files)", FormatCount(packages.size()),
-                                             FormatCount(files.size()))});
-  r.facts.push_back({"Heap", fmt::format("{} variables moved to heap · {} expressions escape · "
-                                         "{} parameters leak to the heap",
-                                         FormatCount(moved.size()), FormatCount(escapes.size()),
-                                         FormatCount(leaks.size()))});
+      "Escape analysis: {} moved to heap, {}, {} ({}{})", FormatCount(c.moved),
+      Plural(c.escapes, "escaping expression"),
+      c.not_inlinable ? Plural(*c.not_inlinable, "non-inlinable function")
+                      : std::string("inlining failures not in -m text"),
+      b.format, b.go_version.empty() ? "" : ", " + b.go_version);
+  r.facts.push_back({"Packages", fmt::format("{} ({})", FormatCount(packages.size()),
+                                             Plural(files.size(), "file"))});
+  r.facts.push_back({"Heap", fmt::format("{} moved to heap · {} escape · {} leak to the heap",
+                                         Plural(c.moved, "variable"),
+                                         Plural(c.escapes, "expression"),
+                                         Plural(c.leaks, "parameter"))});
+  if (c.constants + c.other_code > 0) {
+    std::vector<std::string> parts;
+    if (c.constants > 0)
+      parts.push_back(fmt::format(
+          "{} converted to interfaces (static data, nothing allocated)",
+          Plural(c.constants, "constant")));
+    if (c.other_code > 0)
+      parts.push_back(fmt::format(
+          "{} in other packages' generic code and compiler wrappers",
+          Plural(c.other_code, "heap fact")));
+    r.facts.push_back({"Not counted", fmt::format("{}", fmt::join(parts, " · "))});
+  }
+  std::string near_text =
+      m1 ? std::string("costs not in -m text")
+         : fmt::format("{} within {} of the budget · {} just over it", FormatCount(near.size()),
+                       o.near_budget, FormatCount(just_over.size()));
   r.facts.push_back(
-      {"Inlining", fmt::format("{} functions inlinable · {} not · {} calls inlined · {} "
-                               "near the budget",
-                               FormatCount(can.size()), FormatCount(cannot.size()),
-                               FormatCount(inlined_calls), FormatCount(near.size()))});
-  if (not_inlined_calls > 0) {
+      {"Inlining",
+       fmt::format("{} inlinable · {} · {} · {}", Plural(c.inlinable, "function"),
+                   c.not_inlinable ? FormatCount(*c.not_inlinable) + " not"
+                                   : "the others not in " + form,
+                   c.inlined_calls ? Plural(*c.inlined_calls, "call") + " inlined"
+                                   : "inlined calls not in " + form,
+                   near_text)});
+  if (c.not_inlined_calls > 0) {
     // -json's cannotInlineCall: a call site of an inlinable function that was not inlined (a
     // recursive cycle, the caller's budget); text -m=2 prints these as "cannot inline F into G".
     r.facts.push_back(
-        {"Not inlined", fmt::format("{} calls to inlinable functions were not inlined",
-                                    FormatCount(not_inlined_calls))});
+        {"Not inlined", fmt::format("{} not inlined{}",
+                                    Plural(c.not_inlined_calls,
+                                           "call to an inlinable function was",
+                                           "calls to inlinable functions were"),
+                                    c.recursive_calls_not_inlined > 0
+                                        ? fmt::format(" (and {} inside inlined recursive bodies, "
+                                                      "which only -json records)",
+                                                      Plural(c.recursive_calls_not_inlined, "call"))
+                                        : "")});
   }
   SetGoRelease(r, InferBuildRelease(b));
-  if (devirt + bounds + slice_bounds + nil > 0) {
-    r.facts.push_back({"Checks", fmt::format("{} devirtualized calls · {} bounds checks · {} slice "
-                                             "bounds checks · {} nil checks",
-                                             devirt, bounds, slice_bounds, nil)});
+  {
+    std::vector<std::string> parts;
+    auto part = [&](const std::optional<uint64_t>& n, std::string_view noun) {
+      if (n) parts.push_back(Plural(*n, noun));
+    };
+    part(c.devirtualized_calls, "devirtualized call");
+    part(c.bounds_checks, "bounds check");
+    part(c.slice_bounds_checks, "slice bounds check");
+    part(c.nil_checks, "nil check");
+    bool any = false;
+    for (const auto* n : {&c.devirtualized_calls, &c.bounds_checks, &c.slice_bounds_checks,
+                          &c.nil_checks})
+      any |= n->value_or(0) > 0;
+    if (any) r.facts.push_back({"Checks", fmt::format("{}", fmt::join(parts, " · "))});
   }
-  if (b.format.rfind("-m text", 0) == 0) {
+  if (m1) {
     r.warnings.push_back(
         "-m output has no explanations and names only inlinable functions: use -gcflags=-m=2 "
         "(or godx escape run) to learn why values escape");
   }
+  if (json_input) {
+    // What -m=2 text of the same build shows and -json cannot: say so instead of printing 0.
+    r.warnings.push_back(
+        "-json records no inlined or devirtualized calls (and Go 1.19's leaves out functions "
+        "that cannot be inlined because they are recursive): build with -gcflags=-m=2 for those");
+  }
   if (other > 0) {
-    r.warnings.push_back(fmt::format("{} compiler lines godx does not classify, first at line {}",
-                                     other, first_other));
+    r.warnings.push_back(fmt::format("{} godx does not classify, first at line {}",
+                                     Plural(other, "compiler line"), first_other));
   }
   if (b.other_lines > 0) {
     r.warnings.push_back(
-        fmt::format("{} lines that are not compiler diagnostics were skipped, "
-                    "first at line {}",
-                    b.other_lines, b.first_other_line));
+        fmt::format("{} not compiler diagnostics {} skipped, first at line {}",
+                    Plural(b.other_lines, "line that is", "lines that are"),
+                    b.other_lines == 1 ? "was" : "were", b.first_other_line));
   }
 
   // Findings.
@@ -407,8 +444,9 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
     Finding f;
     f.id = "escape-via-interface";
     f.severity = Severity::kWarning;
-    f.title = fmt::format("{} values escape because they are passed through ...interface{{}} to {}",
-                          it->second.size(), names);
+    f.title = fmt::format("{} because {} passed through ...interface{{}} to {}",
+                          Plural(it->second.size(), "value escapes", "values escape"),
+                          it->second.size() == 1 ? "it is" : "they are", names);
     f.evidence = evidence_for(it->second);
     f.advice = CauseAdvice(EscapeCause::kInterfaceCall);
     r.findings.push_back(std::move(f));
@@ -417,17 +455,23 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
   struct CauseFinding {
     EscapeCause cause;
     const char* id;
-    const char* title;  // "{}" is the number of values
+    const char* one;   // the title for one value
+    const char* many;  // "{}" is the number of values
   };
   static constexpr CauseFinding kCauseFindings[] = {
       {EscapeCause::kClosure, "escape-via-closure",
+       "1 variable is moved to the heap because an escaping closure captures it",
        "{} variables are moved to the heap because an escaping closure captures them"},
       {EscapeCause::kNonConstantSize, "escape-non-constant-size",
+       "1 make() call allocates on the heap because its size is not a constant",
        "{} make() calls allocate on the heap because their size is not a constant"},
       {EscapeCause::kReturned, "escape-returned",
+       "1 value escapes because it is returned to the caller (as a pointer or inside an "
+       "interface)",
        "{} values escape because they are returned to the caller (as pointers or inside "
        "interfaces)"},
       {EscapeCause::kInterfaceConversion, "escape-interface-conversion",
+       "1 value escapes because it is converted to an interface that is stored",
        "{} values escape because they are converted to an interface that is stored"},
   };
   for (const CauseFinding& cf : kCauseFindings) {
@@ -436,7 +480,8 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
     Finding f;
     f.id = cf.id;
     f.severity = Severity::kInfo;
-    f.title = fmt::format(fmt::runtime(cf.title), it->second.size());
+    f.title = it->second.size() == 1 ? std::string(cf.one)
+                                     : fmt::format(fmt::runtime(cf.many), it->second.size());
     f.evidence = evidence_for(it->second);
     f.advice = CauseAdvice(cf.cause);
     r.findings.push_back(std::move(f));
@@ -445,8 +490,9 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
     Finding f;
     f.id = "inline-near-budget";
     f.severity = Severity::kInfo;
-    f.title = fmt::format("{} inlinable functions are within {} of the inlining budget ({})",
-                          near.size(), o.near_budget, kDefaultBudget);
+    f.title = fmt::format("{} within {} of the inlining budget ({})",
+                          Plural(near.size(), "inlinable function is", "inlinable functions are"),
+                          o.near_budget, kDefaultBudget);
     for (size_t i = 0; i < near.size() && i < kEvidenceLines; ++i)
       f.evidence.push_back(fmt::format("{} {}: cost {} of {}", PositionText(b, *near[i].d),
                                        Str(b, near[i].d->subject), near[i].d->cost,
@@ -461,8 +507,9 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
     Finding f;
     f.id = "inline-just-over-budget";
     f.severity = Severity::kInfo;
-    f.title = fmt::format("{} functions miss the inlining budget by at most {:.0f}%",
-                          just_over.size(), kJustOverShare * 100);
+    f.title = fmt::format("{} the inlining budget by at most {:.0f}%",
+                          Plural(just_over.size(), "function misses", "functions miss"),
+                          kJustOverShare * 100);
     for (size_t i = 0; i < just_over.size() && i < kEvidenceLines; ++i)
       f.evidence.push_back(
           fmt::format("{} {}: cost {} exceeds budget {}", PositionText(b, *just_over[i].d),
@@ -524,7 +571,8 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
   }
   if (!near.empty() || !just_over.empty()) {
     Table t;
-    t.title = "Functions near the inlining budget";
+    t.title = fmt::format("Functions near the inlining budget (within {} under it or {:.0f}% over)",
+                          o.near_budget, kJustOverShare * 100);
     t.columns = {"function", "position", "cost", "budget", "headroom"};
     t.right = {false, false, true, true, true};
     for (const auto* v : {&near, &just_over}) {
@@ -542,28 +590,33 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
   }
 
   Json& s = r.summary;
+  auto opt = [](const std::optional<uint64_t>& n) { return n ? Json(*n) : Json(nullptr); };
   s["format"] = b.format;
   s["go_version"] = b.go_version.empty() ? Json(nullptr) : Json(b.go_version);
   s["packages"] = packages.size();
   s["files"] = files.size();
-  s["moved_to_heap"] = moved.size();
-  s["escapes_to_heap"] = escapes.size();
-  s["leaking_params"] = leaks.size();
-  s["inlinable_functions"] = can.size();
-  s["not_inlinable_functions"] = cannot.size();
-  s["inlined_calls"] = inlined_calls;
-  s["not_inlined_calls"] = not_inlined_calls;
-  s["near_budget_functions"] = near.size();
-  s["devirtualized_calls"] = devirt;
-  s["bounds_checks"] = bounds;
-  s["slice_bounds_checks"] = slice_bounds;
-  s["nil_checks"] = nil;
+  s["moved_to_heap"] = c.moved;
+  s["escapes_to_heap"] = c.escapes;
+  s["leaking_params"] = c.leaks;
+  s["constant_conversions"] = c.constants;
+  s["other_code_heap_facts"] = c.other_code;
+  s["inlinable_functions"] = c.inlinable;
+  s["not_inlinable_functions"] = opt(c.not_inlinable);
+  s["inlined_calls"] = opt(c.inlined_calls);
+  s["not_inlined_calls"] = c.not_inlined_calls;
+  s["recursive_calls_not_inlined"] = c.recursive_calls_not_inlined;
+  s["near_budget_functions"] = m1 ? Json(nullptr) : Json(near.size());
+  s["just_over_budget_functions"] = m1 ? Json(nullptr) : Json(just_over.size());
+  s["devirtualized_calls"] = opt(c.devirtualized_calls);
+  s["bounds_checks"] = opt(c.bounds_checks);
+  s["slice_bounds_checks"] = opt(c.slice_bounds_checks);
+  s["nil_checks"] = opt(c.nil_checks);
   s["closure_captures"] = captures;
   s["unclassified"] = other;
   s["lines"] = b.lines;
   s["duplicates"] = b.duplicates;
   Json causes = Json::object();
-  for (const auto& [c, v] : by_cause) causes[EscapeCauseName(c)] = v.size();
+  for (const auto& [cause, v] : by_cause) causes[EscapeCauseName(cause)] = v.size();
   s["escape_causes"] = causes;
 
   if (!analyze.json) return r;
@@ -578,13 +631,13 @@ Report AnalyzeEscapes(const EscapeBuild& b, const std::string& source, const Esc
                       {"not_inlinable_functions", v.cannot}});
   r.extra["files"] = std::move(fl);
   Json esc = Json::array();
-  for (const auto& [c, v] : by_cause) {
+  for (const auto& [cause, v] : by_cause) {
     for (const auto& [d, w] : v) {
       esc.push_back(Json{{"kind", DiagKindName(d->kind)},
                          {"subject", Str(b, d->subject)},
                          {"position", PositionText(b, *d)},
                          {"function", FuncLabel(b, d->function)},
-                         {"cause", EscapeCauseName(c)},
+                         {"cause", EscapeCauseName(cause)},
                          {"callee", w.callee.empty() ? Json(nullptr) : Json(w.callee)},
                          {"chain", w.chain.empty() ? Json(nullptr) : Json(w.chain)}});
     }

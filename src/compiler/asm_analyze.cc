@@ -12,6 +12,7 @@
 #include "compiler/asm_reader.h"
 #include "compiler/release.h"
 #include "compiler/messages.h"
+#include "core/plural.h"
 #include "core/units.h"
 
 namespace godx::compiler {
@@ -175,8 +176,10 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
     r.facts.push_back({"Bounds checks", by_kind});
   }
   if (probes[static_cast<size_t>(CheckKind::kNil)] > 0)
-    r.facts.push_back({"Nil probes", fmt::format("{} implicit nil checks (TESTB on memory)",
-                                                 probes[static_cast<size_t>(CheckKind::kNil)])});
+    r.facts.push_back(
+        {"Nil probes",
+         fmt::format("{} (TESTB on memory)",
+                     Plural(probes[static_cast<size_t>(CheckKind::kNil)], "implicit nil check"))});
   if (!l.bce.empty())
     r.facts.push_back({"check_bce", fmt::format("{} IsInBounds · {} IsSliceInBounds in {} files",
                                                 bce_in, bce_slice, bce_by_file.size())});
@@ -184,7 +187,8 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
   if (skipped_runtime > 0)
     r.facts.push_back(
         {"Runtime",
-         fmt::format("{} runtime functions not counted (--include-runtime)", skipped_runtime)});
+         fmt::format("{} not counted (--include-runtime)",
+                     Plural(skipped_runtime, "runtime function"))});
 
   std::stable_sort(by_func.begin(), by_func.end(),
                    [](const auto& x, const auto& y) { return Total(x.second) > Total(y.second); });
@@ -193,10 +197,12 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
     Finding f;
     f.id = "bounds-checks";
     f.severity = Severity::kInfo;
-    f.title = fmt::format("{} bounds checks remain in the listing", bounds);
+    f.title = fmt::format("{} {} in the listing", Plural(bounds, "bounds check"),
+                          bounds == 1 ? "remains" : "remain");
     for (const auto& [fn, c] : by_func) {
       if (f.evidence.size() >= kEvidenceLines || c[1] == 0) break;
-      f.evidence.push_back(fmt::format("{}: {} bounds checks", l.pool.Get(fn->name), c[1]));
+      f.evidence.push_back(
+          fmt::format("{}: {}", l.pool.Get(fn->name), Plural(c[1], "bounds check")));
     }
     f.advice =
         "In a hot loop, one early check (`_ = s[n-1]`, or re-slicing `s = s[:n]`) lets the "
@@ -208,7 +214,8 @@ Report AnalyzeListing(const Listing& l, const std::string& source, const AsmOpti
     Finding f;
     f.id = "check-bce";
     f.severity = Severity::kInfo;
-    f.title = fmt::format("{} bounds checks survive prove (check_bce)", bce_in + bce_slice);
+    f.title = fmt::format("{} {} prove (check_bce)", Plural(bce_in + bce_slice, "bounds check"),
+                          bce_in + bce_slice == 1 ? "survives" : "survive");
     std::vector<std::pair<std::string, uint64_t>> files;
     for (const auto& [file, c] : bce_by_file) files.push_back({file, c.first + c.second});
     std::stable_sort(files.begin(), files.end(),
@@ -376,42 +383,63 @@ Result<Report> TracebackReport(const Listing& l, const std::vector<TracebackFram
   sites.reserve(frames.size());
   size_t resolved = 0, mismatched = 0;
   std::string first_mismatch;
-  for (size_t i = 0; i < frames.size(); ++i) {
-    const TracebackFrame& f = frames[i];
+  size_t row = 0, inlined_frames = 0;
+  for (const TracebackFrame& f : frames) {
     auto site = ResolveOffset(l, f.function, f.offset);
     std::string where = fmt::format("{}:{} +{:#x}", BaseName(f.file), f.line, f.offset);
+    // The offset of a frame with inlined calls above it lies in the innermost inlined body, and
+    // the listing names that body's position for it: the site row is the innermost one.
+    Json inl = Json::array();
+    for (size_t k = 0; k < f.inlined.size(); ++k) {
+      const InlinedFrame& in = f.inlined[k];
+      ++inlined_frames;
+      std::string instruction = fmt::format("inlined into {}", f.function);
+      std::string check;
+      if (k == 0 && site.ok()) {
+        instruction = fmt::format("{:#x} {} (in {})", site->offset, site->instruction, f.function);
+        check = CheckLabel(site->check, site->bounds);
+      }
+      t.rows.push_back({std::to_string(row++), in.function + " (inlined)",
+                        fmt::format("{}:{}", BaseName(in.file), in.line), instruction, check});
+      inl.push_back(Json{{"function", in.function}, {"file", in.file}, {"line", in.line}});
+    }
     if (!site.ok()) {
-      t.rows.push_back({std::to_string(i), f.function, where, "(not in the listing)", ""});
+      t.rows.push_back({std::to_string(row++), f.function, where, "(not in the listing)", ""});
       fj.push_back(Json{{"function", f.function},
                         {"file", f.file},
                         {"line", f.line},
                         {"offset", f.offset},
+                        {"inlined", std::move(inl)},
                         {"site", nullptr}});
       continue;
     }
     ++resolved;
     sites.push_back(*site);
     const PanicSite& s = sites.back();
-    // The listing's line for the site must be the traceback's line: otherwise the listing was
-    // taken from another build.
+    // The listing's line for the site must be the traceback's line (the innermost inlined call's
+    // when there is one): otherwise the listing was taken from another build.
+    const uint32_t want = f.inlined.empty() ? f.line : f.inlined.front().line;
     if (!s.note.empty() && mismatched++ == 0)
       first_mismatch = f.function + ": " + s.note;
-    else if (s.line != 0 && f.line != 0 && s.line != f.line) {
+    else if (s.line != 0 && want != 0 && s.line != want) {
       if (mismatched++ == 0)
         first_mismatch = fmt::format("{}: traceback line {} but the listing says {}", f.function,
-                                     f.line, s.line);
+                                     want, s.line);
     }
     if (first_check == nullptr && s.check != CheckKind::kNone) {
       first_check = &s;
       first_frame = &f;
     }
-    t.rows.push_back({std::to_string(i), f.function, where,
-                      fmt::format("{:#x} {}", s.offset, s.instruction),
-                      CheckLabel(s.check, s.bounds)});
+    t.rows.push_back(
+        {std::to_string(row++), f.function, where,
+         f.inlined.empty() ? fmt::format("{:#x} {}", s.offset, s.instruction)
+                           : fmt::format("inlined call to {}", f.inlined.back().function),
+         f.inlined.empty() ? CheckLabel(s.check, s.bounds) : ""});
     fj.push_back(Json{{"function", f.function},
                       {"file", f.file},
                       {"line", f.line},
                       {"offset", f.offset},
+                      {"inlined", std::move(inl)},
                       {"site", SiteJson(s)}});
   }
   if (resolved == 0) {
@@ -422,16 +450,25 @@ Result<Report> TracebackReport(const Listing& l, const std::vector<TracebackFram
   }
   if (mismatched > 0) {
     r.warnings.push_back(
-        fmt::format("{} frames do not fit the listing (first: {}): it may come "
+        fmt::format("{} {} not fit the listing (first: {}): it may come "
                     "from another build",
-                    mismatched, first_mismatch));
+                    Plural(mismatched, "frame"), mismatched == 1 ? "does" : "do", first_mismatch));
   }
   if (first_check != nullptr) {
     const bool bounds = first_check->check == CheckKind::kBounds;
-    r.title =
-        fmt::format("{}: {} check in {} at {}:{}{}", traceback_name, CheckName(first_check->check),
-                    first_frame->function, BaseName(first_frame->file), first_frame->line,
-                    bounds ? fmt::format(" ({})", BoundsLabel(first_check->bounds)) : "");
+    // Inside an inlined call the check belongs to the inlined function, at its line.
+    std::string where =
+        first_frame->inlined.empty()
+            ? fmt::format("{} at {}:{}", first_frame->function, BaseName(first_frame->file),
+                          first_frame->line)
+            : fmt::format("{} (inlined into {} at {}:{}) at {}:{}",
+                          first_frame->inlined.front().function, first_frame->function,
+                          BaseName(first_frame->file), first_frame->line,
+                          BaseName(first_frame->inlined.front().file),
+                          first_frame->inlined.front().line);
+    r.title = fmt::format("{}: {} check in {}{}", traceback_name, CheckName(first_check->check),
+                          where,
+                          bounds ? fmt::format(" ({})", BoundsLabel(first_check->bounds)) : "");
     r.facts.push_back(
         {"Instruction", fmt::format("{:#x}  {}", first_check->offset, first_check->instruction)});
     r.facts.push_back({"Check", CheckLabel(first_check->check, first_check->bounds)});
@@ -461,10 +498,16 @@ Result<Report> TracebackReport(const Listing& l, const std::vector<TracebackFram
     r.extra["site"] = nullptr;
   }
   r.facts.push_back(
-      {"Frames", fmt::format("{} in the traceback, {} in the listing", frames.size(), resolved)});
+      {"Frames", fmt::format("{} in the traceback{}, {} in the listing", frames.size(),
+                             inlined_frames > 0
+                                 ? fmt::format(" (and {} inlined call{} within them)",
+                                               inlined_frames, inlined_frames == 1 ? "" : "s")
+                                 : "",
+                             resolved)});
   r.tables.push_back(std::move(t));
   r.summary["frames"] = frames.size();
   r.summary["resolved_frames"] = resolved;
+  r.summary["inlined_frames"] = inlined_frames;
   r.summary["check"] = first_check ? Json(CheckName(first_check->check)) : Json(nullptr);
   r.summary["bounds_kind"] = first_check && first_check->check == CheckKind::kBounds
                                  ? Json(BoundsKindName(first_check->bounds.kind))

@@ -102,7 +102,7 @@ TEST(AsmTraceback, WarnsWhenTheListingIsFromAnotherBuild) {
   ASSERT_EQ(r->warnings.size(), 1u);
   EXPECT_NE(r->warnings[0].find("another build"), std::string::npos);
   // No frame at all in the listing is an error.
-  std::vector<TracebackFrame> none = {TracebackFrame{"main.absent", "x.go", 1, 0x10, 1}};
+  std::vector<TracebackFrame> none = {TracebackFrame{"main.absent", "x.go", 1, 0x10, 1, {}}};
   EXPECT_FALSE(TracebackReport(*l, none, "S", "t").ok());
 }
 
@@ -203,6 +203,68 @@ TEST(AsmAnalyze, CountsBoundsKindsOfGo127Listings) {
   for (const auto& f : r.facts)
     if (f.label == "Bounds checks") fact = f.value == "1 index · 2 slice-acap · 1 slice-b";
   EXPECT_TRUE(fact);
+}
+
+}  // namespace
+}  // namespace godx::compiler
+
+namespace godx::compiler {
+namespace {
+
+// testdata/gen/boundsinline: the index panic happens in get, which the compiler inlined into
+// handler. The traceback prints "main.get(...)" at main.go:21 without an offset, then
+// "main.handler(...)" at main.go:28 with the offset; the listings put the inlined body's
+// position, main.go:21, on the check. The site is get's check at line 21, and the listing fits.
+TEST(AsmTraceback, ResolvesACrashInsideAnInlinedFunction) {
+  for (const std::string& rel : godx::testing::MatrixReleases()) {
+    std::string panic = ReadFile(TestData("compiler/go" + rel + "-boundsinline-panic.txt"));
+    auto frames = ParseTracebackFrames(panic);
+    ASSERT_EQ(frames.size(), 2u) << rel;  // handler and main; get is inlined into handler
+    EXPECT_EQ(frames[0].function, "main.handler");
+    EXPECT_EQ(frames[0].line, 28u);
+    ASSERT_EQ(frames[0].inlined.size(), 1u);
+    EXPECT_EQ(frames[0].inlined[0].function, "main.get");
+    EXPECT_EQ(frames[0].inlined[0].line, 21u);
+    EXPECT_TRUE(frames[1].inlined.empty());
+    for (const char* listing : {"-S.txt", "-objdump.txt", "-objdump-S.txt"}) {
+      SCOPED_TRACE("go" + rel + listing);
+      Input in =
+          InputFromString("l", ReadFile(TestData("compiler/go" + rel + "-boundsinline" + listing)));
+      auto l = ReadListing(in);
+      ASSERT_TRUE(l.ok());
+      auto r = TracebackReport(*l, frames, "l", "panic.txt", panic);
+      ASSERT_TRUE(r.ok()) << r.status().message();
+      EXPECT_EQ(r->summary["check"], "bounds");
+      EXPECT_EQ(r->summary["inlined_frames"], 1);
+      EXPECT_NE(r->title.find("bounds check in main.get (inlined into main.handler at main.go:28) "
+                              "at main.go:21"),
+                std::string::npos)
+          << r->title;
+      for (const auto& w : r->warnings)
+        EXPECT_EQ(w.find("another build"), std::string::npos) << w;
+      EXPECT_EQ(r->extra["site"]["function"], "main.handler");
+      if (std::string(listing) != "-objdump-S.txt") {
+        EXPECT_EQ(r->extra["site"]["line"], 21);
+      }
+      EXPECT_EQ(r->extra["frames"][0]["inlined"][0]["function"], "main.get");
+    }
+  }
+}
+
+// The same traceback against a listing whose line for that offset is not the inlined call's:
+// the "another build" note stays for a listing that does not fit.
+TEST(AsmTraceback, StillWarnsWhenAnInlinedFrameDoesNotFit) {
+  std::string panic = ReadFile(TestData("compiler/go1.26-boundsinline-panic.txt"));
+  std::string other = panic;
+  other.replace(other.find("main.go:21"), 10, "main.go:19");
+  Input in = InputFromString("od", ReadFile(TestData("compiler/go1.26-boundsinline-objdump.txt")));
+  auto l = ReadListing(in);
+  ASSERT_TRUE(l.ok());
+  auto r = TracebackReport(*l, ParseTracebackFrames(other), "od", "panic.txt", other);
+  ASSERT_TRUE(r.ok());
+  ASSERT_FALSE(r->warnings.empty());
+  EXPECT_NE(r->warnings[0].find("traceback line 19 but the listing says 21"), std::string::npos)
+      << r->warnings[0];
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "compiler/messages.h"
 #include "compiler/reader.h"
 #include "core/line_cursor.h"
+#include "core/plural.h"
 #include "core/scanner.h"
 #include "core/text.h"
 
@@ -113,15 +114,17 @@ class ListingReader {
     Close();
     if (undecoded_ > 0) {
       l_->warnings.push_back(fmt::format(
-          "{} bounds checks have a PCDATA $4 value godx cannot decode, first at line {}: {}; "
+          "{} a PCDATA $4 value godx cannot decode, first at line {}: {}; "
           "their kind is reported as unknown",
-          undecoded_, first_undecoded_line_, first_undecoded_why_));
+          Plural(undecoded_, "bounds check has", "bounds checks have"), first_undecoded_line_,
+          first_undecoded_why_));
     }
     if (without_pcdata_ > 0) {
       l_->warnings.push_back(fmt::format(
-          "{} calls to runtime.panicBounds in -S functions have no PCDATA $4 before them, first "
+          "{} to runtime.panicBounds in -S functions {} no PCDATA $4 before them, first "
           "at line {}: their kind is unknown",
-          without_pcdata_, first_without_pcdata_line_));
+          Plural(without_pcdata_, "call"), without_pcdata_ == 1 ? "has" : "have",
+          first_without_pcdata_line_));
     }
     l_->arch = x86_ops_ > 0 ? "x86" : arm64_ops_ > 0 ? "arm64" : "";
   }
@@ -424,7 +427,10 @@ std::vector<TracebackFrame> ParseTracebackFrames(std::string_view text) {
   LineCursor cur(text);
   std::string_view line, prev;
   uint64_t prev_number = 0;
+  std::vector<InlinedFrame> inlined;  // offset-less frames waiting for their physical frame
   while (cur.Next(&line)) {
+    if (line.empty() || StartsWith(line, "goroutine ") || StartsWith(line, "created by "))
+      inlined.clear();
     // "\t/src/main.go:14 +0x33" (newer releases may append " fp=... sp=... pc=...").
     if (!line.empty() && line[0] == '\t' && !prev.empty() && prev[0] != '\t') {
       std::string_view loc = line.substr(1);
@@ -444,10 +450,10 @@ std::vector<TracebackFrame> ParseTracebackFrames(std::string_view text) {
       } else {
         fn = {};
       }
-      if (!fn.empty() && plus != std::string_view::npos) {
+      if (!fn.empty()) {
         TracebackFrame f;
         f.function = std::string(fn);
-        std::string_view pos = loc.substr(0, plus);
+        std::string_view pos = plus == std::string_view::npos ? loc : loc.substr(0, plus);
         size_t colon = pos.rfind(':');
         Scanner ls(colon == std::string_view::npos ? std::string_view() : pos.substr(colon + 1));
         uint64_t ln = 0;
@@ -455,9 +461,13 @@ std::vector<TracebackFrame> ParseTracebackFrames(std::string_view text) {
           f.file = std::string(pos.substr(0, colon));
           f.line = static_cast<uint32_t>(ln);
         }
-        Scanner os(loc.substr(plus + 2));
-        if (os.Hex(&f.offset)) {
+        if (plus == std::string_view::npos) {
+          // An inlined call: it has a line but no PC of its own.
+          if (f.line != 0) inlined.push_back({f.function, f.file, f.line});
+        } else if (Scanner os(loc.substr(plus + 2)); os.Hex(&f.offset)) {
           f.input_line = prev_number;
+          f.inlined = std::move(inlined);
+          inlined.clear();
           frames.push_back(std::move(f));
         }
       }

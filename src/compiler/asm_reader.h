@@ -27,15 +27,25 @@ Result<PanicSite> ResolveOffset(const Listing& listing, std::string_view functio
 
 // One frame of a Go traceback: "main.(*T).get(0xc000010000, 0x3)" then
 // "\t/src/main.go:14 +0x33".
+// A call the compiler inlined: the runtime prints it as a frame of its own, "main.get(...)" then
+// "\tFILE:LINE" without an offset, above the frame of the function it was inlined into.
+struct InlinedFrame {
+  std::string function;
+  std::string file;
+  uint32_t line = 0;
+};
 struct TracebackFrame {
   std::string function;  // "main.(*T).get"
   std::string file;
   uint32_t line = 0;
   uint64_t offset = 0;  // the +0x... (a return address, or the faulting PC for sigpanic)
   uint64_t input_line = 0;
+  // The inlined calls printed directly above this frame, innermost first: the offset lies in the
+  // body of inlined.front(), so a listing names that frame's line for it, not `line`.
+  std::vector<InlinedFrame> inlined;
 };
-// Frames of every goroutine in a traceback or goroutine dump, in order. Frames without an
-// offset (Go < 1.3 style, or "created by" lines) are skipped.
+// Frames of every goroutine in a traceback or goroutine dump, in order. Frames without an offset
+// are inlined calls and go to the next frame's `inlined`; "created by" lines are skipped.
 std::vector<TracebackFrame> ParseTracebackFrames(std::string_view text);
 
 // Sniffer for `godx analyze`: how sure we are that `head` is a -S listing or objdump (0..100).

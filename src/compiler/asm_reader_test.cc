@@ -270,7 +270,7 @@ TEST(AsmReader, WarnsOnPanicBoundsItCannotDecode) {
                                                 BoundsSource::kUndecodable, BoundsSource::kPcdata,
                                                 BoundsSource::kNoPcdata}));
   ASSERT_EQ(l->warnings.size(), 2u);
-  EXPECT_NE(l->warnings[0].find("1 bounds checks have a PCDATA $4 value godx cannot decode, "
+  EXPECT_NE(l->warnings[0].find("1 bounds check has a PCDATA $4 value godx cannot decode, "
                                 "first at line 6"),
             std::string::npos)
       << l->warnings[0];

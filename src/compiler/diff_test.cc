@@ -44,9 +44,16 @@ TEST(EscapeDiff, FindsTheDeliberateChangesInM2Text) {
 
 // -json names no function: godx reads the names from the sources, which the fixtures name under
 // /tmp/godx-gen (where scripts/gen-compiler-fixtures built them). Point that at testdata/gen.
-SourceMap Sources() {
-  return {{"/tmp/godx-gen/new/escapes", TestData("gen/escapesnew")},
-          {"/tmp/godx-gen/escapes", TestData("gen/escapes")}};
+// (Go 1.19's fixtures were made before the directory carried the release.)
+SourceMap Sources(const std::string& new_sources = TestData("gen/escapesnew"),
+                  const std::string& sources = TestData("gen/escapes")) {
+  SourceMap m;
+  for (const std::string root : {"/tmp/godx-gen/go1.19", "/tmp/godx-gen/go1.26",
+                                 "/tmp/godx-gen/go1.27", "/tmp/godx-gen"}) {
+    m.push_back({root + "/new/escapes", new_sources});
+    m.push_back({root + "/escapes", sources});
+  }
+  return m;
 }
 
 TEST(EscapeDiff, FindsTheDeliberateChangesInJsonDirs) {
@@ -70,6 +77,52 @@ TEST(EscapeDiff, ComparesTextWithJsonOfTheNextBuild) {
   EXPECT_EQ(r.summary["new_heap_escapes"], 1);
   EXPECT_EQ(r.summary["new_param_leaks"], 1);
   EXPECT_EQ(r.summary["lost_inlining"], 1);
+}
+
+// Without the sources a -json directory names its functions by position, and every line of
+// escapesnew moved: the diff must still find the same heap changes as the -m=2 text of the same
+// builds, whether one side has its sources, or neither.
+TEST(EscapeDiff, JsonDirsWithoutSourcesMatchTheTextDiff) {
+  for (const std::string& rel : godx::testing::MatrixReleases()) {
+    SCOPED_TRACE(rel);
+    Input ta = InputFromString("base", ReadFile(TestData("compiler/go" + rel + "-escapes-m2.txt")));
+    Input tb =
+        InputFromString("new", ReadFile(TestData("compiler/go" + rel + "-escapesnew-m2.txt")));
+    auto xa = ReadEscapeText(ta);
+    auto xb = ReadEscapeText(tb);
+    ASSERT_TRUE(xa.ok() && xb.ok());
+    Report text = DiffBuilds(*xa, *xb, "base", "new");
+    const std::string base = TestData("compiler/go" + rel + "-escapes-json");
+    const std::string next = TestData("compiler/go" + rel + "-escapesnew-json");
+    // Sources that are on no machine: functions are named by their position.
+    const SourceMap only_base = Sources("/nonexistent/godx-sources");
+    const SourceMap none = Sources("/nonexistent/godx-sources", "/nonexistent/godx-sources");
+    for (const SourceMap* sources : {&only_base, &none}) {
+      const SourceMap& m = *sources;
+      auto ja = ReadEscapeJsonDir(base, {}, m);
+      auto jb = ReadEscapeJsonDir(next, {}, m);
+      ASSERT_TRUE(ja.ok() && jb.ok());
+      Report json = DiffBuilds(*ja, *jb, "base", "new");
+      for (const char* key : {"new_heap_escapes", "new_param_leaks", "removed_heap_escapes",
+                              "removed_param_leaks"})
+        EXPECT_EQ(json.summary[key], text.summary[key])
+            << key << (sources == &none ? "" : " base named");
+      // And it is the same value: &Point{3, 4} passed to Identity in main.
+      const Finding* heap = godx::testing::FindFinding(json, "new-heap-escape");
+      ASSERT_NE(heap, nullptr);
+      EXPECT_NE(heap->evidence[0].find("main.go:112:16"), std::string::npos) << heap->evidence[0];
+      // Functions named by position are not compared for inlining (they would pair wrongly).
+      EXPECT_EQ(json.summary["cost_growth"], 0);
+      bool said = false;
+      for (const auto& w : json.warnings) said |= w.find("named by position") != std::string::npos;
+      EXPECT_TRUE(said);
+      // An unchanged package diffs to nothing.
+      Report same = DiffBuilds(*ja, *ja, "base", "base");
+      EXPECT_EQ(same.summary["new_heap_escapes"], 0);
+      EXPECT_EQ(same.summary["removed_heap_escapes"], 0);
+    }
+    EXPECT_NE(text.title.find(": 1 new heap escape, 0 removed"), std::string::npos) << text.title;
+  }
 }
 
 TEST(EscapeDiff, SameBuildHasNoChangesEvenWhenLinesMove) {

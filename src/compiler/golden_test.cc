@@ -77,7 +77,8 @@ TEST(CompilerGolden, EscapeJsonSummaryFromDirectory) {
   auto r = RunGodx("escape --json " + Fixture("go1.19-escapes-json"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"moved_to_heap\": 1,"), std::string::npos) << r.out.substr(0, 600);
-  EXPECT_NE(r.out.find("\"escapes_to_heap\": 21,"), std::string::npos);
+  // The -m=2 text of the same build counts the same (EscapeCounts tests every release).
+  EXPECT_NE(r.out.find("\"escapes_to_heap\": 24,"), std::string::npos);
   EXPECT_NE(r.out.find("\"kind\": \"escape\""), std::string::npos);
 }
 
