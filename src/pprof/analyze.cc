@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
 #include <span>
 
 #include "core/leak_severity.h"
+#include "core/plural.h"
 #include "core/units.h"
 #include "pprof/format.h"
 #include "pprof/graph.h"
@@ -116,7 +118,12 @@ bool IsProfilerFrame(std::string_view name) {
              rest.starts_with("runtime_") || rest.starts_with("WithLabels"));
   }
   // Execution tracing: only the capture itself; trace.WithRegion, Log and NewTask are the program's.
+  // The flight recorder's buffer (godx's agent keeps one running) is filled by runtime/trace's
+  // multiplexer goroutine through its recorder; FlightRecorder.WriteTo writes a snapshot.
   return name.starts_with("runtime/trace.Start") || name.starts_with("runtime/trace.Stop") ||
+         name.starts_with("runtime/trace.(*recorder)") ||
+         name.starts_with("runtime/trace.(*traceMultiplexer)") ||
+         name.starts_with("runtime/trace.(*FlightRecorder)") ||
          name == "runtime.ReadTrace" || name.starts_with("runtime.traceReader") ||
          name.starts_with("runtime.traceAdvance");
 }
@@ -124,9 +131,11 @@ bool IsProfilerFrame(std::string_view name) {
 struct SiteRow {
   std::string name;
   int64_t value = 0;
-  std::string via;   // the frame the site called into (e.g. runtime.chanrecv1), from its heaviest stack
-  int64_t line = 0;  // the site's line in that stack, 0 when unknown
-  int64_t via_weight = 0;
+  std::string via;   // the frame the site called into (e.g. runtime.chanrecv1) at `line`
+  int64_t line = 0;  // the site's line that holds the most value, 0 when unknown
+  std::string file;  // its source file, "" when unknown
+  // Per-function rows: the site's lines by value, biggest first ({line, value}).
+  std::vector<std::pair<int64_t, int64_t>> lines;
 };
 
 struct SiteResult {
@@ -135,11 +144,20 @@ struct SiteResult {
   int64_t excluded = 0;       // the profiler's own work
 };
 
-// Each sample goes to its site (see IsAllocatorFrame); samples through the profiler are counted
-// in `excluded` instead.
-SiteResult Sites(const Profile& p, size_t idx, const NodeTable& nodes, bool exclude_profiler = true) {
-  std::vector<int64_t> by_node(nodes.size(), 0);
-  std::vector<SiteRow> extra(nodes.size());
+// Each sample goes to its site (see IsAllocatorFrame) and the site's line in that stack;
+// samples through the profiler are counted in `excluded` instead. A row per function whose line
+// is the one holding the most value there (the calls it makes included: a line that calls
+// json.Marshal allocates what Marshal allocates), or, with `by_line`, a row per function and
+// line (contention: each line is one blocking operation).
+SiteResult Sites(const Profile& p, size_t idx, const NodeTable& nodes, bool exclude_profiler = true,
+                 bool by_line = false) {
+  struct LineAcc {
+    int64_t value = 0;
+    uint32_t via = kNoIndex;  // the node called from the line in its heaviest stack
+    int64_t via_weight = 0;
+    uint32_t function = kNoIndex;
+  };
+  std::map<std::pair<uint32_t, int64_t>, LineAcc> acc;
   std::vector<uint8_t> std_node(nodes.size()), alloc_node(nodes.size()), prof_node(nodes.size());
   for (uint32_t n = 0; n < nodes.size(); ++n) {
     std_node[n] = IsStdFunction(nodes.Name(n));
@@ -162,6 +180,7 @@ SiteResult Sites(const Profile& p, size_t idx, const NodeTable& nodes, bool excl
     res.total += w;
     uint32_t first = kNoIndex, leaf = kNoIndex, own = kNoIndex, prev = kNoIndex;
     int64_t own_line = 0;
+    uint32_t own_function = kNoIndex;
     for (uint32_t li : p.Stack(s)) {
       auto ns = nodes.Of(li);
       auto ls = li < p.locations.size() ? p.LinesOf(p.locations[li]) : std::span<const Line>{};
@@ -171,7 +190,10 @@ SiteResult Sites(const Profile& p, size_t idx, const NodeTable& nodes, bool excl
         if (leaf == kNoIndex && !alloc_node[n]) leaf = n;
         if (own == kNoIndex && !std_node[n]) {
           own = n;
-          if (ls.size() == ns.size()) own_line = ls[k].line;
+          if (ls.size() == ns.size()) {
+            own_line = ls[k].line;
+            own_function = ls[k].function;
+          }
           break;
         }
         prev = n;
@@ -180,25 +202,83 @@ SiteResult Sites(const Profile& p, size_t idx, const NodeTable& nodes, bool excl
     }
     uint32_t site = own != kNoIndex ? own : leaf != kNoIndex ? leaf : first;
     if (site == kNoIndex) continue;
-    by_node[site] += w;
-    if (own != kNoIndex && prev != kNoIndex && w > extra[site].via_weight) {
-      extra[site].via = std::string(nodes.Name(prev));
-      extra[site].line = own_line;
-      extra[site].via_weight = w;
+    LineAcc& a = acc[{site, own != kNoIndex ? own_line : 0}];
+    a.value += w;
+    if (own != kNoIndex && w > a.via_weight) {
+      a.via = prev;
+      a.via_weight = w;
+      a.function = own_function;
     }
   }
-  for (uint32_t n = 0; n < nodes.size(); ++n) {
-    if (by_node[n] > 0) {
-      SiteRow row = std::move(extra[n]);
-      row.name = std::string(nodes.Name(n));
-      row.value = by_node[n];
-      res.rows.push_back(std::move(row));
+  auto fill = [&](SiteRow& row, int64_t line, const LineAcc& a) {
+    row.line = line;
+    row.via = a.via != kNoIndex ? std::string(nodes.Name(a.via)) : std::string();
+    row.file = a.function < p.functions.size() ? std::string(p.Str(p.functions[a.function].filename))
+                                               : std::string();
+  };
+  for (auto it = acc.begin(); it != acc.end();) {
+    SiteRow row;
+    row.name = std::string(nodes.Name(it->first.first));
+    if (by_line) {
+      row.value = it->second.value;
+      fill(row, it->first.second, it->second);
+      ++it;
+    } else {
+      const uint32_t node = it->first.first;
+      auto best = it;
+      for (; it != acc.end() && it->first.first == node; ++it) {
+        row.value += it->second.value;
+        if (it->first.second > 0) row.lines.push_back({it->first.second, it->second.value});
+        if (it->second.value > best->second.value) best = it;
+      }
+      std::sort(row.lines.begin(), row.lines.end(), [](auto& a, auto& b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+      });
+      fill(row, best->first.second, best->second);
     }
+    if (row.value > 0) res.rows.push_back(std::move(row));
   }
   std::sort(res.rows.begin(), res.rows.end(), [](auto& a, auto& b) {
-    return a.value != b.value ? a.value > b.value : a.name < b.name;
+    return a.value != b.value ? a.value > b.value : a.name != b.name ? a.name < b.name : a.line < b.line;
   });
   return res;
+}
+
+// The blocking mechanism a contention site went through, from the runtime/sync frame it called.
+std::string_view Mechanism(std::string_view via) {
+  if (via.starts_with("runtime.chanrecv")) return "channel receive";
+  if (via.starts_with("runtime.chansend")) return "channel send";
+  if (via.starts_with("runtime.selectgo") || via.starts_with("runtime.block")) return "select";
+  if (via.starts_with("sync.(*RWMutex)")) return "sync.RWMutex";
+  if (via.starts_with("sync.(*Mutex)")) return "sync.Mutex";
+  if (via.starts_with("sync.(*Cond)")) return "sync.Cond";
+  if (via.starts_with("sync.(*WaitGroup)")) return "sync.WaitGroup";
+  if (via.starts_with("sync.(*Once)")) return "sync.Once";
+  if (via.starts_with("runtime.semacquire") || via.starts_with("sync.runtime_Sem")) return "semaphore";
+  return {};
+}
+
+// "main.(*cache).put (/src/app/cache.go:42)", or the name alone when the line is unknown.
+std::string SiteWithLine(const SiteRow& row) {
+  if (row.line <= 0) return row.name;
+  return row.file.empty() ? fmt::format("{} (line {})", row.name, row.line)
+                          : fmt::format("{} ({}:{})", row.name, row.file, row.line);
+}
+
+// "; lines cache.go:42 3.00 MiB, cache.go:40 1.00 MiB": where in the function the value sits,
+// when more than one of its lines holds some (up to three, the file's base name).
+std::string LineBreakdown(const SiteRow& row, std::string_view unit, const std::string& as_unit) {
+  if (row.lines.size() < 2) return {};
+  std::string_view base = row.file;
+  if (size_t slash = base.rfind('/'); slash != std::string_view::npos) base = base.substr(slash + 1);
+  std::string out = "; by line:";
+  for (size_t i = 0; i < row.lines.size() && i < 3; ++i) {
+    std::string where = base.empty() ? fmt::format("line {}", row.lines[i].first)
+                                     : fmt::format("{}:{}", base, row.lines[i].first);
+    out += fmt::format("{} {} {}", i == 0 ? "" : ",", where,
+                       FormatValue(row.lines[i].second, unit, as_unit));
+  }
+  return out;
 }
 
 // How much evidence a CPU share needs before it is a finding. Each sample is one observation of
@@ -363,17 +443,21 @@ void CpuFindings(const Profile& p, size_t idx, const TopResult& top, const ViewO
     f.id = "cpu-hot-user-code";
     f.severity = Severity::kInfo;
     double share = static_cast<double>(sites[0].value) / static_cast<double>(total);
-    f.title = fmt::format("Hottest code of your own: {} ({} of CPU, counting the calls it makes)",
-                          sites[0].name, FormatPercent(share));
+    // The function and its hottest line: the line whose samples (its own work and the calls
+    // it makes) weigh most, as `godx pprof list` would show it.
+    f.title = fmt::format("Hottest code of your own: {}: {} of CPU, counting the calls it makes",
+                          SiteWithLine(sites[0]), FormatPercent(share));
     for (size_t i = 0; i < sites.size() && i < 5; ++i) {
       int64_t flat = 0;
       for (const TopRow& row : top.rows) {
         if (row.name == sites[i].name) flat = row.flat;
       }
-      f.evidence.push_back(fmt::format("{}: {} ({}) under it, {} in the function itself", sites[i].name,
+      f.evidence.push_back(fmt::format("{}: {} ({}) under it, {} in the function itself{}",
+                                       SiteWithLine(sites[i]),
                                        FormatValue(sites[i].value, unit, view.unit),
                                        Percent(sites[i].value, total),
-                                       FormatValue(flat, unit, view.unit)));
+                                       FormatValue(flat, unit, view.unit),
+                                       LineBreakdown(sites[i], unit, view.unit)));
     }
     f.evidence.push_back(fmt::format("whole profile: {}", how_much(total_count, total)));
     if (!excluded_note.empty()) f.evidence.push_back(excluded_note);
@@ -389,29 +473,36 @@ void CpuFindings(const Profile& p, size_t idx, const TopResult& top, const ViewO
 constexpr int64_t kInuseFloorBytes = int64_t{64} << 20;   // in-use heap at the last GC
 constexpr int64_t kAllocFloorBytes = int64_t{1} << 30;    // allocated since the process started
 constexpr double kAllocRateFloor = 64.0 * (1 << 20);      // bytes/s, for delta profiles with a duration
-// A profile's duration is its time span only for delta profiles (`?seconds=N`); a plain heap or
-// block profile's duration is the few ms it took to write.
+// A profile's duration is its time span only for delta profiles (`?seconds=N`, which
+// net/http/pprof writes with duration_nanos); runtime/pprof writes none for heap, block and
+// mutex profiles, and a converted one may carry the few ms it took to write.
 constexpr int64_t kMinSpanNanos = 1'000'000'000;
 
-// The blocking mechanism a contention site went through, from the runtime/sync frame it called.
-std::string_view Mechanism(std::string_view via) {
-  if (via.starts_with("runtime.chanrecv")) return "channel receive";
-  if (via.starts_with("runtime.chansend")) return "channel send";
-  if (via.starts_with("runtime.selectgo") || via.starts_with("runtime.block")) return "select";
-  if (via.starts_with("sync.(*RWMutex)")) return "sync.RWMutex";
-  if (via.starts_with("sync.(*Mutex)")) return "sync.Mutex";
-  if (via.starts_with("sync.(*Cond)")) return "sync.Cond";
-  if (via.starts_with("sync.(*WaitGroup)")) return "sync.WaitGroup";
-  if (via.starts_with("sync.(*Once)")) return "sync.Once";
-  if (via.starts_with("runtime.semacquire") || via.starts_with("sync.runtime_Sem")) return "semaphore";
-  return {};
+// The evidence line of one site: "main.f (app/main.go:42): 3.00 MiB (75.00%)[, 1.00 MiB/s]
+// [; by line: ...]".
+std::string SiteEvidence(const SiteRow& row, int64_t total, std::string_view unit, double span_s,
+                         const ViewOptions& view) {
+  std::string rate;
+  if (span_s > 0) {
+    double per_s = static_cast<double>(row.value) / span_s;
+    rate = fmt::format(", {}/s", FormatValue(static_cast<int64_t>(per_s), unit, view.unit));
+  }
+  return fmt::format("{}: {} ({}){}{}", SiteWithLine(row), FormatValue(row.value, unit, view.unit),
+                     Percent(row.value, total), rate, LineBreakdown(row, unit, view.unit));
 }
 
-enum class SiteKind { kInuse, kAlloc, kContention };
+Json SiteJson(const SiteRow& row) {
+  Json j = {{"function", row.name}, {"value", row.value}};
+  if (!row.via.empty()) j["via"] = row.via;
+  if (row.line > 0) j["line"] = row.line;
+  if (row.line > 0 && !row.file.empty()) j["file"] = row.file;
+  return j;
+}
 
-void SitesFinding(const Profile& p, const NodeTable& nodes, int idx, std::string_view id,
-                  std::string_view what, std::string_view advice, SiteKind kind,
-                  const ViewOptions& view, Report* r) {
+enum class HeapKind { kInuse, kAlloc };
+
+void HeapSitesFinding(const Profile& p, const NodeTable& nodes, int idx, HeapKind kind,
+                      const ViewOptions& view, Report* r) {
   if (idx < 0) return;
   std::string_view unit = p.Str(p.sample_types[static_cast<size_t>(idx)].unit);
   SiteResult res = Sites(p, static_cast<size_t>(idx), nodes);
@@ -419,79 +510,55 @@ void SitesFinding(const Profile& p, const NodeTable& nodes, int idx, std::string
   if (total <= 0 || res.rows.empty()) return;
   const auto& sites = res.rows;
   const bool span = p.duration_nanos >= kMinSpanNanos;
-  const double span_s = static_cast<double>(p.duration_nanos) / 1e9;
+  const double span_s = span ? static_cast<double>(p.duration_nanos) / 1e9 : 0;
   Finding f;
-  f.id = std::string(id);
-  double share = static_cast<double>(sites[0].value) / static_cast<double>(total);
   bool big = true;
-  std::string size_note;
-  switch (kind) {
-    case SiteKind::kInuse:
-      big = total >= kInuseFloorBytes;
-      size_note = fmt::format("in-use heap (sampled): {}{}", FormatValue(total, unit, view.unit),
-                              big ? ""
-                                  : fmt::format(", under the {} floor below which no heap site is a warning",
-                                                FormatBytes(static_cast<double>(kInuseFloorBytes))));
-      break;
-    case SiteKind::kAlloc:
-      if (span) {
-        double rate = static_cast<double>(total) / span_s;
-        big = rate >= kAllocRateFloor;
-        size_note = fmt::format("allocated {} in {} ({}/s){}", FormatValue(total, unit, view.unit),
-                                FormatDuration(span_s), FormatBytes(rate),
-                                big ? "" : fmt::format(", under the {}/s floor for a warning",
-                                                       FormatBytes(kAllocRateFloor)));
-      } else {
-        big = total >= kAllocFloorBytes;
-        size_note = fmt::format("allocated since the process started: {}{}",
-                                FormatValue(total, unit, view.unit),
-                                big ? "" : fmt::format(", under the {} floor for a warning",
-                                                       FormatBytes(static_cast<double>(kAllocFloorBytes))));
-      }
-      break;
-    case SiteKind::kContention:
-      if (span) {
-        double blocked = static_cast<double>(total) / static_cast<double>(p.duration_nanos);
-        big = blocked >= 1.0;
-        size_note = fmt::format("{} of waiting in {}: ≈{:.1f} goroutines blocked all the time",
-                                FormatValue(total, unit, view.unit), FormatDuration(span_s), blocked);
-      } else {
-        // Cumulative since the profile rate was set; without a span only the share says anything.
-        big = total >= kMinSpanNanos;
-        size_note = fmt::format("{} of waiting in all (since profiling started; no time span in the profile)",
-                                FormatValue(total, unit, view.unit));
-      }
-      break;
+  std::string size_note, rate_in_title;
+  if (kind == HeapKind::kInuse) {
+    f.id = "heap-inuse-sites";
+    big = total >= kInuseFloorBytes;
+    size_note = fmt::format("in-use heap (sampled): {}{}", FormatValue(total, unit, view.unit),
+                            big ? ""
+                                : fmt::format(", under the {} floor below which no heap site is a warning",
+                                              FormatBytes(static_cast<double>(kInuseFloorBytes))));
+    f.advice = "Memory still live at the last GC: check that caches and maps are bounded and that "
+               "large buffers are released.";
+  } else {
+    f.id = "heap-alloc-sites";
+    if (span) {
+      double rate = static_cast<double>(total) / span_s;
+      big = rate >= kAllocRateFloor;
+      rate_in_title = fmt::format(", {}/s", FormatBytes(static_cast<double>(sites[0].value) / span_s));
+      size_note = fmt::format("allocated {} in {} ({}/s){}", FormatValue(total, unit, view.unit),
+                              FormatDuration(span_s), FormatBytes(rate),
+                              big ? "" : fmt::format(", under the {}/s floor for a warning",
+                                                     FormatBytes(kAllocRateFloor)));
+    } else {
+      big = total >= kAllocFloorBytes;
+      size_note = fmt::format(
+          "allocated since the process started: {}{}; the profile has no duration, so no rate: a "
+          "delta profile (/debug/pprof/allocs?seconds=30, or `godx pprof URL/debug/pprof/allocs "
+          "--seconds 30`) carries one",
+          FormatValue(total, unit, view.unit),
+          big ? "" : fmt::format(", under the {} floor for a warning",
+                                 FormatBytes(static_cast<double>(kAllocFloorBytes))));
+    }
+    f.advice = "Allocation volume drives GC CPU: reuse buffers (sync.Pool), preallocate, and avoid "
+               "needless conversions on this path.";
   }
+  double share = static_cast<double>(sites[0].value) / static_cast<double>(total);
   f.severity = share >= 0.5 && big ? Severity::kWarning : Severity::kInfo;
-  std::string top_name = sites[0].name;
-  if (kind == SiteKind::kContention) {
-    std::string_view mech = Mechanism(sites[0].via);
-    if (!mech.empty()) top_name += fmt::format(" ({})", mech);
-  }
-  f.title = fmt::format("Top {}: {} ({} of {})", what, top_name, FormatPercent(share),
-                        FormatValue(total, unit, view.unit));
+  f.title = fmt::format("Top {} site: {}: {} of {}{}{}",
+                        kind == HeapKind::kInuse ? "in-use memory" : "allocation",
+                        SiteWithLine(sites[0]), FormatPercent(share),
+                        FormatValue(total, unit, view.unit),
+                        kind == HeapKind::kInuse ? " in use" : " allocated", rate_in_title);
   Json rows = Json::array();
   for (size_t i = 0; i < sites.size() && i < 5; ++i) {
-    std::string rate;
-    if (span) {
-      double per_s = static_cast<double>(sites[i].value) / span_s;
-      rate = fmt::format(", {}/s", FormatValue(static_cast<int64_t>(per_s), unit, view.unit));
-    }
-    std::string where;
-    if (kind == SiteKind::kContention && !sites[i].via.empty()) {
-      std::string_view mech = Mechanism(sites[i].via);
-      std::string at = sites[i].line > 0 ? fmt::format(" at line {}", sites[i].line) : std::string();
-      where = mech.empty() ? fmt::format(" — via {}{}", sites[i].via, at)
-                           : fmt::format(" — {}{} via {}", mech, at, sites[i].via);
-    }
-    f.evidence.push_back(fmt::format("{}: {} ({}){}{}", sites[i].name,
-                                     FormatValue(sites[i].value, unit, view.unit),
-                                     Percent(sites[i].value, total), rate, where));
-    Json row = {{"function", sites[i].name}, {"value", sites[i].value}};
-    if (!sites[i].via.empty()) row["via"] = sites[i].via;
-    if (sites[i].line > 0) row["line"] = sites[i].line;
-    rows.push_back(std::move(row));
+    // Memory sites name their line: where the program's own code allocated (or called the code
+    // that did).
+    f.evidence.push_back(SiteEvidence(sites[i], total, unit, span_s, view));
+    rows.push_back(SiteJson(sites[i]));
   }
   f.evidence.push_back(size_note);
   if (res.excluded > 0) {
@@ -500,10 +567,201 @@ void SitesFinding(const Profile& p, const NodeTable& nodes, int idx, std::string
                                      FormatValue(res.excluded, unit, view.unit),
                                      Percent(res.excluded, res.excluded + total)));
   }
-  r->summary[std::string(id)] = std::move(rows);
-  r->summary[std::string(id) + "_profiler_excluded"] = res.excluded;
-  f.advice = std::string(advice);
+  r->summary[f.id] = std::move(rows);
+  r->summary[f.id + "_profiler_excluded"] = res.excluded;
   r->findings.push_back(std::move(f));
+}
+
+// Waits that are a goroutine idling until something arrives (a job on its queue, a timer, a
+// signal, others finishing), not a contended resource: receives, selects, Cond.Wait and
+// WaitGroup.Wait. A select may also hold a send; its line says which.
+// The mechanism of a site: from the frame it called, or, for a site that is itself the
+// standard library's (a stack without the program's code), from its own name.
+std::string_view RowMechanism(const SiteRow& row) {
+  std::string_view m = Mechanism(row.via);
+  return m.empty() && row.via.empty() ? Mechanism(row.name) : m;
+}
+
+bool IsIdleWait(std::string_view mechanism) {
+  return mechanism == "channel receive" || mechanism == "select" || mechanism == "sync.Cond" ||
+         mechanism == "sync.WaitGroup";
+}
+
+// Block and mutex profiles: one finding for contention (senders blocked on a full channel —
+// backpressure from a slow receiver —, locks, semaphores), judged by how much waiting there was,
+// and one INFO for idle waits, which are no bottleneck by themselves. Each site is a line of the
+// program's own code and the operation that blocked there.
+void ContentionFindings(const Profile& p, const NodeTable& nodes, int idx, const ViewOptions& view,
+                        Report* r) {
+  if (idx < 0) return;
+  std::string_view unit = p.Str(p.sample_types[static_cast<size_t>(idx)].unit);
+  SiteResult res = Sites(p, static_cast<size_t>(idx), nodes, true, /*by_line=*/true);
+  const int64_t total = res.total;
+  if (total <= 0 || res.rows.empty()) return;
+  std::vector<const SiteRow*> blocked, idle;
+  int64_t blocked_total = 0, idle_total = 0;
+  bool mutex_profile = false;  // the delay is charged where the lock is released
+  for (const SiteRow& row : res.rows) {
+    if (IsIdleWait(RowMechanism(row))) {
+      idle.push_back(&row);
+      idle_total += row.value;
+    } else {
+      blocked.push_back(&row);
+      blocked_total += row.value;
+    }
+    mutex_profile |= row.via.find("Unlock") != std::string::npos || row.via == "runtime.unlock";
+  }
+  const bool span = p.duration_nanos >= kMinSpanNanos;
+  const double span_s = static_cast<double>(p.duration_nanos) / 1e9;
+  const char* endpoint = mutex_profile ? "mutex" : "block";
+  // "≈7.9 goroutines blocked all the time" over a known span, else how to get one.
+  auto at_once = [&](int64_t v) {
+    return fmt::format("≈{:.1f} goroutines blocked all the time",
+                       static_cast<double>(v) / static_cast<double>(p.duration_nanos));
+  };
+  auto amount = [&](int64_t v, std::string_view what) {
+    if (span) {
+      return fmt::format("{} of {} in {}: {}", FormatValue(v, unit, view.unit), what,
+                         FormatDuration(span_s), at_once(v));
+    }
+    return fmt::format(
+        "{} of {} since the program enabled {} profiling; the profile has no duration, so how "
+        "many goroutines that is at once is unknown: a delta profile "
+        "(/debug/pprof/{}?seconds=30, or `godx pprof URL/debug/pprof/{} --seconds 30`) carries one",
+        FormatValue(v, unit, view.unit), what, endpoint, endpoint, endpoint);
+  };
+  auto site_line = [&](const SiteRow& row) {
+    std::string_view mech = RowMechanism(row);
+    std::string how = row.via.empty()   ? (mech.empty() ? std::string() : fmt::format(" — {}", mech))
+                      : mech.empty()    ? fmt::format(" — via {}", row.via)
+                                        : fmt::format(" — {} via {}", mech, row.via);
+    return fmt::format("{}: {} ({}){}{}", SiteWithLine(row), FormatValue(row.value, unit, view.unit),
+                       Percent(row.value, total), how,
+                       span ? ", " + at_once(row.value) : std::string());
+  };
+  auto excluded_note = [&] {
+    return fmt::format("{} ({}) was the profiler's own work (runtime/pprof, net/http/pprof) and "
+                       "is left out",
+                       FormatValue(res.excluded, unit, view.unit),
+                       Percent(res.excluded, res.excluded + total));
+  };
+  // Without a span only the amount says anything; with one, at least one goroutine blocked on
+  // average.
+  const bool big = span ? static_cast<double>(blocked_total) / static_cast<double>(p.duration_nanos) >= 1.0
+                        : blocked_total >= kMinSpanNanos;
+  // A few µs of runtime.GC beside seconds of idle waiting is no finding of its own.
+  const bool report_blocked = !blocked.empty() && (big || blocked_total >= idle_total);
+  if (report_blocked) {
+    const SiteRow& top = *blocked[0];
+    std::string_view mech = RowMechanism(top);
+    double share = static_cast<double>(top.value) / static_cast<double>(blocked_total);
+    Finding f;
+    f.id = "contention-sites";
+    f.severity = share >= 0.5 && big ? Severity::kWarning : Severity::kInfo;
+    std::string value = fmt::format("{} ({} of all waiting)", FormatValue(top.value, unit, view.unit),
+                                    FormatPercent(static_cast<double>(top.value) / static_cast<double>(total)));
+    if (mech == "channel send") {
+      f.title = fmt::format("Goroutines blocked on channel send at {}: {}; the receiver is too slow",
+                            SiteWithLine(top), value);
+      f.advice = "Backpressure: the channel is full because its receiver cannot keep up. Speed up "
+                 "or add receivers, hand over batches instead of single items, or shed load; a "
+                 "bigger buffer only delays the wait. A CPU profile of the receiving goroutine "
+                 "shows what slows it.";
+    } else if (mech == "sync.Mutex" || mech == "sync.RWMutex") {
+      f.title = mutex_profile
+                    ? fmt::format("Lock contention on {} in {}, where the lock is released: "
+                                  "waiters delayed {}",
+                                  mech, SiteWithLine(top), value)
+                    : fmt::format("Lock contention on {} at {}: {}", mech, SiteWithLine(top), value);
+      f.advice = "Hold the lock for less: move work (sorting, allocation, I/O) out of the critical "
+                 "section, shard the data by key, or use RWMutex or atomics where reads dominate. "
+                 "A mutex profile charges the delay where the lock is released, so the line ends "
+                 "the critical section to shorten.";
+    } else {
+      f.title = fmt::format("Top contended call site (delay): {}{}: {}", SiteWithLine(top),
+                            mech.empty() ? std::string() : fmt::format(" ({})", mech), value);
+      f.advice = "Time goroutines waited here: shorten the critical section, shard the lock, or "
+                 "replace channel hand-offs with batching.";
+    }
+    for (size_t i = 0; i < blocked.size() && i < 5; ++i) f.evidence.push_back(site_line(*blocked[i]));
+    f.evidence.push_back(amount(blocked_total, "blocking"));
+    if (!idle.empty()) {
+      f.evidence.push_back(fmt::format("{} more was idle waiting (channel receive, select, "
+                                       "Cond/WaitGroup), not counted here",
+                                       FormatValue(idle_total, unit, view.unit)));
+    }
+    if (res.excluded > 0) f.evidence.push_back(excluded_note());
+    r->findings.push_back(std::move(f));
+  }
+  // Beside real blocking, a sliver of idle waiting is no finding of its own.
+  if (!idle.empty() && (!report_blocked || idle_total * 10 >= total)) {
+    const SiteRow& top = *idle[0];
+    Finding f;
+    f.id = "contention-idle-waits";
+    f.severity = Severity::kInfo;
+    f.title = fmt::format("Workers waited for work: {} ({} of all waiting), most at {} ({})",
+                          FormatValue(idle_total, unit, view.unit),
+                          FormatPercent(static_cast<double>(idle_total) / static_cast<double>(total)),
+                          SiteWithLine(top), RowMechanism(top));
+    for (size_t i = 0; i < idle.size() && i < 5; ++i) f.evidence.push_back(site_line(*idle[i]));
+    f.evidence.push_back(amount(idle_total, "idle waiting"));
+    if (res.excluded > 0 && !report_blocked) f.evidence.push_back(excluded_note());
+    f.advice = "Goroutines blocked receiving (or in select, Cond.Wait, WaitGroup.Wait) are "
+               "consumers waiting for work, a timer or others to finish: idle, not a bottleneck by "
+               "itself. It matters only when a request waits here on a slow producer; then profile "
+               "the producer.";
+    r->findings.push_back(std::move(f));
+  }
+  Json rows = Json::array();
+  for (size_t i = 0; i < res.rows.size() && i < 5; ++i) {
+    Json j = SiteJson(res.rows[i]);
+    std::string_view mech = RowMechanism(res.rows[i]);
+    if (!mech.empty()) j["mechanism"] = std::string(mech);
+    rows.push_back(std::move(j));
+  }
+  r->summary["contention-sites"] = std::move(rows);
+  r->summary["contention-sites_profiler_excluded"] = res.excluded;
+  r->summary["contention_blocked"] = blocked_total;
+  r->summary["contention_idle"] = idle_total;
+}
+
+// The heap diff's growth by allocation site (the program's own frame and its line, as
+// SitesFinding attributes samples), per second over the time between the two captures when it is
+// known: the title and evidence of `f`. False when no site grew.
+bool HeapDiffSites(const Profile& p, size_t idx, const NodeTable& nodes, std::string_view unit,
+                   int64_t net, const ViewOptions& view, Finding* f) {
+  SiteResult res = Sites(p, idx, nodes);
+  if (res.rows.empty()) return false;
+  const double dt = view.diff_interval_s;
+  auto grown = [&](int64_t v) { return fmt::format("+{}", FormatValue(v, unit, view.unit)); };
+  auto rate = [&](int64_t v) {
+    return dt > 0 ? fmt::format(
+                        "+{}/s", FormatValue(static_cast<int64_t>(std::llround(double(v) / dt)),
+                                             unit, view.unit))
+                  : std::string();
+  };
+  const SiteRow& top = res.rows[0];
+  f->title = dt > 0 ? fmt::format("Heap grew {} in {} ({}), most at {}: {} ({})",
+                                  net > 0 ? grown(net) : FormatValue(net, unit, view.unit),
+                                  FormatDuration(dt), net > 0 ? rate(net) : "no net growth",
+                                  SiteWithLine(top), grown(top.value), rate(top.value))
+                    : fmt::format("Biggest heap growth at {}: {}", SiteWithLine(top),
+                                  grown(top.value));
+  for (size_t i = 0; i < res.rows.size() && i < 5; ++i) {
+    const SiteRow& row = res.rows[i];
+    std::string per_s = rate(row.value);
+    f->evidence.push_back(fmt::format("grew   {}: {}{}", SiteWithLine(row), grown(row.value),
+                                      per_s.empty() ? "" : ", " + per_s));
+  }
+  f->evidence.push_back(
+      dt > 0 ? fmt::format("{} between the two profiles' capture times", FormatDuration(dt))
+             : "the profiles carry no capture times, so no rate");
+  if (res.excluded != 0) {
+    f->evidence.push_back(fmt::format("{} changed in the profiler's own work (runtime/pprof, "
+                                      "net/http/pprof), left out",
+                                      FormatValue(res.excluded, unit, view.unit)));
+  }
+  return true;
 }
 
 void GoroutineFindings(const Profile& p, const NodeTable& nodes, size_t idx, Report* r) {
@@ -538,7 +796,7 @@ void GoroutineFindings(const Profile& p, const NodeTable& nodes, size_t idx, Rep
   f.title = fmt::format("{} of {} goroutines share one stack: {}", FormatCount(static_cast<uint64_t>(top)),
                         FormatCount(static_cast<uint64_t>(total)), describe(stacks[0].second));
   for (size_t i = 0; i < stacks.size() && i < 5; ++i) {
-    f.evidence.push_back(fmt::format("{} goroutines: {}", FormatCount(static_cast<uint64_t>(stacks[i].first)),
+    f.evidence.push_back(fmt::format("{}: {}", Plural(static_cast<uint64_t>(stacks[i].first), "goroutine"),
                                      describe(stacks[i].second)));
   }
   f.advice = top >= 1000
@@ -643,18 +901,18 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
     return v > 0 ? fmt::format("+{}", s) : s;
   };
   if (diff) {
-    r.title = fmt::format("{} profile diff: {} changed by {} ({} of the base's {}) in {} samples",
+    r.title = fmt::format("{} profile diff: {} changed by {} ({} of the base's {}) in {}",
                           kind, type, signed_value(net), Percent(net, top.total),
-                          FormatValue(top.total, unit, view.unit), FormatCount(p.num_samples()));
+                          FormatValue(top.total, unit, view.unit), Plural(p.num_samples(), "sample"));
   } else if (kind == "goroutineleak") {
     r.title = fmt::format("goroutine leak profile: {} leaked goroutine{} in {} stack{} ({})",
                           FormatValue(top.total, unit, view.unit), top.total == 1 ? "" : "s",
                           FormatCount(p.num_samples()), p.num_samples() == 1 ? "" : "s",
                           SourceFormatName(p.format));
   } else {
-    r.title = fmt::format("{} profile: {} {} in {} samples ({})", kind,
+    r.title = fmt::format("{} profile: {} {} in {} ({})", kind,
                           FormatValue(top.total, unit, view.unit), type,
-                          FormatCount(p.num_samples()), SourceFormatName(p.format));
+                          Plural(p.num_samples(), "sample"), SourceFormatName(p.format));
   }
   std::string types;
   for (const auto& vt : p.sample_types) {
@@ -697,6 +955,10 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
       f.title = grew.empty() ? fmt::format("Biggest shrink: {} ({})", shrank[0]->name, signed_value(shrank[0]->flat))
                              : fmt::format("Biggest growth: {} ({}, {} of the base)", grew[0]->name,
                                            signed_value(grew[0]->flat), Percent(grew[0]->flat, top.total));
+      // A heap diff names the program's own allocation sites and lines that grew, and how fast.
+      if (kind == "heap" && HeapDiffSites(p, idx, *top.nodes, unit, net, view, &f)) {
+        grew.clear();
+      }
       for (size_t i = 0; i < grew.size() && i < 5; ++i) {
         f.evidence.push_back(fmt::format("grew   {}: {}", grew[i]->name, signed_value(grew[i]->flat)));
       }
@@ -708,23 +970,21 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
       r.findings.push_back(std::move(f));
     }
     r.summary["net_change"] = net;
+    r.summary["diff_interval_s"] =
+        view.diff_interval_s > 0 ? Json(view.diff_interval_s) : Json(nullptr);
   } else {
     if (kind == "cpu") {
       CpuFindings(p, idx, top, view, &r);
     } else if (kind == "heap") {
-      SitesFinding(p, *top.nodes, p.FindSampleIndex("inuse_space"), "heap-inuse-sites", "in-use memory site (bytes)",
-                   "Memory still live at the last GC: check that caches and maps are bounded and "
-                   "that large buffers are released.",
-                   SiteKind::kInuse, view, &r);
-      SitesFinding(p, *top.nodes, p.FindSampleIndex("alloc_space"), "heap-alloc-sites", "allocation site (bytes)",
-                   "Allocation volume drives GC CPU: reuse buffers (sync.Pool), preallocate, and "
-                   "avoid needless conversions on this path.",
-                   SiteKind::kAlloc, view, &r);
+      // The finding of the sample type shown comes first: who allocates for an allocs profile
+      // (alloc_space is its default), what is held for a heap profile (inuse_space).
+      const int inuse = p.FindSampleIndex("inuse_space"), alloc = p.FindSampleIndex("alloc_space");
+      const bool alloc_first = type.starts_with("alloc_");
+      if (alloc_first) HeapSitesFinding(p, *top.nodes, alloc, HeapKind::kAlloc, view, &r);
+      HeapSitesFinding(p, *top.nodes, inuse, HeapKind::kInuse, view, &r);
+      if (!alloc_first) HeapSitesFinding(p, *top.nodes, alloc, HeapKind::kAlloc, view, &r);
     } else if (kind == "contention") {
-      SitesFinding(p, *top.nodes, p.FindSampleIndex("delay"), "contention-sites", "contended call site (delay)",
-                   "Time goroutines waited here: shorten the critical section, shard the lock, or "
-                   "replace channel hand-offs with batching.",
-                   SiteKind::kContention, view, &r);
+      ContentionFindings(p, *top.nodes, p.FindSampleIndex("delay"), view, &r);
     } else if (kind == "goroutine") {
       GoroutineFindings(p, *top.nodes, idx, &r);
     } else if (kind == "goroutineleak") {
@@ -779,6 +1039,7 @@ Report AnalyzeProfile(const Profile& p, std::string_view source, size_t idx,
 Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options) {
   GODX_ASSIGN_OR_RETURN(Profile p, ReadProfile(input));
   ViewOptions view;
+  view.cores = options.cores;
   GODX_ASSIGN_OR_RETURN(size_t idx, ResolveSampleIndex(p, view.sample_index));
   return AnalyzeProfile(p, input.name(), idx, view, options);
 }

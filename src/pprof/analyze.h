@@ -19,6 +19,9 @@ struct ViewOptions {
   std::string unit;          // --unit
   int cores = 0;              // CPUs the process could use (GOMAXPROCS), when the caller knows; 0 = unknown
   bool noinlines = false;    // --noinlines: inlined frames count for the function they were inlined into
+  // For a diff: seconds from the base's capture to the new profile's (their time_nanos), 0 when
+  // unknown. Heap growth is given per second over it.
+  double diff_interval_s = 0;
   FilterOptions filters;
 };
 

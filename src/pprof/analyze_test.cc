@@ -98,7 +98,7 @@ TEST(PprofFindings, ProfilerWorkIsLeftOutAndCounted) {
   Report r = Analyze(Cpu(0, 100, 10'000'000'000, 100));
   const Finding* f = FindFinding(r, "cpu-hot-user-code");
   ASSERT_NE(f, nullptr);
-  EXPECT_NE(f->title.find("main.work (100.0%"), std::string::npos) << f->title;
+  EXPECT_NE(f->title.find("main.work (/app/main.go:10): 100.0%"), std::string::npos) << f->title;
   bool said = false;
   for (const auto& e : f->evidence) said |= e.find("profiler's own work") != std::string::npos;
   EXPECT_TRUE(said);
@@ -134,7 +134,28 @@ TEST(PprofFindings, SmallHeapSitesAreInfoAndSayTheHeapSize) {
   // The goroutine dump godx asked for is the profiler's, not a site.
   EXPECT_EQ(ev.find("writeGoroutineStacks:"), std::string::npos) << ev;
   EXPECT_NE(ev.find("1.00 MiB (25.00%) was the profiler's own work"), std::string::npos) << ev;
-  EXPECT_NE(f->title.find("main.leak (100.0% of 3.00 MiB)"), std::string::npos) << f->title;
+  EXPECT_NE(f->title.find("main.leak (/app/main.go:20): 100.0% of 3.00 MiB in use"), std::string::npos)
+      << f->title;
+}
+
+TEST(PprofFindings, FlightRecorderBufferIsTheCapturesNotASite) {
+  // A flight recorder (godx's agent keeps one) holds its window in buffers runtime/trace's
+  // multiplexer goroutine allocates: the capture's memory, never the program's top site.
+  ProfileBuilder b(kHeapTypes, {"space", "bytes"}, 512 * 1024);
+  uint32_t leak = b.Frame("main.leak", "/app/main.go", 20), malloc = b.Frame("runtime.mallocgc");
+  uint32_t write = b.Frame("runtime/trace.(*recorder).Write");
+  uint32_t mux = b.Frame("runtime/trace.(*traceMultiplexer).startLocked.func1");
+  uint32_t user[] = {leak}, rec[] = {malloc, write, mux};
+  int64_t uv[] = {1, int64_t{2} << 20, 1, int64_t{2} << 20};
+  int64_t rv[] = {1, int64_t{12} << 20, 1, int64_t{12} << 20};
+  b.Sample(user, uv);
+  b.Sample(rec, rv);
+  b.SetDefaultSampleType("inuse_space");
+  Report r = Analyze(b.Finish());
+  const Finding* f = FindFinding(r, "heap-inuse-sites");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->title.find("main.leak"), std::string::npos) << f->title;
+  EXPECT_EQ(f->title.find("runtime/trace"), std::string::npos) << f->title;
 }
 
 TEST(PprofFindings, BigHeapSiteIsAWarning) {
@@ -144,9 +165,14 @@ TEST(PprofFindings, BigHeapSiteIsAWarning) {
   EXPECT_EQ(f->severity, Severity::kWarning);
 }
 
+constexpr ProfileBuilder::Type kContentionTypes[] = {{"contentions", "count"},
+                                                     {"delay", "nanoseconds"}};
+
+// Consumers waiting on their queue (channel receive) are idle, not contended; the mutex the
+// other goroutines queue on is the finding, with its line and, over a delta profile's span,
+// how many goroutines that is at once.
 TEST(PprofFindings, ContentionNamesTheMechanismAndTheLine) {
-  constexpr ProfileBuilder::Type types[] = {{"contentions", "count"}, {"delay", "nanoseconds"}};
-  ProfileBuilder b(types, {"contentions", "count"}, 1);
+  ProfileBuilder b(kContentionTypes, {"contentions", "count"}, 1);
   uint32_t recv = b.Frame("runtime.chanrecv1"), consume = b.Frame("main.consume", "/app/main.go", 42);
   uint32_t lock = b.Frame("sync.(*Mutex).Lock"), update = b.Frame("main.update", "/app/main.go", 77);
   uint32_t s1[] = {recv, consume}, s2[] = {lock, update};
@@ -155,14 +181,85 @@ TEST(PprofFindings, ContentionNamesTheMechanismAndTheLine) {
   b.Sample(s2, v2);
   b.SetDuration(1, 10'000'000'000);  // a delta profile (?seconds=10)
   Report r = Analyze(b.Finish());
+  ASSERT_FALSE(r.findings.empty());
   const Finding* f = FindFinding(r, "contention-sites");
   ASSERT_NE(f, nullptr);
-  EXPECT_NE(f->title.find("main.consume (channel receive)"), std::string::npos) << f->title;
+  EXPECT_EQ(&r.findings[0], f);
+  EXPECT_EQ(f->severity, Severity::kWarning);
+  EXPECT_NE(f->title.find("Lock contention on sync.Mutex at main.update (/app/main.go:77)"),
+            std::string::npos)
+      << f->title;
   std::string ev;
   for (const auto& e : f->evidence) ev += e + "\n";
-  EXPECT_NE(ev.find("channel receive at line 42 via runtime.chanrecv1"), std::string::npos) << ev;
-  EXPECT_NE(ev.find("sync.Mutex at line 77"), std::string::npos) << ev;
-  EXPECT_NE(ev.find("≈16.0 goroutines blocked all the time"), std::string::npos) << ev;
+  EXPECT_NE(ev.find("sync.Mutex via sync.(*Mutex).Lock, ≈4.0 goroutines blocked all the time"),
+            std::string::npos)
+      << ev;
+  EXPECT_EQ(ev.find("main.consume"), std::string::npos) << ev;
+  const Finding* idle = FindFinding(r, "contention-idle-waits");
+  ASSERT_NE(idle, nullptr);
+  EXPECT_EQ(idle->severity, Severity::kInfo);
+  EXPECT_NE(idle->title.find("main.consume (/app/main.go:42) (channel receive)"), std::string::npos)
+      << idle->title;
+  ev.clear();
+  for (const auto& e : idle->evidence) ev += e + "\n";
+  EXPECT_NE(ev.find("channel receive via runtime.chanrecv1, ≈12.0 goroutines blocked all the time"),
+            std::string::npos)
+      << ev;
+}
+
+// A worker pool idling on its job queue, cut from steadyworker's block profile: only receives.
+TEST(PprofFindings, IdleWorkersWaitingForJobsAreNoWarning) {
+  ProfileBuilder b(kContentionTypes, {"contentions", "count"}, 1);
+  uint32_t recv2 = b.Frame("runtime.chanrecv2"), recv1 = b.Frame("runtime.chanrecv1");
+  uint32_t pool = b.Frame("main.main.func1", "/app/main.go", 78);
+  uint32_t tick = b.Frame("main.main", "/app/main.go", 91);
+  uint32_t s1[] = {recv2, pool}, s2[] = {recv1, tick};
+  int64_t v1[] = {700, 2'990'000'000}, v2[] = {750, 1'490'000'000};
+  b.Sample(s1, v1);
+  b.Sample(s2, v2);
+  Report r = Analyze(b.Finish());
+  for (const Finding& f : r.findings) EXPECT_EQ(f.severity, Severity::kInfo) << f.title;
+  EXPECT_EQ(FindFinding(r, "contention-sites"), nullptr);
+  const Finding* f = FindFinding(r, "contention-idle-waits");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->title.find("Workers waited for work: 4.48 s"), std::string::npos) << f->title;
+}
+
+// Producers blocked on a full channel: backpressure, a warning that names the send's line even
+// without a span, and says how to get one.
+TEST(PprofFindings, BlockedSendersAreBackpressureWithTheLine) {
+  ProfileBuilder b(kContentionTypes, {"contentions", "count"}, 1);
+  uint32_t send = b.Frame("runtime.chansend1"), ingest = b.Frame("main.ingest", "/app/main.go", 35);
+  uint32_t recv = b.Frame("runtime.chanrecv2"), index = b.Frame("main.index", "/app/main.go", 42);
+  uint32_t s1[] = {send, ingest}, s2[] = {recv, index};
+  int64_t v1[] = {9000, 11'900'000'000}, v2[] = {3, 2'000'000};
+  b.Sample(s1, v1);
+  b.Sample(s2, v2);
+  Report r = Analyze(b.Finish());
+  ASSERT_FALSE(r.findings.empty());
+  const Finding& f = r.findings[0];
+  EXPECT_EQ(f.id, "contention-sites");
+  EXPECT_EQ(f.severity, Severity::kWarning);
+  EXPECT_NE(f.title.find("channel send at main.ingest (/app/main.go:35)"), std::string::npos) << f.title;
+  std::string ev;
+  for (const auto& e : f.evidence) ev += e + "\n";
+  EXPECT_NE(ev.find("/debug/pprof/block?seconds=30"), std::string::npos) << ev;
+  EXPECT_EQ(ev.find("goroutines blocked all the time"), std::string::npos) << ev;
+}
+
+// Real captures: an allocs profile answers "who allocates" first, a heap profile "what is held".
+TEST(PprofFindings, TheShownSampleTypesFindingComesFirst) {
+  for (const char* rel : {"1.19.8", "1.26.8", "1.27.3"}) {
+    SCOPED_TRACE(rel);
+    Report allocs = Analyze(testutil::ReadFileProfile(
+        godx::testing::TestData(std::string("pprof/go") + rel + "-allocs.pb.gz")));
+    ASSERT_FALSE(allocs.findings.empty());
+    EXPECT_EQ(allocs.findings[0].id, "heap-alloc-sites") << allocs.findings[0].title;
+    Report heap = Analyze(testutil::ReadFileProfile(
+        godx::testing::TestData(std::string("pprof/go") + rel + "-heap.pb.gz")));
+    ASSERT_FALSE(heap.findings.empty());
+    EXPECT_EQ(heap.findings[0].id, "heap-inuse-sites") << heap.findings[0].title;
+  }
 }
 
 // Real captures: the healthy services' 1–3 sample CPU profiles once gave CRITICAL findings.

@@ -140,6 +140,66 @@ TEST(PprofCli, DiffAndBaseAndFlame) {
   EXPECT_EQ(diff_flame.exit_code, 2);  // one view at a time
 }
 
+// Two heap profiles of testdata/gen/gcleak, a third of the way through and at the end: the diff
+// names the allocation line in the program's code and the growth per second between the two
+// captures. The line is found in the program's source, the rate from the profiles' own totals
+// and times.
+TEST(PprofCli, HeapDiffNamesTheLineAndTheRate) {
+  std::ifstream src(TestData("gen/gcleak/main.go"));
+  int leak_line = 0, n = 0;
+  for (std::string line; std::getline(src, line);) {
+    ++n;
+    if (line.find("cache = append(cache, make(") != std::string::npos) leak_line = n;
+  }
+  ASSERT_GT(leak_line, 0);
+  for (const char* v : {"go1.19.8", "go1.26.8", "go1.27.3"}) {
+    SCOPED_TRACE(v);
+    std::string a = TestData(std::string("pprof/heapdiff/") + v + "-gcleak-heap-1.pb.gz");
+    std::string b = TestData(std::string("pprof/heapdiff/") + v + "-gcleak-heap-2.pb.gz");
+    Profile pa = testutil::ReadFileProfile(a), pb = testutil::ReadFileProfile(b);
+    ASSERT_GT(pb.time_nanos, pa.time_nanos);
+    const double dt = double(pb.time_nanos - pa.time_nanos) / 1e9;
+    auto j = RunGodx("pprof diff --json " + a + " " + b);
+    ASSERT_EQ(j.exit_code, 0) << j.err;
+    auto doc = nlohmann::json::parse(j.out);
+    EXPECT_NEAR(doc["summary"]["diff_interval_s"].get<double>(), dt, 1e-9);
+    auto t = RunGodx("pprof diff --no-color " + a + " " + b);
+    ASSERT_EQ(t.exit_code, 0) << t.err;
+    const std::string site = "main.remember (godx.test/gen/gcleak/main.go:" +
+                             std::to_string(leak_line) + ")";
+    EXPECT_NE(t.out.find("most at " + site), std::string::npos) << t.out;
+    EXPECT_NE(t.out.find("grew   " + site), std::string::npos) << t.out;
+    // The net growth of inuse_space per second, as the title prints it (FormatValue's MB units).
+    int idx = pb.FindSampleIndex("inuse_space");
+    ASSERT_GE(idx, 0);
+    int64_t net = ComputeTotal(pb, size_t(idx)) - ComputeTotal(pa, size_t(idx));
+    ASSERT_GT(net, 0);
+    EXPECT_NE(t.out.find("Heap grew +"), std::string::npos) << t.out;
+    EXPECT_EQ(doc["summary"]["net_change"].get<int64_t>(), net);
+  }
+}
+
+// A debug=1 heap profile leaves the runtime's own leaf frames unnamed (runtime/pprof hides
+// them): no row of the table may be an unnamed frame, and its biggest rows are functions the
+// profile names.
+TEST(PprofCli, DebugOneHeapTableNamesEveryFunction) {
+  for (const char* v : {"go1.19.8", "go1.26.8", "go1.27.3"}) {
+    SCOPED_TRACE(v);
+    auto j = RunGodx(std::string("pprof --json ") + TestData(std::string("pprof/") + v +
+                                                            "-heap.debug1.txt"));
+    ASSERT_EQ(j.exit_code, 0) << j.err;
+    auto doc = nlohmann::json::parse(j.out);
+    ASSERT_FALSE(doc["rows"].empty());
+    for (const auto& row : doc["rows"]) {
+      EXPECT_NE(row["function"].get<std::string>().substr(0, 1), "<") << row.dump();
+    }
+    // The top row is a function one of the file's '#' symbol lines names.
+    std::string text = testing::ReadFile(TestData(std::string("pprof/") + v + "-heap.debug1.txt"));
+    std::string top = doc["rows"][0]["function"];
+    EXPECT_NE(text.find("\t" + top + "+0x"), std::string::npos) << top;
+  }
+}
+
 TEST(PprofCli, SpeedscopeTagsTracesPeekList) {
   auto s = RunGodx("pprof speedscope " + Fixture("cpu.pb.gz"));
   ASSERT_EQ(s.exit_code, 0) << s.err;

@@ -198,7 +198,7 @@ window.onresize=draw;draw();
 
 }  // namespace
 
-std::string ExportFlameHtml(const Profile& p, size_t index, std::string_view title) {
+std::string FlameData(const Profile& p, size_t index) {
   NodeTable nodes(p);
   bool diff;
   auto base = BaseMask(p, &diff);
@@ -266,6 +266,11 @@ std::string ExportFlameHtml(const Profile& p, size_t index, std::string_view tit
   std::string data = fmt::format("{{\"names\":{},\"unit\":{},\"diff\":{},\"tree\":{}}}",
                                  names.dump(-1, ' ', false, Json::error_handler_t::replace),
                                  Json(unit).dump(), diff ? "true" : "false", tree);
+  return data;
+}
+
+std::string ExportFlameHtml(const Profile& p, size_t index, std::string_view title) {
+  std::string data = FlameData(p, index);
   // Keep "</script>" out of the embedded data.
   std::string safe;
   for (size_t i = 0; i < data.size(); ++i) {

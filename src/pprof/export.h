@@ -20,5 +20,8 @@ Result<std::string> ExportSpeedscope(const Profile& p, size_t sample_index, std:
 
 // A standalone HTML page with an SVG flame graph.
 std::string ExportFlameHtml(const Profile& p, size_t sample_index, std::string_view title);
+// The flame graph's data as JSON, {"names", "unit", "diff", "tree"}: tree nodes are
+// [name index, value, base value, children...] (godx's HTML report draws the same data).
+std::string FlameData(const Profile& p, size_t sample_index);
 
 }  // namespace godx::pprof

@@ -320,7 +320,10 @@ Result<Profile> ReadLegacyCpu(std::string_view name, std::string_view data) {
     uint64_t h[5];
     bool ok = true;
     for (auto& w : h) ok = ok && get(data, &i, &w);
-    if (!ok || h[0] != 0 || h[1] != 3 || h[2] != 0 || h[3] == 0 || h[4] != 0) continue;
+    if (!ok || h[0] != 0 || h[1] != 3 || h[2] > 1 || h[3] == 0 || h[4] != 0) continue;
+    // The third header word is 1 for a Java application: no return-address adjustment, no
+    // signal-frame heuristics, and a symbol table instead of a memory map after the samples.
+    const bool java = h[2] == 1;
     Profile p;
     p.format = SourceFormat::kLegacyCpu;
     auto s = [&](std::string_view x) { return p.strings.Intern(x); };
@@ -352,7 +355,7 @@ Result<Profile> ReadLegacyCpu(std::string_view name, std::string_view data) {
       }
       std::vector<uint32_t> st;
       for (size_t k = 0; k < addrs.size(); ++k) {
-        uint64_t a = k > 0 ? addrs[k] - 1 : addrs[k];
+        uint64_t a = k > 0 && !java ? addrs[k] - 1 : addrs[k];
         st.push_back(locs.For(a));
       }
       stacks.push_back(std::move(st));
@@ -362,7 +365,7 @@ Result<Profile> ReadLegacyCpu(std::string_view name, std::string_view data) {
     // Frames pushed by the signal handler: when (nearly) every sample has the same second frame,
     // drop it, up to twice (pprof's heuristic, one odd sample allowed per 32).
     size_t margin = stacks.size() / 32;
-    for (int iter = 0; iter < 2; ++iter) {
+    for (int iter = 0; iter < (java ? 0 : 2); ++iter) {
       std::map<uint64_t, size_t> second;
       for (const auto& st : stacks) {
         if (st.size() > 1) ++second[p.locations[st[1]].address];
@@ -380,13 +383,19 @@ Result<Profile> ReadLegacyCpu(std::string_view name, std::string_view data) {
     // The leaf may appear twice: once from the signal context and once, adjusted by -1, from
     // unwinding.
     for (auto& st : stacks) {
-      if (st.size() > 1 && p.locations[st[0]].address == p.locations[st[1]].address + 1) {
+      if (!java && st.size() > 1 && p.locations[st[0]].address == p.locations[st[1]].address + 1) {
         st.erase(st.begin() + 1);
       }
     }
     for (size_t k = 0; k < stacks.size(); ++k) {
       int64_t v[2] = {static_cast<int64_t>(counts[k]), static_cast<int64_t>(counts[k]) * p.period};
       p.AddSample(stacks[k], v);
+    }
+    if (java) {
+      std::unordered_map<uint64_t, uint32_t> by_address;
+      for (uint32_t li = 0; li < p.locations.size(); ++li) by_address.emplace(p.locations[li].address, li);
+      AttachJavaLocations(rest, by_address, &p);
+      return p;
     }
     AttachMemoryMap(rest, /*from_start=*/true, &p);
     return p;

@@ -16,6 +16,10 @@ std::string_view SourceFormatName(SourceFormat f) {
       return "Go count profile text (debug=1)";
     case SourceFormat::kLegacyCpu:
       return "legacy binary CPU profile";
+    case SourceFormat::kJavaText:
+      return "Java profile text";
+    case SourceFormat::kLegacyThreadText:
+      return "legacy thread dump (threadz)";
   }
   return "profile";
 }

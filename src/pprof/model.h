@@ -71,7 +71,15 @@ struct Mapping {
 };
 
 // Which reader produced a profile (shown to users, and some views depend on it).
-enum class SourceFormat { kProto, kGoHeapText, kGoContentionText, kGoCountText, kLegacyCpu };
+enum class SourceFormat {
+  kProto,
+  kGoHeapText,
+  kGoContentionText,
+  kGoCountText,
+  kLegacyCpu,
+  kJavaText,        // Java heapz/contentionz ("format = java"), names from its symbol table
+  kLegacyThreadText // gperftools threadz dumps (addresses and a memory map)
+};
 std::string_view SourceFormatName(SourceFormat f);
 
 struct Profile {

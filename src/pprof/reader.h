@@ -33,6 +33,9 @@ Result<Profile> ReadGoText(std::string_view name, std::string_view data, const R
 // gperftools' binary CPU profile, which Go also wrote before Go 1.9.
 Result<Profile> ReadLegacyCpu(std::string_view name, std::string_view data);
 bool LooksLikeLegacyCpu(std::string_view head);
+// gperftools' thread dumps and Java's heapz/contentionz text (legacy_text_reader.cc).
+Result<Profile> ReadLegacyText(std::string_view name, std::string_view data);
+bool LooksLikeLegacyText(std::string_view head);
 
 // 0..100: how sure we are that `head` (decompressed) starts a profile godx reads.
 int SniffProfile(std::string_view head);

@@ -4,7 +4,10 @@
 // lines and "# labels: {...}" lines are kept, so functions have names and samples have labels.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -271,6 +274,8 @@ class TextReader {
     stack_.clear();
     for (uint64_t a : addrs_) stack_.push_back(locs_.For(a - 1));
     next_frame_ = 0;
+    named_begin_ = SIZE_MAX;
+    named_end_ = 0;
     return true;
   }
 
@@ -318,6 +323,8 @@ class TextReader {
       else return;
     }
     next_frame_ = j + 1;
+    named_begin_ = std::min(named_begin_, j);
+    named_end_ = std::max(named_end_, j + 1);
     uint32_t li = stack_[j];
     Location& loc = p_.locations[li];
     if (filled_.size() <= li) filled_.resize(li + 1, 0);
@@ -390,9 +397,21 @@ class TextReader {
     return true;
   }
 
+  // runtime/pprof leaves the runtime's own frames at the leaf of a heap record unnamed (its
+  // printStackRecord shows runtime.* frames only after the first frame of other code; the same
+  // address may be named in another record), and its proto form drops them (writeHeapProto's
+  // hideRuntime). Left in, they would be the top rows of every view as unnamed frames while the
+  // findings name the caller; dropped, the debug=1 text reads like the proto form of the same
+  // profile: the first frame this record names is its leaf. The unnamed frame at the root is
+  // runtime.goexit, which printStackRecord never names; it goes too. A record that names no frame
+  // keeps its addresses.
   void Flush() {
     if (!in_sample_) return;
-    p_.AddSample(stack_, vals_, pending_labels_);
+    std::span<const uint32_t> stack(stack_);
+    if (p_.format == SourceFormat::kGoHeapText && named_begin_ < named_end_) {
+      stack = stack.subspan(named_begin_, named_end_ - named_begin_);
+    }
+    p_.AddSample(stack, vals_, pending_labels_);
     for (uint32_t li : filling_) filled_[li] = 2;
     filling_.clear();
     in_sample_ = false;
@@ -459,6 +478,7 @@ class TextReader {
   std::vector<uint32_t> stack_;
   std::vector<Label> pending_labels_;
   size_t next_frame_ = 0;
+  size_t named_begin_ = SIZE_MAX, named_end_ = 0;  // frames the current record's '#' lines name
   std::vector<uint8_t> filled_;  // per location: 0 unnamed, 1 being named, 2 named
   std::vector<uint32_t> filling_;
   std::unordered_map<std::string, uint32_t> fn_by_key_;
