@@ -6,6 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <fstream>
+#include <iterator>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -13,6 +15,7 @@
 #include "core/input.h"
 #include "core/units.h"
 #include "live/goroutine_profile.h"
+#include "live/smaps.h"
 
 namespace godx::live {
 
@@ -261,6 +264,15 @@ void CaptureProcess(const ProcessInfo& p, Bundle* bundle) {
                        0, false, "not readable (kernel before 4.14, or not allowed)"},
                       {});
   }
+  // Every mapping with its resident size: which kind of memory the process holds. Read again at
+  // the end of the capture (CaptureProcessEnd), so that the report can say which kind grew.
+  std::string smaps;
+  auto kinds = ReadMemoryKinds(p.pid, "/proc", &smaps);
+  (void)bundle->Add({kinds.ok() ? "smaps.txt" : "", "memory mappings (/proc/PID/smaps)",
+                     dir + "/smaps", now, 0, 0, kinds.ok() && kinds->cut,
+                     kinds.ok() ? "" : kinds.status().message()},
+                    smaps);
+  if (p.gomaxprocs_env > 0) m.facts["gomaxprocs_env"] = p.gomaxprocs_env;
   Json pj = ProcessToJson(p);
   if (!p.go_buildinfo_note.empty()) pj["go_buildinfo_note"] = p.go_buildinfo_note;
   (void)bundle->Add(
@@ -269,6 +281,27 @@ void CaptureProcess(const ProcessInfo& p, Bundle* bundle) {
   if (!p.go_version.empty()) m.facts["go_version"] = p.go_version;
   if (!p.go_module.empty()) m.facts["go_module"] = p.go_module;
   (void)bundle->WriteManifest();
+}
+
+void CaptureProcessEnd(int64_t pid, Bundle* bundle) {
+  std::string dir = fmt::format("/proc/{}", pid);
+  std::string now = UtcNow();
+  // The thread count again: with proc_status.txt, whether threads grew while godx looked.
+  std::ifstream status(dir + "/status");
+  std::string status_text((std::istreambuf_iterator<char>(status)),
+                          std::istreambuf_iterator<char>());
+  (void)bundle->Add({status_text.empty() ? "" : "proc_status.end.txt",
+                     "process status after the timed captures (/proc/PID/status)",
+                     dir + "/status", now, 0, 0, false,
+                     status_text.empty() ? "not readable (the process ended?)" : ""},
+                    status_text);
+  std::string smaps;
+  auto kinds = ReadMemoryKinds(pid, "/proc", &smaps);
+  (void)bundle->Add({kinds.ok() ? "smaps.end.txt" : "",
+                     "memory mappings after the timed captures (/proc/PID/smaps)", dir + "/smaps",
+                     now, 0, 0, kinds.ok() && kinds->cut,
+                     kinds.ok() ? "" : kinds.status().message()},
+                    smaps);
 }
 
 std::optional<Url> ProbePprof(const ProcessInfo& p, double timeout_s,

@@ -33,6 +33,9 @@ void CaptureUrl(const Url& base, const CaptureOptions& options, Bundle* bundle);
 
 // Writes what /proc said (status, smaps_rollup, a process.json summary) into `bundle`.
 void CaptureProcess(const ProcessInfo& process, Bundle* bundle);
+// Reads /proc/PID/smaps again after the timed captures (smaps.end.txt): with smaps.txt, which
+// kind of memory grew while godx looked.
+void CaptureProcessEnd(int64_t pid, Bundle* bundle);
 
 // Probes the process's own listening sockets for a net/http/pprof index; the first that answers
 // is returned. `tried` (if given) receives one line per probe.

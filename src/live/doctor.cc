@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -10,13 +11,16 @@
 #include "core/dispatch.h"
 #include "core/input.h"
 #include "core/go_release.h"
+#include "core/plural.h"
 #include "core/units.h"
 #include "core/varint.h"
 #include "live/bundle.h"
 #include "live/expvar.h"
 #include "live/goroutine_profile.h"
 #include "live/leak_verdict.h"
+#include "live/locked_threads.h"
 #include "live/proc.h"
+#include "live/smaps.h"
 
 namespace godx::live {
 
@@ -29,9 +33,15 @@ constexpr int64_t kOffHeapMinBytes = int64_t{64} << 20;
 constexpr double kOffHeapMinShare = 0.25;
 constexpr uint64_t kManyGoroutines = 10000;
 constexpr int64_t kManyThreads = 100;
+// Blocked goroutines locked to their thread: from this many a finding (a pool of locked workers
+// waiting for work is normal: info unless it is large or grows).
+constexpr uint64_t kLockedBlockedMin = 10;
 constexpr double kGrowthMinCount = 10;
 constexpr double kGrowthMinShare = 0.05;
 constexpr double kGcCpuWarn = 0.05, kGcCpuCritical = 0.25;
+// A kind of mapping outside the Go heap that grew this much between the two smaps readings.
+constexpr double kKindGrowthMinBytes = double(int64_t{16} << 20);
+constexpr double kKindGrowthMinShare = 0.10;
 
 std::optional<std::string> ReadOwn(const std::string& path) {
   auto in = Input::Open(path, InputOptions{kMaxOwnFile});
@@ -260,12 +270,154 @@ LeakComparison CompareBundleLeaks(const std::string& dir, const Manifest& m, dou
   return c;
 }
 
+// Seconds between two files of the bundle (the capture times of the entries after `from` up to
+// `to`); 0 when either is missing.
+double SpanBetween(const Manifest& m, std::string_view from, std::string_view to) {
+  double span = 0;
+  bool counting = false, ended = false;
+  for (const auto& e : m.entries) {
+    if (e.file == from) {
+      counting = true;
+      continue;
+    }
+    if (counting) span += e.seconds;
+    if (counting && e.file == to) {
+      ended = true;
+      break;
+    }
+  }
+  return ended ? span : 0;
+}
+
+// Goroutines locked to their OS thread that block hold one thread each, for as long as they live:
+// many of them are where the threads went. One finding names their site and the thread count;
+// the goroutine growth at that site, the dump's leak suspect there and the bare thread count are
+// the same cause and fold into it (the most severe of them sets its severity).
+void LockedThreadsFinding(const std::vector<LockedSite>& locked,
+                          const std::optional<ProcStatus>& start,
+                          const std::optional<ProcStatus>& end, double threads_span,
+                          std::optional<uint64_t> go_threads, const std::vector<LeakSite>& grew,
+                          Report* r) {
+  uint64_t blocked = 0;
+  for (const LockedSite& s : locked) blocked += s.locked - s.running;
+  if (locked.empty() || blocked < kLockedBlockedMin) return;
+  const LockedSite& top = locked.front();
+  const uint64_t top_blocked = top.locked - top.running;
+  const int64_t threads_start = start ? start->threads : -1;
+  const int64_t threads_end = end && end->threads >= 0 ? end->threads : -1;
+  // The dump was taken just after proc_status.txt was read: its locked goroutines are held
+  // against the threads of that moment.
+  const int64_t threads = threads_start >= 0 ? threads_start : threads_end;
+  const int64_t thread_rise =
+      threads_start >= 0 && threads_end >= 0 ? threads_end - threads_start : 0;
+  auto site_growth = std::find_if(grew.begin(), grew.end(),
+                                  [&](const LeakSite& g) { return g.site == top.site; });
+  const bool growing = site_growth != grew.end();
+  const bool threads_grew = thread_rise >= 5 && growing;
+
+  Finding f;
+  f.id = "threads-locked-goroutines";
+  f.severity = threads_grew || blocked >= 10 * uint64_t(kManyThreads) ? Severity::kCritical
+               : growing || blocked >= uint64_t(kManyThreads)         ? Severity::kWarning
+                                                                      : Severity::kInfo;
+  f.title = fmt::format(
+      "{}{} goroutine{} locked to {} OS thread (LockOSThread without UnlockOSThread) {} blocked "
+      "in {} at {}{}",
+      threads_grew ? "Thread leak: " : "", FormatCount(top_blocked), top_blocked == 1 ? "" : "s",
+      top_blocked == 1 ? "its" : "their", top_blocked == 1 ? "is" : "are",
+      top.state.empty() ? "a wait" : top.state, top.site,
+      top_blocked == 1 ? ", holding an OS thread" : ", each holding an OS thread");
+  // The dump is read a moment after /proc: its count is not set against a thread count of
+  // another moment, only said beside it.
+  if (threads_grew) {
+    f.title += fmt::format("; threads grew {} → {} in {}", threads_start, threads_end,
+                           FormatDuration(threads_span));
+  } else if (threads >= 0) {
+    f.title += fmt::format("; the process has {} threads", threads);
+  }
+  f.evidence.push_back(fmt::format(
+      "goroutine.debug2.txt: {} goroutine{} [{}, locked to thread] at {}{}",
+      FormatCount(top_blocked), top_blocked == 1 ? "" : "s", top.state, top.site,
+      top.created_by.empty() ? "" : ", created by " + top.created_by));
+  for (size_t i = 1; i < locked.size() && i < 3; ++i) {
+    f.evidence.push_back(fmt::format("goroutine.debug2.txt: also {} locked at {} [{}]",
+                                     FormatCount(locked[i].locked), locked[i].site,
+                                     locked[i].state));
+  }
+  if (threads_start >= 0) {
+    f.evidence.push_back(fmt::format("proc_status.txt: Threads: {}", threads_start));
+  }
+  if (threads_end >= 0) {
+    f.evidence.push_back(fmt::format("proc_status.end.txt ({} later): Threads: {}",
+                                     FormatDuration(threads_span), threads_end));
+  }
+  const bool growth_found = std::any_of(r->findings.begin(), r->findings.end(), [&](const Finding& g) {
+    return g.id == "goroutine-growth" && g.title.find(top.site) != std::string::npos;
+  });
+  if (growing && !growth_found) {  // else the growth finding's evidence, folded in, says it
+    f.evidence.push_back(fmt::format(
+        "goroutines at {}: {} → {} between goroutine.debug1.txt and goroutine.debug1.end.txt",
+        top.site, site_growth->before, site_growth->after));
+  }
+  if (go_threads) {
+    f.evidence.push_back(
+        fmt::format("threadcreate.pb.gz: the Go runtime created {} threads", *go_threads));
+  }
+  f.advice = fmt::format(
+      "A goroutine that called runtime.LockOSThread keeps its OS thread to itself until it "
+      "unlocks or ends, and the runtime starts another thread for the rest of the program. Give "
+      "the wait at {} a way to end (a timeout, a context, a closed channel), call "
+      "UnlockOSThread (defer it right after LockOSThread) as soon as the thread-bound work is "
+      "done, and when work must stay on one thread, run it on a fixed pool of locked "
+      "goroutines rather than one per request.",
+      top.site);
+
+  // The same cause, said by other findings: fold them in.
+  const bool threads_are_theirs = threads >= 0 && 2 * blocked >= uint64_t(threads);
+  auto same_cause = [&](const Finding& g) {
+    if (g.id == "threads-many") return threads_are_theirs;
+    if (g.id == "goroutine-growth" || g.id == "goroutine-growth-reachable" ||
+        g.id == "leak-suspect") {
+      return g.title.find(top.site) != std::string::npos;
+    }
+    return false;
+  };
+  auto first = r->findings.end();
+  for (auto it = r->findings.begin(); it != r->findings.end(); ++it) {
+    if (!same_cause(*it)) continue;
+    if (first == r->findings.end()) first = it;
+    f.severity = std::max(f.severity, it->severity);
+  }
+  size_t at = first == r->findings.end() ? 0 : size_t(first - r->findings.begin());
+  r->findings.insert(r->findings.begin() + std::ptrdiff_t(at), std::move(f));
+  FoldFindings(same_cause, "threads-locked-goroutines", r);
+  // The folded findings read the same files: say each line once.
+  for (Finding& g : r->findings) {
+    if (g.id != "threads-locked-goroutines") continue;
+    std::vector<std::string> once;
+    for (auto& line : g.evidence) {
+      if (std::find(once.begin(), once.end(), line) == once.end()) once.push_back(std::move(line));
+    }
+    g.evidence = std::move(once);
+  }
+  r->summary["locked_goroutines"] = blocked;
+}
+
 }  // namespace
 
 int SniffBundleManifest(std::string_view head) {
   size_t i = head.find_first_not_of(" \t\r\n");
   if (i == std::string_view::npos || head[i] != '{') return 0;
   return head.substr(0, 256).find("\"format\": \"godx-bundle/") != std::string_view::npos ? 100 : 0;
+}
+
+bool IsBundleDir(const std::string& dir) {
+  std::FILE* f = std::fopen((dir + "/" + std::string(kManifestName)).c_str(), "rb");
+  if (f == nullptr) return false;
+  char head[512];
+  size_t n = std::fread(head, 1, sizeof head, f);
+  std::fclose(f);
+  return SniffBundleManifest(std::string_view(head, n)) >= kPresent;
 }
 
 std::string BundleDirOf(const std::string& manifest_path) {
@@ -278,7 +430,9 @@ std::string BundleDirOf(const std::string& manifest_path) {
 bool IsBundleOwnFile(std::string_view f) {
   return f == kManifestName || f == "proc_status.txt" || f == "smaps_rollup.txt" ||
          f == "vars.json" || f == "cmdline.txt" || f == "process.json" || f == "exit.json" ||
-         f == "goroutine.debug1.end.txt" || f == "goroutineleak.debug1.txt";
+         f == "goroutine.debug1.end.txt" || f == "goroutineleak.debug1.txt" || f == "smaps.txt" ||
+         f == "smaps.end.txt" || f == "proc_status.end.txt" || f == "runtime_metrics.txt" ||
+         f == "buildinfo.txt";
 }
 
 Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> table,
@@ -336,6 +490,14 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
     else
       r.warnings.push_back(st.status().message());
   }
+  std::optional<ProcStatus> status_end;
+  if (auto t = ReadOwn(dir + "/proc_status.end.txt")) {
+    auto st = ParseProcStatus(*t, dir + "/proc_status.end.txt");
+    if (st.ok())
+      status_end = *st;
+    else
+      r.warnings.push_back(st.status().message());
+  }
   if (auto t = ReadOwn(dir + "/smaps_rollup.txt")) smaps = ParseSmapsRollup(*t);
   if (auto t = ReadOwn(dir + "/vars.json")) {
     auto v = ParseExpvars(*t, dir + "/vars.json");
@@ -356,6 +518,9 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
         Json{{"pid", status->pid},
              {"name", status->name},
              {"threads", status->threads < 0 ? Json(nullptr) : Json(status->threads)},
+             {"threads_end", !status_end || status_end->threads < 0
+                                 ? Json(nullptr)
+                                 : Json(status_end->threads)},
              {"rss_bytes", status->vm_rss < 0 ? Json(nullptr) : Json(status->vm_rss)},
              {"rss_anon_bytes", status->rss_anon < 0 ? Json(nullptr) : Json(status->rss_anon)},
              {"peak_rss_bytes", status->vm_hwm < 0 ? Json(nullptr) : Json(status->vm_hwm)}};
@@ -470,8 +635,15 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
                "goroutine-leak-confirmed", &r);
   uint64_t goroutines = g_end ? *g_end : g_start ? *g_start : 0;
   if (status && status->threads >= 0 && goroutines > 0) {
-    r.facts.push_back({"Threads", fmt::format("{} OS threads for {} goroutines", status->threads,
-                                              FormatCount(goroutines))});
+    // Both counts at the end of the capture when it was read again.
+    const bool end = status_end && status_end->threads >= 0 && g_end;
+    r.facts.push_back(
+        {"Threads",
+         end && status_end->threads != status->threads
+             ? fmt::format("{} → {} OS threads during the capture, for {} goroutines",
+                           status->threads, status_end->threads, FormatCount(goroutines))
+             : fmt::format("{} OS threads for {} goroutines", status->threads,
+                           FormatCount(goroutines))});
   }
   if (goroutines >= kManyGoroutines) {
     Finding f;
@@ -523,13 +695,16 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
     Finding f;
     f.id = "threads-many";
     f.severity = status->threads >= 10 * kManyThreads ? Severity::kCritical : Severity::kWarning;
-    f.title =
-        fmt::format("{} OS threads{}", status->threads,
-                    goroutines ? fmt::format(" for {} goroutines", FormatCount(goroutines)) : "");
+    // The thread count and the goroutine count were read at different moments of the capture,
+    // so the title states the one measurement; the goroutines are evidence with their source.
+    f.title = fmt::format("{} OS threads in the process", status->threads);
     f.evidence.push_back(fmt::format("proc_status.txt: Threads: {}", status->threads));
+    if (goroutines > 0) {
+      f.evidence.push_back(fmt::format("goroutine profile: {} goroutines", FormatCount(goroutines)));
+    }
     if (go_threads) {
-      f.evidence.push_back(fmt::format("threadcreate.pb.gz: the Go runtime created {} threads",
-                                       *go_threads));
+      f.evidence.push_back(fmt::format("threadcreate.pb.gz: the Go runtime created {} thread{}",
+                                       *go_threads, *go_threads == 1 ? "" : "s"));
     }
     f.advice =
         "Go needs about GOMAXPROCS threads plus one per goroutine blocked in a system call "
@@ -562,10 +737,20 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
     if (anon >= 0 && go_resident >= 0) {
       int64_t residue = anon - go_resident;
       mem["rss_anon_bytes"] = anon;
-      mem["off_heap_bytes"] = std::max<int64_t>(0, residue);
-      r.facts.push_back(
-          {"Off-heap", fmt::format("RSS anon {} − Go resident ≤ {} = {}", B(anon), B(go_resident),
-                                   B(std::max<int64_t>(0, residue)))});
+      // Go resident is an upper bound, so the difference is a lower bound of what lies outside
+      // Go; below zero it bounds nothing and is not shown as a measured 0 B.
+      if (residue >= 0) {
+        mem["off_heap_bytes"] = residue;
+        r.facts.push_back({"Off-heap", fmt::format("at least {} (RSS anon {} − Go resident ≤ {})",
+                                                   B(residue), B(anon), B(go_resident))});
+      } else {
+        mem["off_heap_bytes"] = nullptr;
+        r.facts.push_back(
+            {"Off-heap", fmt::format("not measurable: Go-managed memory (≤ {}) exceeds RSS anon {} "
+                                     "by {}, as pages Go mapped are not yet touched or were "
+                                     "returned to the OS",
+                                     B(go_resident), B(anon), B(-residue))});
+      }
       if (residue >= kOffHeapMinBytes && double(residue) >= kOffHeapMinShare * double(anon)) {
         Finding f;
         f.id = "memory-off-heap";
@@ -623,6 +808,109 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
     }
   }
 
+  // Which kind of memory the process holds, and which grew between the two smaps readings.
+  std::optional<MemoryKinds> kinds_start, kinds_end;
+  if (auto t = ReadOwn(dir + "/smaps.txt")) kinds_start = ParseSmaps(*t);
+  if (auto t = ReadOwn(dir + "/smaps.end.txt")) kinds_end = ParseSmaps(*t);
+  if (const MemoryKinds* k = kinds_end ? &*kinds_end : kinds_start ? &*kinds_start : nullptr) {
+    std::string line;
+    Json mk = Json::object();
+    for (const MemoryKind& kind : MemoryKindTable()) {
+      line += fmt::format("{}{} {}", line.empty() ? "" : "; ", kind.name, B((*k).*kind.bytes));
+      mk[std::string(kind.id) + "_bytes"] = (*k).*kind.bytes;
+    }
+    mk["thread_stacks"] = k->stack_count;
+    r.facts.push_back({"Memory by kind", fmt::format("{} ({}, {})", line,
+                                                     Plural(uint64_t(k->stack_count), "thread stack"),
+                                                     kinds_end ? "smaps.end.txt" : "smaps.txt")});
+    r.summary["memory_kinds"] = mk;
+    // The off-heap finding names the kind that holds most of it.
+    auto off = std::find_if(r.findings.begin(), r.findings.end(),
+                            [](const Finding& f) { return f.id == "memory-off-heap"; });
+    if (off != r.findings.end()) {
+      const MemoryKind* top = nullptr;
+      for (const MemoryKind& kind : MemoryKindTable()) {
+        if (std::string_view(kind.id) == "go_heap") continue;
+        if (top == nullptr || (*k).*kind.bytes > (*k).*top->bytes) top = &kind;
+      }
+      off->title += fmt::format(", most in {} ({})", top->name, B((*k).*top->bytes));
+      off->evidence.push_back("/proc/PID/smaps, resident by kind: " + line);
+    }
+  }
+  if (kinds_start && kinds_end) {
+    double span = 0;
+    bool counting = false;
+    for (const auto& e : m.entries) {
+      if (e.file == "smaps.txt") counting = true;
+      if (counting && e.file != "smaps.txt") span += e.seconds;
+      if (e.file == "smaps.end.txt") break;
+    }
+    for (const MemoryKind& kind : MemoryKindTable()) {
+      if (std::string_view(kind.id) == "go_heap") continue;
+      double before = double((*kinds_start).*kind.bytes), after = double((*kinds_end).*kind.bytes);
+      double rise = after - before;
+      if (rise < kKindGrowthMinBytes || rise < kKindGrowthMinShare * before || span < 1) continue;
+      // Two readings: a rise, not a trend; 'godx watch' samples it over time.
+      Finding f;
+      f.id = "memory-growth-outside-go";
+      f.severity = Severity::kWarning;
+      f.title = fmt::format("{} grew {} → {} in {} ({}), outside the Go heap", kind.name,
+                            B(int64_t(before)), B(int64_t(after)), FormatDuration(span),
+                            FormatBytes(rise / span * 60) + "/min");
+      f.evidence.push_back(fmt::format("smaps.txt: {} {}", kind.name, B(int64_t(before))));
+      f.evidence.push_back(fmt::format("smaps.end.txt ({} later): {} {}", FormatDuration(span),
+                                       kind.name, B(int64_t(after))));
+      f.evidence.push_back(fmt::format("the Go heap's mappings over the same time: {} → {}",
+                                       B(kinds_start->go_heap), B(kinds_end->go_heap)));
+      std::string_view id = kind.id;
+      if (id == "stacks") {
+        f.evidence.push_back(fmt::format("thread stacks: {} → {}", kinds_start->stack_count,
+                                         kinds_end->stack_count));
+      }
+      if (id == "file") {
+        std::string grown;
+        int64_t most = 0;
+        for (const auto& [path, rss] : kinds_end->files) {
+          auto it = kinds_start->files.find(path);
+          int64_t d = rss - (it == kinds_start->files.end() ? 0 : it->second);
+          if (d > most) {
+            most = d;
+            grown = path;
+          }
+        }
+        if (!grown.empty()) f.evidence.push_back(fmt::format("most in {} (+{})", grown, B(most)));
+      }
+      f.advice = "Two readings, seconds apart: run 'godx watch' on the process to see whether it "
+                 "keeps growing. ";
+      f.advice += id == "file"     ? "File-backed growth is mapped files (syscall.Mmap of a file, a "
+                                     "memory-mapped store): unmap what is no longer read."
+                  : id == "malloc" ? "Growth in the C malloc arenas is C code allocating through "
+                                     "cgo without freeing (C.CString and C.malloc need C.free)."
+                  : id == "stacks" ? "Growing thread stacks are threads created and never ended "
+                                     "(C code through cgo, or LockOSThread without exit)."
+                                   : "Anonymous growth outside the Go heap is syscall.Mmap(MAP_ANON) "
+                                     "or large C allocations through cgo.";
+      f.advice += " Heap profiles will not show it.";
+      r.findings.push_back(std::move(f));
+    }
+  }
+
+  // CPU shares are judged against wall time × the cores the program could use: GOMAXPROCS from
+  // its environment, else the CPUs it may run on.
+  AnalyzeOptions signal_options = options;
+  if (auto it = m.facts.find("gomaxprocs_env"); it != m.facts.end() && it->is_number_integer()) {
+    signal_options.cores = it->get<int>();
+  } else if (status && status->cpus_allowed > 0) {
+    signal_options.cores = int(status->cpus_allowed);
+  }
+  if (signal_options.cores > 0) {
+    r.summary["cores"] = signal_options.cores;
+    r.facts.push_back({"CPUs", fmt::format("{} ({})", signal_options.cores,
+                                           m.facts.contains("gomaxprocs_env")
+                                               ? "GOMAXPROCS in the environment"
+                                               : "Cpus_allowed_list of proc_status.txt")});
+  }
+
   // Every other file goes through the signal table; the findings of every reader are merged.
   bool have_debug2 = false;
   if (const BundleEntry* e = m.Find("goroutine.debug2.txt")) have_debug2 = e->error.empty();
@@ -630,6 +918,7 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
   std::map<std::string, bool> seen;  // finding id + title, to keep one of repeated findings
   for (const auto& f : r.findings) seen[f.id + "\x1f" + f.title] = true;
   std::vector<std::string> unread;
+  std::vector<LockedSite> locked;
   for (const auto& e : m.entries) {
     if (e.file.empty() || IsBundleOwnFile(e.file)) continue;
     // Both goroutine snapshots hold the same stacks; the debug=2 dump says more.
@@ -641,7 +930,10 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
       r.warnings.push_back(in.status().message());
       continue;
     }
-    SignalResults results = AnalyzeBySignals(table, *in, options);
+    // The dump's buckets (its JSON form) say which goroutines are locked to their thread.
+    AnalyzeOptions file_options = signal_options;
+    if (e.file == "goroutine.debug2.txt") file_options.json = true;
+    SignalResults results = AnalyzeBySignals(table, *in, file_options);
     if (results.reports.empty()) {
       unread.push_back(e.file);
       for (const auto& err : results.errors) {
@@ -650,6 +942,9 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
       continue;
     }
     for (auto& sub : results.reports) {
+      if (e.file == "goroutine.debug2.txt" && sub.extra.contains("buckets")) {
+        locked = LockedSites(sub.extra["buckets"]);
+      }
       signals.push_back(Json{
           {"file", e.file}, {"kind", sub.kind}, {"title", sub.title}, {"summary", sub.summary}});
       r.facts.push_back({e.file, sub.title});
@@ -667,10 +962,10 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
   // Growth the runtime did not (or could not) judge names the stacks that grew, and the goroutine
   // dump's leak suspect at one of those sites (which says where they were created) is the same
   // cause: its evidence joins the growth finding.
+  std::vector<LeakSite> grew = GrowingSites(dir, m);
   if (auto g = std::find_if(r.findings.begin(), r.findings.end(),
                             [](const Finding& f) { return f.id == "goroutine-growth"; });
       g != r.findings.end()) {
-    std::vector<LeakSite> grew = GrowingSites(dir, m);
     if (!grew.empty()) {
       g->title += fmt::format(", most in {}", grew.front().site);
       std::optional<std::string> dump;
@@ -699,6 +994,9 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
         },
         "goroutine-leak-confirmed", &r);
   }
+  LockedThreadsFinding(locked, status, status_end,
+                       SpanBetween(m, "proc_status.txt", "proc_status.end.txt"), go_threads, grew,
+                       &r);
   if (!unread.empty()) {
     std::string list;
     for (const auto& f : unread) list += (list.empty() ? "" : ", ") + f;

@@ -20,6 +20,8 @@ Result<Report> AnalyzeBundle(const std::string& dir, std::span<const Signal> tab
 
 // Sniffer for `godx analyze`: a bundle's manifest.json (100) or not (0).
 int SniffBundleManifest(std::string_view head);
+// Whether `dir` is a capture bundle (holds a godx manifest.json), for `godx analyze DIR`.
+bool IsBundleDir(const std::string& dir);
 // The directory of a manifest path ("b/manifest.json" → "b", "manifest.json" → ".").
 std::string BundleDirOf(const std::string& manifest_path);
 

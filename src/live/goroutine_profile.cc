@@ -46,13 +46,17 @@ std::string FrameSite(std::string_view line, bool* runtime) {
   if (size_t slash = file.rfind('/'); slash != std::string_view::npos) {
     file.remove_prefix(slash + 1);
   }
-  *runtime = fn.rfind("runtime.", 0) == 0 || fn.rfind("internal/", 0) == 0;
+  *runtime = IsRuntimeFrame(fn);
   std::string site(fn);
   if (!file.empty()) site += " at " + std::string(file);
   return site;
 }
 
 }  // namespace
+
+bool IsRuntimeFrame(std::string_view function) {
+  return function.rfind("runtime.", 0) == 0 || function.rfind("internal/", 0) == 0;
+}
 
 Result<CountProfile> ReadCountProfile(std::string_view text, const std::string& source) {
   CountProfile p;

@@ -39,6 +39,11 @@ struct CountProfile {
 // "<name> profile: total N". At most 100,000 buckets are kept.
 Result<CountProfile> ReadCountProfile(std::string_view text, const std::string& source);
 
+// The rule that names a bucket's site: its first frame outside the runtime ("runtime." and
+// "internal/" functions are the runtime's). One rule for every view of a goroutine profile, so
+// that sites match across them.
+bool IsRuntimeFrame(std::string_view function);
+
 // A stack whose goroutine count grew between two debug=1 snapshots.
 struct StackGrowth {
   std::string stack;  // the stack as the reader names it (top function, creation site)

@@ -137,6 +137,8 @@ Result<ProcStatus> ParseProcStatus(std::string_view text, const std::string& nam
       st.vm_hwm = ParseValue(v);
     } else if (k == "VmSwap") {
       st.vm_swap = ParseValue(v);
+    } else if (k == "Cpus_allowed_list") {
+      st.cpus_allowed = CountCpuList(Trim(v));
     }
   });
   if (!has_name || !has_pid) {
@@ -144,6 +146,21 @@ Result<ProcStatus> ParseProcStatus(std::string_view text, const std::string& nam
         fmt::format("{}: expected /proc/PID/status text with 'Name:' and 'Pid:' lines", name));
   }
   return st;
+}
+
+int64_t CountCpuList(std::string_view list) {
+  int64_t count = 0;
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    std::string_view part = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    size_t dash = part.find('-');
+    int64_t lo = ParseValue(part.substr(0, dash));
+    int64_t hi = dash == std::string_view::npos ? lo : ParseValue(part.substr(dash + 1));
+    if (lo < 0 || hi < lo || hi - lo > 1 << 20) return -1;
+    count += hi - lo + 1;
+  }
+  return count > 0 ? count : -1;
 }
 
 SmapsRollup ParseSmapsRollup(std::string_view text) {
@@ -241,6 +258,19 @@ Result<ProcessInfo> ReadProcess(int64_t pid, const std::string& proc_root) {
         if (i > start) p.cmdline.emplace_back(cmdline.substr(start, i - start));
         start = i + 1;
       }
+    }
+  }
+  // GOMAXPROCS set in the environment wins over the CPU count (another user's environ is not
+  // readable: then it stays unknown).
+  std::string environ;
+  if (ReadSmallFile(dir + "/environ", &environ, 1 << 20)) {
+    size_t at = 0;
+    while (at < environ.size()) {
+      size_t end = environ.find('\0', at);
+      if (end == std::string::npos) end = environ.size();
+      std::string_view var(environ.data() + at, end - at);
+      if (var.starts_with("GOMAXPROCS=")) p.gomaxprocs_env = ParseValue(var.substr(11));
+      at = end + 1;
     }
   }
   char buf[4096];

@@ -18,6 +18,9 @@ struct ProcStatus {
   int64_t pid = -1;
   int64_t threads = -1;
   int64_t vm_rss = -1, rss_anon = -1, rss_file = -1, rss_shmem = -1, vm_hwm = -1, vm_swap = -1;
+  // CPUs the process may run on (Cpus_allowed_list): GOMAXPROCS's default before Go 1.25 and
+  // its upper bound since (a cgroup CPU limit can lower it).
+  int64_t cpus_allowed = -1;
 };
 // Fails when the text has no "Name:" or "Pid:" line (not a /proc/PID/status file).
 Result<ProcStatus> ParseProcStatus(std::string_view text, const std::string& name);
@@ -27,6 +30,9 @@ struct SmapsRollup {
           private_dirty = -1;
 };
 SmapsRollup ParseSmapsRollup(std::string_view text);
+
+// "0-3,8,10-11" → 7; -1 when the list is malformed.
+int64_t CountCpuList(std::string_view list);
 
 // One LISTEN socket from /proc/PID/net/tcp or tcp6.
 struct Listener {
@@ -51,6 +57,7 @@ struct ProcessInfo {
   std::vector<Listener> listeners;    // the process's own listening sockets
   std::string go_version, go_module;  // from the binary's build info, when readable
   std::string go_buildinfo_note;      // why it was not readable
+  int64_t gomaxprocs_env = -1;        // GOMAXPROCS=N in its environment, when set and readable
 };
 
 // Reads /proc/PID (under `proc_root`, "/proc" except in tests). Fails when the process does not

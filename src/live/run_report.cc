@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <string.h>
 
+#include <algorithm>
+
 #include "core/dispatch.h"
 #include "core/go_release.h"
 #include "core/input.h"
@@ -27,6 +29,40 @@ std::string ExitText(const RunOutcome& o) {
                        o.exit_code);
   }
   return fmt::format("exit status {}", o.exit_code);
+}
+
+// One finding per cause: when the goroutine dump reader read the crash (its cause, the goroutine
+// and the first frame in user code), its finding replaces the run report's generic
+// "program-crashed" and leaves the dump's report, with the exit status and bundle added. The
+// dump's finding for the crash is the one whose title states the crash message (its first line).
+// A dump the user asked for (SIGQUIT) is not a crash cause: the generic finding stays.
+bool AdoptCrashFinding(Report* dump, Report* run, const RunOutcome& o,
+                       const std::string& bundle_dir) {
+  auto crash = dump->extra.find("crash");
+  if (crash == dump->extra.end() || !crash->is_object() || crash->value("requested", false)) {
+    return false;
+  }
+  std::string message = crash->value("message", "");
+  message = message.substr(0, message.find('\n'));
+  if (message.empty()) return false;
+  auto found = std::find_if(dump->findings.begin(), dump->findings.end(), [&](const Finding& f) {
+    return f.title.find(message) != std::string::npos;
+  });
+  if (found == dump->findings.end()) return false;
+  auto generic = std::find_if(run->findings.begin(), run->findings.end(),
+                              [](const Finding& f) { return f.id == "program-crashed"; });
+  if (generic == run->findings.end()) return false;
+  Finding f = std::move(*found);
+  dump->findings.erase(found);
+  dump->warnings.push_back(fmt::format("the crash ({}) is reported once, in the run report",
+                                       f.title));
+  f.title = "The program crashed: " + f.title;
+  f.evidence.push_back(ExitText(o));
+  if (!bundle_dir.empty()) {
+    f.advice += fmt::format(" The traceback, runtime log and exit status are in {}.", bundle_dir);
+  }
+  *generic = std::move(f);
+  return true;
 }
 
 }  // namespace
@@ -176,7 +212,13 @@ std::vector<Report> RunReports(const RunOptions& options, const RunOutcome& o,
     }
   };
   route("runtime.log", o.runtime_log);
-  if (o.Crashed()) route("traceback.txt", o.traceback);
+  if (o.Crashed()) {
+    size_t first_traceback_report = reports.size();
+    route("traceback.txt", o.traceback);
+    for (size_t i = first_traceback_report; i < reports.size(); ++i) {
+      if (AdoptCrashFinding(&reports[i], &reports.front(), o, bundle_dir)) break;
+    }
+  }
   return reports;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "live/agent_endpoint.h"
 #include "live/proc.h"
 
 namespace godx::live {
@@ -57,6 +58,9 @@ Result<std::string> CaptureTarget(const std::string& target, const CaptureOption
   m.target = target;
   m.target_kind = url ? "url" : "pid";
   GODX_ASSIGN_OR_RETURN(Bundle bundle, Bundle::Create(dir, std::move(m)));
+  // A service running godx's agent (agent/) hands over a whole bundle taken inside it.
+  if (url && CaptureFromAgent(ProbeAgent(*url, std::min(2.0, options.timeout_s)), options, &bundle))
+    return dir;
   if (process) CaptureProcess(*process, &bundle);
   if (process && !url) {
     if (process->go_version.empty()) {
@@ -69,6 +73,10 @@ Result<std::string> CaptureTarget(const std::string& target, const CaptureOption
   }
   if (url) {
     CaptureUrl(*url, options, &bundle);
+    if (process) {
+      CaptureProcessEnd(process->pid, &bundle);
+      (void)bundle.WriteManifest();
+    }
   } else {
     bundle.manifest().complete = true;
     (void)bundle.WriteManifest();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/go_release.h"
+#include "core/plural.h"
 #include "core/units.h"
 #include "live/expvar.h"
 #include "live/goroutine_profile.h"
@@ -21,7 +22,8 @@ Json Opt(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr);
 WatchSample Watcher::Poll(double t, std::vector<std::string>* errors) {
   WatchSample s;
   s.t = t;
-  if (config_.pprof) {
+  // A service with godx's agent but no pprof is sampled through the agent (below).
+  if (config_.pprof && (!config_.agent || config_.agent->pprof)) {
     FetchOptions fo;
     fo.connect_timeout_s = std::min(3.0, config_.timeout_s);
     fo.timeout_s = config_.timeout_s;
@@ -59,8 +61,17 @@ WatchSample Watcher::Poll(double t, std::vector<std::string>* errors) {
       if (p->status.vm_rss >= 0) s.rss_bytes = p->status.vm_rss;
       if (p->status.rss_anon >= 0) s.rss_anon_bytes = p->status.rss_anon;
       if (p->status.rss_file >= 0) s.rss_file_bytes = p->status.rss_file;
+      // Not an error when it fails: smaps may be unreadable (another user's process) while
+      // status is not, and the kinds only refine what status says.
+      if (auto m = ReadMemoryKinds(config_.pid, config_.proc_root); m.ok()) {
+        if (!first_memory_) first_memory_ = *m;
+        last_memory_ = *m;
+        m->files.clear();
+        s.memory = std::move(m).value();
+      }
     }
   }
+  if (config_.agent) PollAgentCrossCheck(*config_.agent, config_.timeout_s, &s, errors);
   if (samples_.size() >= kMaxSamples)
     samples_.erase(samples_.begin(), samples_.begin() + kMaxSamples / 2);
   samples_.push_back(s);
@@ -98,6 +109,102 @@ std::optional<double> ValueAt(const std::vector<WatchSample>& samples,
     }
   }
   return best;
+}
+
+// The sample nearest to `t` that has smaps kinds; null when none has.
+const MemoryKinds* MemoryAt(const std::vector<WatchSample>& samples, double t) {
+  const MemoryKinds* best = nullptr;
+  double best_d = 0;
+  for (const auto& s : samples) {
+    if (!s.memory) continue;
+    double d = std::fabs(s.t - t);
+    if (best == nullptr || d < best_d) {
+      best = &*s.memory;
+      best_d = d;
+    }
+  }
+  return best;
+}
+
+// How each kind of mapping moved between two smaps readings `span_s` apart, and which kind
+// outside the Go heap grew most.
+struct KindsGrowth {
+  const MemoryKind* top = nullptr;  // null when no kind outside the Go heap grew
+  double top_rise = 0;
+  double go_heap_rise = 0;
+  std::vector<std::string> evidence;
+};
+
+KindsGrowth CompareKinds(const MemoryKinds& a, const MemoryKinds& b, double span_s) {
+  KindsGrowth g;
+  std::string line = "/proc/PID/smaps, resident by kind:";
+  bool first = true;
+  for (const MemoryKind& k : MemoryKindTable()) {
+    double before = double(a.*k.bytes), after = double(b.*k.bytes);
+    double rise = after - before;
+    std::string_view id = k.id;
+    if (id == "go_heap") {
+      g.go_heap_rise = rise;
+    } else if (rise > g.top_rise) {
+      g.top = &k;
+      g.top_rise = rise;
+    }
+    line += fmt::format("{} {} {} → {}", first ? "" : ";", k.name, FormatBytes(before),
+                        FormatBytes(after));
+    if (id == "stacks") line += fmt::format(" ({} → {})", a.stack_count, Plural(uint64_t(b.stack_count), "stack"));
+    if (id == "malloc" && (a.malloc_arenas > 0 || b.malloc_arenas > 0)) {
+      line += fmt::format(" ({} → {} besides [heap])", a.malloc_arenas, Plural(uint64_t(b.malloc_arenas), "arena"));
+    }
+    first = false;
+  }
+  g.evidence.push_back(line);
+  if (span_s > 0 && g.top != nullptr) {
+    g.evidence.push_back(fmt::format("{} grew {} → {} at {}", g.top->name,
+                                     FormatBytes(double(a.*g.top->bytes)),
+                                     FormatBytes(double(b.*g.top->bytes)),
+                                     FormatPerSecond(g.top_rise / span_s, true)));
+  }
+  if (a.cut || b.cut) g.evidence.push_back("smaps was cut at the read cap: sizes are lower bounds");
+  return g;
+}
+
+// The mapped file that grew most between the two readings, as "PATH A → B"; "" when none grew.
+std::string GrowingFile(const MemoryKinds& a, const MemoryKinds& b) {
+  std::string best;
+  int64_t most = 0;
+  for (const auto& [path, after] : b.files) {
+    auto it = a.files.find(path);
+    int64_t rise = after - (it == a.files.end() ? 0 : it->second);
+    if (rise > most) {
+      most = rise;
+      best = fmt::format("{} {} → {}", path,
+                         FormatBytes(double(it == a.files.end() ? 0 : it->second)),
+                         FormatBytes(double(after)));
+    }
+  }
+  return best;
+}
+
+// What to do about growth of one kind of mapping.
+std::string KindAdvice(std::string_view id) {
+  if (id == "file") {
+    return "The growth is file-backed memory (mapped files), not the Go heap: look for files "
+           "mapped with syscall.Mmap or a memory-mapped store, and unmap what is no longer "
+           "read. Heap profiles will not show it.";
+  }
+  if (id == "malloc") {
+    return "The growth is in the C allocator (the malloc arenas and [heap]): memory C code "
+           "allocates through cgo and does not free (C.CString and C.malloc need C.free). Heap "
+           "profiles will not show it; a C heap profiler (jemalloc's, heaptrack) will.";
+  }
+  if (id == "stacks") {
+    return "The growth is thread stacks: threads that are created and not ended, by C code "
+           "through cgo or by goroutines locked with LockOSThread that never exit; 'godx "
+           "doctor' compares the threadcreate profile with the thread count.";
+  }
+  return "The growth is anonymous memory the Go heap does not hold: syscall.Mmap(MAP_ANON) "
+         "regions, or C allocations large enough for malloc to map them alone (128 KiB and up). "
+         "/proc/PID/smaps lists the mappings; heap profiles will not show it.";
 }
 
 Finding GrowthFinding(const char* id, const char* name, const Growth& g, bool bytes) {
@@ -192,59 +299,72 @@ std::vector<Finding> Watcher::Leaks() const {
           "with LockOSThread, or by C code, and are never freed; 'godx doctor' compares "
           "the threadcreate profile with the thread count.";
     } else if (id == "rss-growth") {
-      // RSS against the Go heap over the span RSS grew: the part the heap does not explain.
+      // RSS against the Go heap over the span RSS grew: the part the heap does not explain. The
+      // heap is expvar's HeapAlloc when the service serves it, else what smaps holds resident in
+      // the Go heap's address range.
       std::optional<double> h0 = ValueAt(samples_, &WatchSample::heap_bytes, g.grew_from_s),
                             h1 = ValueAt(samples_, &WatchSample::heap_bytes, g.grew_to_s);
+      const MemoryKinds* m0 = MemoryAt(samples_, g.grew_from_s);
+      const MemoryKinds* m1 = MemoryAt(samples_, g.grew_to_s);
+      double span = g.grew_to_s - g.grew_from_s;
+      std::optional<KindsGrowth> kinds;
+      if (m0 && m1 && m0 != m1) kinds = CompareKinds(*m0, *m1, span);
+      std::string heap_source = "expvar HeapAlloc";
+      if (!(h0 && h1 && points[3] >= 2) && kinds) {
+        h0 = double(m0->go_heap);
+        h1 = double(m1->go_heap);
+        heap_source = "smaps, the Go heap's address range";
+      }
       double rss_rise = g.last - g.first;
-      if (h0 && h1 && points[3] >= 2) {
+      if (h0 && h1) {
         double heap_rise = *h1 - *h0;
         if (heap_rise < 0.25 * rss_rise) {
           double outside = rss_rise - std::max(0.0, heap_rise);
-          double span = g.grew_to_s - g.grew_from_s;
           f.id = "rss-growth-off-heap";
-          f.title = fmt::format("RSS grows outside the Go heap: {} → {} in {} ({}) while the Go heap {}",
-                                FormatBytes(g.first), FormatBytes(g.last), FormatDuration(span),
-                                FormatPerSecond(g.per_second, true),
-                                "went " + FormatBytes(*h0) + " → " + FormatBytes(*h1));
+          std::string where;
+          if (kinds && kinds->top != nullptr && kinds->top_rise >= 0.5 * outside) {
+            where = fmt::format("; {} grew {} → {}", kinds->top->name,
+                                FormatBytes(double(m0->*kinds->top->bytes)),
+                                FormatBytes(double(m1->*kinds->top->bytes)));
+          }
+          f.title = fmt::format(
+              "RSS grows outside the Go heap: {} → {} in {} ({}) while the Go heap went {} → {}{}",
+              FormatBytes(g.first), FormatBytes(g.last), FormatDuration(span),
+              FormatPerSecond(g.per_second, true), FormatBytes(*h0), FormatBytes(*h1), where);
           if (g.plateau) {
             f.title = fmt::format(
                 "RSS grew outside the Go heap: {} → {} in {} ({}), then held; the Go heap "
-                "went {} → {}",
+                "went {} → {}{}",
                 FormatBytes(g.first), FormatBytes(g.last), FormatDuration(span),
-                FormatPerSecond(g.per_second, true), FormatBytes(*h0), FormatBytes(*h1));
+                FormatPerSecond(g.per_second, true), FormatBytes(*h0), FormatBytes(*h1), where);
           }
           f.evidence.push_back(fmt::format(
-              "over the same span the Go heap (expvar HeapAlloc) went {} → {}: {} of the RSS "
-              "growth ({}) is outside it",
-              FormatBytes(*h0), FormatBytes(*h1), FormatBytes(outside),
+              "over the same span the Go heap ({}) went {} → {}: {} of the RSS growth ({}) is "
+              "outside it",
+              heap_source, FormatBytes(*h0), FormatBytes(*h1), FormatBytes(outside),
               span > 0 ? FormatPerSecond(outside / span, true) : std::string("-")));
-          // Which kind of mapping grows: anonymous (mmap, C malloc, thread stacks) or
-          // file-backed (mapped files).
           auto a0 = ValueAt(samples_, &WatchSample::rss_anon_bytes, g.grew_from_s),
                a1 = ValueAt(samples_, &WatchSample::rss_anon_bytes, g.grew_to_s),
                f0 = ValueAt(samples_, &WatchSample::rss_file_bytes, g.grew_from_s),
                f1 = ValueAt(samples_, &WatchSample::rss_file_bytes, g.grew_to_s);
-          std::string kind;
+          std::string kind = "anon";
           if (a0 && a1 && f0 && f1) {
             double anon = *a1 - *a0, file = *f1 - *f0;
             f.evidence.push_back(fmt::format(
                 "/proc/PID/status: RssAnon {} → {} ({:+.1f} MiB), RssFile {} → {} ({:+.1f} MiB)",
                 FormatBytes(*a0), FormatBytes(*a1), anon / (1 << 20), FormatBytes(*f0),
                 FormatBytes(*f1), file / (1 << 20)));
-            kind = anon >= file ? "anonymous" : "file";
+            kind = anon >= file ? "anon" : "file";
           }
-          if (kind == "file") {
-            f.advice =
-                "The growth is file-backed memory (mapped files), not the Go heap: look for "
-                "files mapped with syscall.Mmap or a memory-mapped store; /proc/PID/smaps "
-                "lists each mapping's Rss. Heap profiles will not show it.";
-          } else {
-            f.advice =
-                "The growth is anonymous memory the Go heap does not hold: C allocations "
-                "through cgo, syscall.Mmap(MAP_ANON), or stacks of threads C code creates. "
-                "Compare /proc/PID/smaps over time to find the mapping that grows ('godx "
-                "doctor' records smaps_rollup); heap profiles will not show it.";
+          if (kinds) {
+            for (auto& e : kinds->evidence) f.evidence.push_back(std::move(e));
+            if (kinds->top != nullptr && kinds->top_rise >= 0.5 * outside) kind = kinds->top->id;
+            if (kind == "file" && first_memory_ && last_memory_) {
+              std::string file = GrowingFile(*first_memory_, *last_memory_);
+              if (!file.empty()) f.evidence.push_back("the mapped file that grew most: " + file);
+            }
           }
+          f.advice = KindAdvice(kind);
           out.push_back(std::move(f));
           continue;
         }
@@ -270,13 +390,21 @@ std::vector<Finding> Watcher::Leaks() const {
 }
 
 Json SampleToJson(const WatchSample& s) {
+  Json memory = nullptr;
+  if (s.memory) {
+    memory = Json::object();
+    for (const MemoryKind& k : MemoryKindTable()) memory[std::string(k.id) + "_bytes"] = (*s.memory).*k.bytes;
+    memory["thread_stacks"] = s.memory->stack_count;
+    memory["malloc_arenas"] = s.memory->malloc_arenas;
+  }
   return Json{{"t", std::round(s.t * 1000) / 1000},
               {"goroutines", Opt(s.goroutines)},
               {"threads", Opt(s.threads)},
               {"rss_bytes", Opt(s.rss_bytes)},
               {"heap_bytes", Opt(s.heap_bytes)},
               {"rss_anon_bytes", Opt(s.rss_anon_bytes)},
-              {"rss_file_bytes", Opt(s.rss_file_bytes)}};
+              {"rss_file_bytes", Opt(s.rss_file_bytes)},
+              {"memory", memory}};
 }
 
 std::string SampleLine(const WatchSample& s) {
@@ -296,7 +424,7 @@ Report Watcher::Summary(const std::string& source) const {
   r.kind = "watch";
   r.source = source;
   double span = samples_.empty() ? 0 : samples_.back().t - samples_.front().t;
-  r.title = fmt::format("Watch: {} samples over {}", samples_.size(), FormatDuration(span));
+  r.title = fmt::format("Watch: {} over {}", Plural(samples_.size(), "sample"), FormatDuration(span));
   r.findings = Leaks();
   r.summary["samples"] = samples_.size();
   r.summary["seconds"] = span;
@@ -327,6 +455,15 @@ Report Watcher::Summary(const std::string& source) const {
   range(&WatchSample::threads, false, "Threads", "threads");
   range(&WatchSample::rss_bytes, true, "RSS", "rss_bytes");
   range(&WatchSample::heap_bytes, true, "Go heap", "heap_bytes");
+  if (first_memory_ && last_memory_) {
+    std::string line;
+    for (const MemoryKind& k : MemoryKindTable()) {
+      line += fmt::format("{}{} {} → {}", line.empty() ? "" : "; ", k.name,
+                          FormatBytes(double((*first_memory_).*k.bytes)),
+                          FormatBytes(double((*last_memory_).*k.bytes)));
+    }
+    r.facts.push_back({"Memory by kind", line + " (/proc/PID/smaps)"});
+  }
   if (r.findings.empty()) r.facts.push_back({"Leaks", "no sustained growth"});
   Table t{"Samples",
           {"t", "goroutines", "threads", "rss", "heap"},
@@ -341,7 +478,7 @@ Report Watcher::Summary(const std::string& source) const {
     t.rows.push_back({fmt::format("+{:.1f}s", s.t), c(s.goroutines), c(s.threads), b(s.rss_bytes),
                       b(s.heap_bytes)});
   }
-  if (step > 1) t.title += fmt::format(" (every {}th)", step);
+  if (step > 1) t.title += fmt::format(" (one in {})", step);
   r.tables.push_back(std::move(t));
   r.SortFindings();
   return r;

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "core/report.h"
+#include "live/agent_endpoint.h"
 #include "live/growth.h"
+#include "live/smaps.h"
 #include "core/http_client.h"
 
 namespace godx::live {
@@ -20,10 +22,14 @@ struct WatchSample {
   // RSS split by kind (/proc/PID/status RssAnon, RssFile): tells which kind of mapping grows when
   // RSS grows outside the Go heap.
   std::optional<int64_t> rss_anon_bytes, rss_file_bytes;
+  // Resident memory by kind of mapping (/proc/PID/smaps, read once per sample, bounded): which
+  // kind grows. `files` is kept only for the first and the latest sample (Watcher).
+  std::optional<MemoryKinds> memory;
 };
 
 struct WatchConfig {
   std::optional<Url> pprof;  // the pprof base (PprofBase), when watching a service
+  std::optional<AgentInfo> agent;  // godx's in-process agent beside it (ProbeAgent), if served
   int64_t pid = -1;
   // The Go release of the process (its build info), named in the summary; "" when unknown.
   std::string go_version;
@@ -58,6 +64,8 @@ class Watcher {
   std::vector<WatchSample> samples_;
   // The first and the latest goroutine?debug=1 snapshots, for stack-level growth.
   std::string first_debug1_, last_debug1_;
+  // The first and the latest smaps readings with their per-file sizes, to name the file that grows.
+  std::optional<MemoryKinds> first_memory_, last_memory_;
 };
 
 Json SampleToJson(const WatchSample& s);

@@ -62,6 +62,7 @@ Result<WatchConfig> ResolveWatchTargets(const std::vector<std::string>& targets,
       config.go_version = p->go_version;
     }
   }
+  if (config.pprof) config.agent = ProbeAgent(*config.pprof, std::min(2.0, config.timeout_s));
   return config;
 }
 
@@ -126,7 +127,7 @@ Report RunWatch(const WatchConfig& config, const WatchLoopOptions& options,
         warnings.push_back(b.status().message());
         continue;
       }
-      if (config.pid >= 0) {
+      if (config.pid >= 0 && !config.agent) {  // the agent's bundle holds the process files
         if (auto p = ReadProcess(config.pid, config.proc_root); p.ok()) CaptureProcess(*p, &*b);
       }
       CaptureOptions capture = options.capture;
@@ -137,7 +138,7 @@ Report RunWatch(const WatchConfig& config, const WatchLoopOptions& options,
         if (capture.cpu_s > 0) capture.cpu_s = std::clamp(left * 0.75, 1.0, capture.cpu_s);
         if (capture.trace_s > 0) capture.trace_s = std::clamp(left * 0.25, 0.5, capture.trace_s);
       }
-      CaptureUrl(*config.pprof, capture, &*b);
+      if (!CaptureFromAgent(config.agent, capture, &*b)) CaptureUrl(*config.pprof, capture, &*b);
       if (auto v = RuntimeLeakVerdict(dir)) runtime_leak = std::move(v);
       bundles.push_back(dir);
       if (events.on_bundle) events.on_bundle(dir);

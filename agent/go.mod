@@ -1,0 +1,3 @@
+module godx.dev/agent
+
+go 1.26
