@@ -2,7 +2,9 @@
 # Whole-command comparison of `godx pprof` against `go tool pprof` (Go's vendored google/pprof):
 #  1. top on google/pprof's own benchmark input large.cpu (../shared/corpus);
 #  2. top on a ~77 MB (uncompressed) synthetic CPU profile written by testdata/gen/pprofbig;
-#  3. merging 1,000 distinct profiles (pprofbig with small sizes and different seeds).
+#  3. merging 1,000 distinct profiles (pprofbig with small sizes and different seeds);
+#  4. pprof's graph outputs (-dot, -callgrind, -topproto) on both inputs, which must be identical
+#     to pprof's (checked here: the benchmark compares equal work).
 # Wall time with hyperfine, peak memory (max RSS) with /usr/bin/time. Nothing generated is kept.
 # Usage: bench/compare-pprof.sh [GODX_BINARY] [SHARED_DIR]
 set -euo pipefail
@@ -39,6 +41,19 @@ echo "== top on the synthetic profile ($(gzip -l "$work/big.pb.gz" | awk 'NR==2{
 hyperfine -N --runs 3 -n "godx pprof top (big)" "$godx pprof top --no-color $work/big.pb.gz"
 rss "godx  big" "$godx" pprof top --no-color "$work/big.pb.gz"
 rss "pprof big" $gobin tool pprof -top "$work/big.pb.gz"
+
+for o in dot callgrind topproto; do
+  echo "== -$o on large.cpu and on the synthetic profile"
+  hyperfine -N --warmup 1 --runs 10 -n "godx pprof -$o" -n "go tool pprof -$o" \
+    "$godx pprof -$o $large" "$gobin tool pprof -$o $large"
+  rss "godx  -$o large.cpu" "$godx" pprof "-$o" "$large"
+  rss "pprof -$o large.cpu" $gobin tool pprof "-$o" "$large"
+  rss "godx  -$o big" "$godx" pprof "-$o" "$work/big.pb.gz"
+  rss "pprof -$o big" $gobin tool pprof "-$o" "$work/big.pb.gz"
+  if [ "$o" != topproto ]; then  # text outputs: the same bytes
+    cmp <("$godx" pprof "-$o" "$large") <($gobin tool pprof "-$o" "$large" 2>/dev/null) && echo "-$o: identical output"
+  fi
+done
 
 echo "== merge of 1,000 profiles"
 hyperfine -N --runs 3 -n "godx pprof merge (1,000 profiles)" \

@@ -11,6 +11,8 @@
 
 #include "pprof/export.h"
 #include "pprof/graph.h"
+#include "pprof/graph_outputs.h"
+#include "pprof/text_report.h"
 #include "pprof/merge.h"
 #include "pprof/reader.h"
 #include "pprof/writer.h"
@@ -80,6 +82,26 @@ void BM_Merge(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Merge)->Arg(10)->Unit(benchmark::kMillisecond);
+
+// pprof's graph outputs, from the decoded profile to the output bytes (what `godx pprof -dot`,
+// `-callgrind` and `-topproto` do after reading): the report preparation (drop_frames,
+// aggregation) is included because each output needs a fresh copy.
+void GraphOutput(benchmark::State& state, godx::pprof::OutputFormat format) {
+  for (auto _ : state) {
+    auto p = godx::pprof::ReadProto("bench", Raw(), {});
+    godx::pprof::PprofOptions o;
+    o.format = format;
+    auto ctx = godx::pprof::PreparePprofReport(o, &*p);
+    auto out = godx::pprof::GenerateGraphOutput(*p, *ctx);
+    benchmark::DoNotOptimize(out);
+  }
+}
+void BM_Dot(benchmark::State& state) { GraphOutput(state, godx::pprof::OutputFormat::kDot); }
+void BM_Callgrind(benchmark::State& state) { GraphOutput(state, godx::pprof::OutputFormat::kCallgrind); }
+void BM_TopProto(benchmark::State& state) { GraphOutput(state, godx::pprof::OutputFormat::kTopproto); }
+BENCHMARK(BM_Dot)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Callgrind)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TopProto)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

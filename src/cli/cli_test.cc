@@ -1,6 +1,7 @@
 // End-to-end tests of the godx binary as a user runs it: help, exit codes, errors, inputs.
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -39,12 +40,108 @@ TEST(Cli, VersionAndUsageErrors) {
   EXPECT_EQ(v.out.rfind("godx ", 0), 0u);
   auto none = RunGodx("");
   EXPECT_EQ(none.exit_code, 2);
+  // Every usage error, CLI11's and godx's own, in one form: "godx CMD: message" and where to
+  // read the usage.
   auto bogus = RunGodx("frobnicate");
   EXPECT_EQ(bogus.exit_code, 2);
-  EXPECT_EQ(Lines(bogus.err), 1u) << bogus.err;
+  EXPECT_EQ(Lines(bogus.err), 2u) << bogus.err;
+  EXPECT_EQ(bogus.err.rfind("godx: ", 0), 0u) << bogus.err;
+  EXPECT_NE(bogus.err.find("\nRun 'godx --help' for usage.\n"), std::string::npos) << bogus.err;
   auto flag = RunGodx("gc --bogus testdata/gclog/go1.19-gcsteady.log");
   EXPECT_EQ(flag.exit_code, 2);
-  EXPECT_EQ(Lines(flag.err), 1u) << flag.err;
+  EXPECT_EQ(flag.err.rfind("godx gc: ", 0), 0u) << flag.err;
+  EXPECT_NE(flag.err.find("--bogus"), std::string::npos) << flag.err;
+  EXPECT_NE(flag.err.find("\nRun 'godx gc --help' for usage.\n"), std::string::npos) << flag.err;
+  auto duration = RunGodx("watch 1 --interval soon");
+  EXPECT_EQ(duration.exit_code, 2);
+  EXPECT_EQ(duration.err.rfind("godx watch: --interval 'soon': expected a duration", 0), 0u)
+      << duration.err;
+  EXPECT_NE(duration.err.find("\nRun 'godx watch --help' for usage.\n"), std::string::npos);
+  auto help = RunGodx("help frobnicate");
+  EXPECT_EQ(help.exit_code, 2);
+  EXPECT_EQ(help.err.rfind("godx help: no command 'frobnicate'\n", 0), 0u) << help.err;
+  // Commands with subcommands check their inputs themselves, in the same form.
+  for (std::string cmd : {"stacks", "escape"}) {
+    auto no_input = RunGodx(cmd);
+    EXPECT_EQ(no_input.exit_code, 2);
+    EXPECT_EQ(no_input.err, "godx " + cmd + ": inputs is required\nRun 'godx " + cmd +
+                                " --help' for usage.\n");
+  }
+}
+
+// The top-level help keeps each section on its own lines (the analyze description once glued
+// "Example: ... Signals:" onto one line).
+TEST(Cli, HelpTextHasNoGluedSections) {
+  for (const char* args : {"--help", "analyze --help"}) {
+    auto r = RunGodx(args);
+    EXPECT_EQ(r.exit_code, 0);
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+      EXPECT_FALSE(line.find("Example") != std::string::npos &&
+                   line.find("Signals:") != std::string::npos)
+          << line;
+      EXPECT_LE(line.size(), 110u) << args << ": " << line;
+    }
+  }
+}
+
+// A capture bundle is analysed as 'godx doctor DIR' would, a -json=0,DIR tree as 'godx escape
+// DIR' would: the same reports.
+TEST(Cli, AnalyzeReadsBundleAndJsonDirectories) {
+  std::string bundle = godx::testing::TestData("live/go1.26/leaky-bundle");
+  auto a = RunGodx("analyze --json " + bundle);
+  auto d = RunGodx("doctor --json " + bundle);
+  ASSERT_EQ(a.exit_code, d.exit_code) << a.err;
+  ASSERT_FALSE(a.out.empty()) << a.err;
+  EXPECT_EQ(nlohmann::json::parse(a.out), nlohmann::json::parse(d.out));
+  std::string json_dir = godx::testing::TestData("compiler/go1.26-escapes-json");
+  auto ea = RunGodx("analyze --json " + json_dir);
+  auto ee = RunGodx("escape --json " + json_dir);
+  ASSERT_EQ(ea.exit_code, 0) << ea.err;
+  ASSERT_EQ(ee.exit_code, 0) << ee.err;
+  auto ja = nlohmann::json::parse(ea.out), je = nlohmann::json::parse(ee.out);
+  EXPECT_EQ(ja["kind"], "escape");
+  EXPECT_EQ(ja["summary"], je["summary"]);
+  EXPECT_EQ(ja["findings"], je["findings"]);
+}
+
+// Any other directory: every file is recognised by its content, the rest skipped with a count.
+TEST(Cli, AnalyzeWalksOtherDirectories) {
+  std::string dir = ::testing::TempDir() + "/walk";
+  std::system(("rm -rf " + dir + " && mkdir -p " + dir + "/sub").c_str());
+  ASSERT_EQ(std::system(("cp " + godx::testing::TestData("gclog/go1.19-gcsteady.log") + " " + dir +
+                         "/sub/a && cp " + godx::testing::TestData("schedlog/go1.19-schedload.log") +
+                         " " + dir + "/b")
+                            .c_str()),
+            0);
+  std::ofstream(dir + "/notes.txt") << "hello\n";
+  std::ofstream(dir + "/x.zip", std::ios::binary) << std::string("PK\x03\x04\x14\0", 6);
+  auto r = RunGodx("analyze --json " + dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j.is_array()) << r.out;
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0]["kind"], "sched");  // b, then sub/a: name order
+  EXPECT_EQ(j[1]["kind"], "gc");
+  EXPECT_NE(r.err.find("2 files skipped"), std::string::npos) << r.err;
+  // Nothing readable at all is an error.
+  std::string empty = ::testing::TempDir() + "/walk-none";
+  std::system(("rm -rf " + empty + " && mkdir -p " + empty).c_str());
+  std::ofstream(empty + "/notes.txt") << "hello\n";
+  auto none = RunGodx("analyze " + empty);
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("no file in it is a signal godx reads"), std::string::npos) << none.err;
+}
+
+// Input that is no signal is quoted visibly, binary bytes escaped.
+TEST(Cli, UnknownInputIsQuotedVisibly) {
+  std::string dir = ::testing::TempDir();
+  std::ofstream(dir + "/x.zip", std::ios::binary) << std::string("PK\x03\x04\x14\0\0\0", 8);
+  auto r = RunGodx("analyze " + dir + "/x.zip");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(R"(binary data starting "PK\x03\x04\x14\x00\x00\x00")"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("expected one of: gc, pprof"), std::string::npos) << r.err;
 }
 
 TEST(Cli, BadInputsGiveOneLineAndExit2) {
@@ -197,6 +294,38 @@ TEST(Cli, StacksNamesTheCheckACrashHitFromAnObjdump) {
       godx::testing::ReadFile(godx::testing::TestData("compiler/go1.19-boundspanic-panic.txt")));
   EXPECT_EQ(piped.exit_code, 2);
   EXPECT_NE(piped.err.find("--objdump needs the dump in a file"), std::string::npos) << piped.err;
+}
+
+}  // namespace
+}  // namespace godx
+
+namespace godx {
+namespace {
+
+// testdata/gen/boundsinline: the index panic is in main.get, inlined into main.handler. The
+// culprit frame "main.get(...)" has no offset; the check is found through handler's offset, at
+// get's line, on every release and with -S and objdump listings alike.
+TEST(Cli, StacksNamesTheCheckOfACrashInsideAnInlinedFunction) {
+  for (const std::string& rel : godx::testing::MatrixReleases()) {
+    for (const char* listing : {"S", "objdump"}) {
+      SCOPED_TRACE("go" + rel + " " + listing);
+      auto r = godx::testing::RunGodx("stacks --json --objdump testdata/compiler/go" + rel +
+                                      "-boundsinline-" + listing +
+                                      ".txt testdata/compiler/go" + rel +
+                                      "-boundsinline-panic.txt");
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      auto j = nlohmann::json::parse(r.out);
+      ASSERT_TRUE(j["crash"]["check"].is_object()) << r.out;
+      EXPECT_EQ(j["crash"]["check"]["check"], "bounds");
+      EXPECT_EQ(j["crash"]["check"]["line"], 21);
+      EXPECT_EQ(j["crash"]["check"]["function"], "main.handler");
+      EXPECT_EQ(j["crash"]["check"]["inlined_function"], "main.get");
+      for (const auto& w : j["warnings"]) {
+        EXPECT_EQ(w.get<std::string>().find("check it hit is unknown"), std::string::npos) << w;
+        EXPECT_EQ(w.get<std::string>().find("another build"), std::string::npos) << w;
+      }
+    }
+  }
 }
 
 }  // namespace

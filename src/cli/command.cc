@@ -4,9 +4,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 
 #include <fmt/format.h>
 
+#include "report/html_renderer.h"
 #include "report/json_renderer.h"
 #include "report/text_renderer.h"
 
@@ -14,6 +16,8 @@ namespace godx::cli {
 
 void AddOutputOptions(CLI::App* app, OutputOptions* out) {
   app->add_flag("--json", out->json, "Print JSON (schema: docs/json-schema.md) instead of text");
+  app->add_option("--html", out->html,
+                  "Also write the report as one self-contained HTML page with charts to FILE");
   app->add_flag("--no-color", out->no_color, "Never colour the output (also: NO_COLOR=1)");
   app->add_option("--fail-on", out->fail_on,
                   "Exit 1 when a finding is at least this severe (info, warning, critical)")
@@ -29,9 +33,33 @@ InputOptions ToInputOptions(const OutputOptions& out) {
   return o;
 }
 
+AnalyzeOptions ToAnalyzeOptions(const OutputOptions& out) {
+  AnalyzeOptions o;
+  o.json = out.json || !out.html.empty();
+  return o;
+}
+
+Status WriteHtmlReport(const std::vector<Report>& reports, const std::string& path) {
+  std::string html = RenderHtml(reports);
+  std::ofstream f(path, std::ios::binary);
+  f.write(html.data(), static_cast<std::streamsize>(html.size()));
+  f.close();
+  if (!f) return Status::Error(fmt::format("{}: cannot write the HTML report", path));
+  return Status::Ok();
+}
+
 void PrintError(const std::string& message) {
   std::fflush(stdout);
   fmt::print(stderr, "godx: {}\n", message);
+}
+
+void PrintNote(const std::string& message) { PrintError(message); }
+
+int PrintUsageError(std::string_view command, std::string_view message) {
+  std::fflush(stdout);
+  std::string prefix = command.empty() ? "godx" : fmt::format("godx {}", command);
+  fmt::print(stderr, "{}: {}\nRun '{} --help' for usage.\n", prefix, message, prefix);
+  return kExitError;
 }
 
 int EmitReports(std::vector<Report> reports, const OutputOptions& out) {
@@ -49,6 +77,13 @@ int EmitReports(std::vector<Report> reports, const OutputOptions& out) {
     }
   }
   std::fflush(stdout);
+  if (!out.html.empty()) {
+    Status st = WriteHtmlReport(reports, out.html);
+    if (!st.ok()) {
+      PrintError(st.message());
+      return kExitError;
+    }
+  }
   if (out.fail_on.empty()) return kExitOk;
   Severity threshold = *ParseSeverity(out.fail_on);
   for (const auto& r : reports) {
@@ -70,8 +105,7 @@ int RunPerInput(const std::vector<std::string>& inputs, const OutputOptions& out
       failed = true;
       continue;
     }
-    AnalyzeOptions options;
-    options.json = out.json;
+    AnalyzeOptions options = ToAnalyzeOptions(out);
     auto report = analyze(*input, options);
     if (!report.ok()) {
       PrintError(report.status().message());

@@ -14,6 +14,8 @@ std::span<const AddCommandFn> Commands() {
       AddStacksCommand,
       AddEscapeCommand,
       AddAsmCommand,
+      AddTraceCommand,
+      AddServeCommand,
   };
   return kCommands;
 }

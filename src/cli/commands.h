@@ -2,6 +2,8 @@
 #pragma once
 
 #include <span>
+#include <string>
+#include <vector>
 
 #include "cli/command.h"
 
@@ -17,6 +19,11 @@ void AddStacksCommand(CLI::App& root, CommandContext& ctx);
 void AddEscapeCommand(CLI::App& root, CommandContext& ctx);
 void AddAsmCommand(CLI::App& root, CommandContext& ctx);
 void AddPprofCommand(CLI::App& root, CommandContext& ctx);
+// `godx pprof` given pprof's own command line (args after "pprof"): single-dash pprof flags.
+bool IsPprofFlagsCommandLine(const std::vector<std::string>& args);
+int RunPprofFlagsCommandLine(const std::vector<std::string>& args);
+void AddTraceCommand(CLI::App& root, CommandContext& ctx);
+void AddServeCommand(CLI::App& root, CommandContext& ctx);
 
 std::span<const AddCommandFn> Commands();
 

@@ -1,8 +1,10 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <tuple>
 
 #include "cli/commands.h"
+#include "cli/report_pages.h"
 #include "cli/signals.h"
 #include "live/bundle.h"
 #include "live/capture.h"
@@ -27,7 +29,8 @@ void AddDoctorCommand(CLI::App& root, CommandContext& ctx) {
       "TARGET is the base URL of a service with net/http/pprof, a PID on this machine (its\n"
       "/proc data, and its pprof endpoints when one of its listening sockets serves them), or a\n"
       "bundle directory from an earlier run. Everything captured is written to a bundle\n"
-      "directory with a manifest, one request at a time, with bounded time and size.\n"
+      "directory with a manifest, one request at a time, with bounded time and size, and\n"
+      "report.html (the report with charts of every captured file) beside it.\n"
       "Where the service offers /debug/pprof/goroutineleak (Go 1.27, or 1.26 built with\n"
       "GOEXPERIMENT=goroutineleakprofile) it is captured last, as it runs a GC, and the\n"
       "runtime's own leak verdict is set against the goroutine growth godx measures.\n"
@@ -47,20 +50,20 @@ void AddDoctorCommand(CLI::App& root, CommandContext& ctx) {
   AddOutputOptions(cmd, &args->out);
   cmd->callback([args, &ctx] {
     AnalyzeOptions analyze;
-    analyze.json = args->out.json;
+    analyze.json = ToAnalyzeOptions(args->out).json;
     std::error_code ec;
     std::string dir;
     if (!live::IsPidTarget(args->target) && std::filesystem::is_directory(args->target, ec)) {
       dir = args->target;
     } else {
       live::CaptureOptions co;
-      for (auto [text, field] : {std::pair{&args->cpu, &co.cpu_s},
-                                 {&args->trace, &co.trace_s},
-                                 {&args->timeout, &co.timeout_s}}) {
+      for (auto [flag, text, field] : {std::tuple{"--cpu", &args->cpu, &co.cpu_s},
+                                       {"--trace", &args->trace, &co.trace_s},
+                                       {"--timeout", &args->timeout, &co.timeout_s}}) {
         auto d = live::ParseDurationSeconds(*text);
         if (!d.ok()) {
-          PrintError(d.status().message());
-          ctx.exit_code = kExitError;
+          ctx.exit_code =
+              PrintUsageError("doctor", fmt::format("{} {}", flag, d.status().message()));
           return;
         }
         *field = *d;
@@ -84,9 +87,25 @@ void AddDoctorCommand(CLI::App& root, CommandContext& ctx) {
       return;
     }
     int captured = report->summary.value("captured", 0);
+    // The page: doctor's merged report first, then the charts of each captured file. A bundle
+    // godx just captured gets it as report.html; a bundle read again only with --html (it may be
+    // read-only, or someone else's).
+    std::vector<std::string> pages;
+    if (dir != args->target) pages.push_back(dir + "/report.html");
+    if (!args->out.html.empty()) pages.push_back(args->out.html);
+    if (!pages.empty()) {
+      std::vector<Report> page{*report};
+      for (auto& r : BundleFileReports(dir, ToInputOptions(args->out))) page.push_back(std::move(r));
+      for (const auto& path : pages) {
+        Status st = WriteHtmlReport(page, path);
+        if (!st.ok()) PrintError(st.message());
+      }
+    }
+    OutputOptions text_out = args->out;
+    text_out.html.clear();  // written above, with the files' charts
     std::vector<Report> reports;
     reports.push_back(std::move(report).value());
-    int code = EmitReports(std::move(reports), args->out);
+    int code = EmitReports(std::move(reports), text_out);
     if (captured == 0) {
       PrintError(fmt::format("nothing could be captured from {}; see the bundle's manifest.json",
                              args->target));

@@ -34,6 +34,7 @@ constexpr const char* kStacks = "src/stacks/release_matrix_test.cc";
 constexpr const char* kPprof = "src/pprof/release_matrix_test.cc";
 constexpr const char* kCompiler = "src/compiler/release_matrix_test.cc";
 constexpr const char* kLive = "src/live/release_matrix_test.cc";
+constexpr const char* kTrace = "src/trace/reader_test.cc";
 
 const Cell kCells[] = {
     {"gctrace", "GODEBUG=gctrace=1", "gc", "analyze", kGc},
@@ -71,7 +72,8 @@ const Cell kCells[] = {
     {"pprof-mutex", "mutex profile", "pprof", "analyze", kPprof},
     {"pprof-mutex-text", "mutex profile, debug=1", "pprof", "analyze", kPprof},
     {"pprof-goroutine", "goroutine profile", "pprof", "analyze", kPprof},
-    {"pprof-goroutine-text", "goroutine profile, debug=1", "pprof", "analyze", kPprof},
+    // `godx analyze` reads this text as the stacks signal (dump-debug1); pprof reads it as asked.
+    {"pprof-goroutine-text", "goroutine profile, debug=1", "pprof", "pprof", kPprof},
     {"pprof-threadcreate", "threadcreate profile", "pprof", "analyze", kPprof},
     {"pprof-threadcreate-text", "threadcreate profile, debug=1", "pprof", "analyze", kPprof},
     {"pprof-goroutineleak", "goroutineleak profile", "pprof", "analyze", kPprof, 26},
@@ -84,6 +86,12 @@ const Cell kCells[] = {
     {"compiler-bce", "-d=ssa/check_bce/debug=1", "asm", "analyze", kCompiler},
     {"asm-S", "-gcflags=-S listing", "asm", "analyze", kCompiler},
     {"asm-objdump", "go tool objdump [-S]", "asm", "analyze", kCompiler},
+    {"trace", "runtime/trace execution trace", "trace", "analyze", kTrace},
+    {"trace-cut", "execution trace of a program that panicked before trace.Stop", "trace", "analyze",
+     kTrace},
+    {"trace-flight", "runtime/trace.FlightRecorder snapshot", "trace", "analyze", kTrace, 25},
+    {"trace-allocfree", "execution trace with GODEBUG=traceallocfree=1 (experimental batches)",
+     "trace", "analyze", kTrace, 23},
     {"live-doctor", "godx doctor bundles of live services", "doctor", "doctor", kLive},
     {"live-run", "godx run: a crashing program's stderr and crash bundle", "", "", kLive},
     {"live-watch", "godx watch --json of a leaking service", "", "", kLive},

@@ -1,6 +1,7 @@
 #include "cli/run.h"
 
 #include <memory>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -16,25 +17,39 @@ constexpr const char* kDescription =
     "Inputs are files, '-' for stdin; gzip and zstd are read transparently.\n"
     "Exit status: 0 ok, 1 a finding at or above --fail-on, 2 usage or input error.";
 
+// The command list of `godx --help`: one line per command (the first line of its description);
+// the whole description is on the command's own help page.
+class CommandListFormatter : public CLI::Formatter {
+ public:
+  CommandListFormatter() { column_width(12); }
+  std::string make_subcommand(const CLI::App* sub) const override {
+    std::string desc = sub->get_description();
+    desc = desc.substr(0, desc.find('\n'));
+    std::stringstream out;
+    CLI::detail::format_help(out, sub->get_display_name(true), desc, column_width_);
+    return out.str();
+  }
+};
+
 void AddHelpCommand(CLI::App& root, CommandContext& ctx) {
   auto* help = root.add_subcommand("help", "Show help for godx or for one command");
   auto topic = std::make_shared<std::string>();  // CLI11 binds the option to it
   help->add_option("command", *topic, "The command to explain");
   help->callback([&root, &ctx, topic] {
     // Through the formatter: App::help() would describe the selected subcommand, `help` itself.
-    auto formatter = root.get_formatter();
     if (topic->empty()) {
-      fmt::print("{}", formatter->make_help(&root, "godx", CLI::AppFormatMode::Normal));
+      fmt::print("{}",
+                 root.get_formatter()->make_help(&root, "godx", CLI::AppFormatMode::Normal));
       return;
     }
     for (auto* sub : root.get_subcommands({})) {
       if (sub->get_name() == *topic) {
-        fmt::print("{}", formatter->make_help(sub, "godx " + *topic, CLI::AppFormatMode::Normal));
+        fmt::print("{}", sub->get_formatter()->make_help(sub, "godx " + *topic,
+                                                         CLI::AppFormatMode::Normal));
         return;
       }
     }
-    fmt::print(stderr, "godx: no command '{}'; see 'godx help'\n", *topic);
-    ctx.exit_code = kExitError;
+    ctx.exit_code = PrintUsageError("help", fmt::format("no command '{}'", *topic));
   });
 }
 
@@ -44,9 +59,29 @@ void AddVersionCommand(CLI::App& root, CommandContext&) {
   });
 }
 
+// The command a failed parse was in ("escape diff"; "" for godx itself): CLI11 lists the
+// subcommands it had parsed before the error.
+std::string ParsedCommand(const CLI::App& root) {
+  std::string path;
+  const CLI::App* app = &root;
+  while (true) {
+    auto subs = app->get_subcommands();
+    if (subs.empty()) break;
+    app = subs.front();
+    path += (path.empty() ? "" : " ") + app->get_name();
+  }
+  return path;
+}
+
 }  // namespace
 
 int Run(int argc, char** argv) {
+  // `godx pprof -top ...`: pprof's own flag syntax, which CLI11 cannot parse (single-dash long
+  // flags); godx's own `godx pprof top --cum ...` still goes through CLI11 below.
+  if (argc >= 2 && std::string_view(argv[1]) == "pprof") {
+    std::vector<std::string> args(argv + 2, argv + argc);
+    if (IsPprofFlagsCommandLine(args)) return RunPprofFlagsCommandLine(args);
+  }
   CLI::App root(kDescription, "godx");
   root.set_version_flag("--version", std::string("godx ") + std::string(kVersion));
   root.require_subcommand(0, 1);
@@ -55,6 +90,8 @@ int Run(int argc, char** argv) {
   for (AddCommandFn add : Commands()) add(root, ctx);
   AddHelpCommand(root, ctx);
   AddVersionCommand(root, ctx);
+  // Set after the commands were added: each keeps the default formatter for its own page.
+  root.formatter(std::make_shared<CommandListFormatter>());
   try {
     root.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -64,9 +101,7 @@ int Run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return root.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::string msg = e.what();
-    fmt::print(stderr, "godx: {}; see 'godx help'\n", msg);
-    return kExitError;
+    return PrintUsageError(ParsedCommand(root), e.what());
   }
   if (root.get_subcommands().empty()) {
     fmt::print(stderr, "{}", root.help());

@@ -12,6 +12,7 @@
 #include "live/runner.h"
 #include "report/json_renderer.h"
 #include "report/text_renderer.h"
+#include "trace/analyze.h"
 
 namespace godx::cli {
 
@@ -22,6 +23,7 @@ void AddRunCommand(CLI::App& root, CommandContext& ctx) {
     bool quiet_runtime = false;
     std::string crash_dir;
     std::string report_file;
+    std::string trace_file;
     OutputOptions out;
   };
   auto args = std::make_shared<Args>();
@@ -41,10 +43,32 @@ void AddRunCommand(CLI::App& root, CommandContext& ctx) {
   cmd->add_option("--crash-dir", args->crash_dir,
                   "Crash bundle directory (default: ./godx-crash-<UTC time>)");
   cmd->add_option("--report", args->report_file, "Write the summary to this file, not stderr");
+  cmd->add_option("--trace", args->trace_file,
+                  "Record an execution trace to FILE and add its analysis to the summary. Only\n"
+                  "for tests: `go test` (godx passes -trace) or a test binary built with\n"
+                  "`go test -c` (named *.test; godx passes -test.trace). Any other program must\n"
+                  "call runtime/trace.Start itself: the runtime has no switch to start tracing.");
   AddOutputOptions(cmd, &args->out);
   cmd->callback([args, &ctx] {
     live::RunOptions ro;
     ro.argv = args->argv;
+    if (!args->trace_file.empty()) {
+      // The only ways to trace a program that does not call trace.Start are go test's flags.
+      auto& av = ro.argv;
+      const std::string& prog = av[0];
+      const auto base = prog.substr(prog.find_last_of('/') + 1);
+      if (base == "go" && av.size() >= 2 && av[1] == "test") {
+        av.insert(av.begin() + 2, "-trace=" + args->trace_file);
+      } else if (base.size() > 5 && base.ends_with(".test")) {
+        av.insert(av.begin() + 1, "-test.trace=" + args->trace_file);
+      } else {
+        PrintError(fmt::format("--trace: {} is neither `go test` nor a test binary (*.test): a "
+                               "program records a trace only if it calls runtime/trace.Start",
+                               prog));
+        ctx.exit_code = 2;
+        return;
+      }
+    }
     ro.godebug = args->godebug;
     ro.quiet_runtime = args->quiet_runtime;
     auto outcome = live::RunProgram(ro);
@@ -65,8 +89,17 @@ void AddRunCommand(CLI::App& root, CommandContext& ctx) {
       }
     }
     AnalyzeOptions analyze;
-    analyze.json = args->out.json;
+    analyze.json = ToAnalyzeOptions(args->out).json;
     auto reports = live::RunReports(ro, *outcome, bundle_dir, Signals(), analyze);
+    if (!args->trace_file.empty()) {
+      if (auto in = Input::Open(args->trace_file, InputOptions{}); !in.ok()) {
+        PrintError(fmt::format("--trace: no trace was recorded: {}", in.status().message()));
+      } else if (auto tr = trace::AnalyzeInput(*in, analyze); !tr.ok()) {
+        PrintError(tr.status().message());
+      } else {
+        reports.push_back(std::move(*tr));
+      }
+    }
     for (auto& r : reports) r.SortFindings();
     std::string text;
     if (args->out.json) {
@@ -86,6 +119,9 @@ void AddRunCommand(CLI::App& root, CommandContext& ctx) {
       std::ofstream f(args->report_file, std::ios::trunc);
       f << text;
       if (!f) PrintError(fmt::format("{}: cannot write the report", args->report_file));
+    }
+    if (!args->out.html.empty()) {
+      if (Status st = WriteHtmlReport(reports, args->out.html); !st.ok()) PrintError(st.message());
     }
     ctx.exit_code = outcome->exit_code;
   });
