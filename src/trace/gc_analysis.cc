@@ -29,10 +29,13 @@ std::string GcAnalyzer::OldStwKind(uint64_t code) const {
 
 void GcAnalyzer::Push(const Event& e, Op op, uint64_t arg, bool flag) {
   const uint32_t p = e.p < kMaxP ? static_cast<uint32_t>(e.p) : UINT32_MAX;
-  const Rec rec{e.time_ns, arg, p, op, flag};
+  PushRec(Rec{e.time_ns, arg, p, op, flag});
+}
+
+void GcAnalyzer::PushRec(Rec rec) {
   // Events that come in time order (the reader's ordering hands them so) are replayed at once;
   // from the first that does not, the rest of the generation is kept and sorted.
-  if (buf_.empty() && e.time_ns >= replayed_until_) {
+  if (buf_.empty() && rec.time_ns >= replayed_until_) {
     Apply(rec);
     return;
   }
@@ -91,8 +94,11 @@ void GcAnalyzer::OnEvent(const Event& e) {
       if (e.name == "GoSysBlock") {
         Push(e, kGoLeave, e.g);
       } else if (e.name == "GCSweepActive") {
-        Push(e, kSweepActive, 0);
-        buf_.back().p = e.args[0] < kMaxP ? static_cast<uint32_t>(e.args[0]) : UINT32_MAX;
+        // The P being swept is the argument, not the P the event ran on (and Push may apply the
+        // record at once, so it is set before, never patched in the buffer after).
+        PushRec(Rec{e.time_ns, 0,
+                    e.args[0] < kMaxP ? static_cast<uint32_t>(e.args[0]) : UINT32_MAX,
+                    kSweepActive, false});
       } else if (e.name == "GCMarkAssistActive") {
         Push(e, kAssistActive, e.args[0]);
       }

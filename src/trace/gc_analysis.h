@@ -77,6 +77,8 @@ class GcAnalyzer : public EventSink {
     bool flag;     // kStwBegin/kStwEnd: a GC stop; kGoStart: labelled a background mark worker
   };
   void Push(const Event& e, Op op, uint64_t arg, bool flag = false);
+  // Push for an event about P `p` rather than the P the event ran on.
+  void PushRec(Rec rec);
   void Replay(size_t n);  // the first n records of buf_, sorted by time
   void Apply(const Rec& r);
   void SetUtil(int64_t t);

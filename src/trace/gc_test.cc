@@ -473,5 +473,22 @@ TEST(TraceRun, RecordsATestBinaryAndRefusesOtherPrograms) {
   std::filesystem::remove_all(tmp);
 }
 
+// GCSweepActive names the P being swept in its argument. Found by the trace fuzzer: an in-order
+// event was applied at once and its P then patched into an empty buffer.
+TEST(TraceGc, SweepActiveInTimeOrderNeedsNoBufferedRecord) {
+  GcAnalyzer a(26);
+  Event e;
+  e.kind = Kind::kOther;
+  e.name = "GCSweepActive";
+  e.time_ns = 1000;
+  e.p = 0;
+  e.args[0] = 1;
+  e.nargs = 1;
+  a.OnEvent(e);
+  GcResult r = a.Finish();
+  EXPECT_TRUE(r.pauses.empty());
+  EXPECT_TRUE(r.cycles.empty());
+}
+
 }  // namespace
 }  // namespace godx::trace
