@@ -64,6 +64,9 @@ class Binary {
           // Go names assembly functions' ABI wrappers "F.abi0" in the symbol table; its runtime
           // (and so every Go profile) calls them F.
           if (n.size() > 5 && n.compare(n.size() - 5, 5, ".abi0") == 0) n.resize(n.size() - 5);
+          // A method value's wrapper "T.M-fm" holds M inlined; the runtime elides the wrapper frame
+          // and names M, so profiles written by Go do too.
+          if (n.size() > 3 && n.compare(n.size() - 3, 3, "-fm") == 0) n.resize(n.size() - 3);
           symbols_.push_back({sym.st_value, sym.st_size, std::move(n)});
         }
       }
