@@ -290,4 +290,18 @@ Report MergeProcessReports(std::vector<Report> parts, const InterleavedProcesses
   return r;
 }
 
+Result<Report> AnalyzeEachProcess(InterleavedProcesses split, const std::string& source,
+                                  const std::string& evidence,
+                                  const std::function<Result<Report>(const Input&)>& analyze) {
+  std::vector<Report> parts;
+  for (size_t i = 0; i < split.count; ++i) {
+    GODX_ASSIGN_OR_RETURN(Input part,
+                          Input::FromBytes(fmt::format("{} [{}]", source, split.labels[i]),
+                                           std::move(split.texts[i])));
+    GODX_ASSIGN_OR_RETURN(Report r, analyze(part));
+    parts.push_back(std::move(r));
+  }
+  return MergeProcessReports(std::move(parts), split, source, evidence);
+}
+
 }  // namespace godx

@@ -13,7 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/input.h"
 #include "core/report.h"
+#include "core/status.h"
 
 namespace godx {
 
@@ -60,5 +62,12 @@ std::optional<InterleavedProcesses> SplitInterleaved(std::string_view data,
 // (docs/json-schema.md, "Interleaved processes").
 Report MergeProcessReports(std::vector<Report> parts, const InterleavedProcesses& split,
                            const std::string& source, const std::string& evidence);
+
+// Reads and analyses each process of `split` on its own — `analyze` gets its text as an Input
+// named "SOURCE [label]" — and merges the reports (MergeProcessReports). The first error of any
+// process is returned.
+Result<Report> AnalyzeEachProcess(InterleavedProcesses split, const std::string& source,
+                                  const std::string& evidence,
+                                  const std::function<Result<Report>(const Input&)>& analyze);
 
 }  // namespace godx

@@ -676,15 +676,12 @@ Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options) {
         "prefix nor the cycle numbers tell their lines apart; give each process's output alone",
         input.name(), split->back_line, evidence));
   }
-  std::vector<Report> parts;
-  for (size_t i = 0; i < split->count; ++i) {
-    GODX_ASSIGN_OR_RETURN(
-        Input part, Input::FromBytes(fmt::format("{} [{}]", input.name(), split->labels[i]),
-                                     std::move(split->texts[i])));
-    GODX_ASSIGN_OR_RETURN(GcTrace t, ReadGcTrace(part, {.keep_cycles = options.json}));
-    parts.push_back(AnalyzeGcTrace(t, part.name(), options));
-  }
-  return MergeProcessReports(std::move(parts), *split, input.name(), evidence);
+  return AnalyzeEachProcess(std::move(*split), input.name(), evidence,
+                            [&](const Input& part) -> Result<Report> {
+                              GODX_ASSIGN_OR_RETURN(GcTrace t,
+                                                    ReadGcTrace(part, {.keep_cycles = options.json}));
+                              return AnalyzeGcTrace(t, part.name(), options);
+                            });
 }
 
 }  // namespace godx::gclog

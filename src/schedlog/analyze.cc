@@ -582,15 +582,11 @@ Result<Report> AnalyzeInput(const Input& input, const AnalyzeOptions& options) {
         "again), and no prefix tells their lines apart; give each process's output alone",
         input.name(), split->back_line, evidence));
   }
-  std::vector<Report> parts;
-  for (size_t i = 0; i < split->count; ++i) {
-    GODX_ASSIGN_OR_RETURN(
-        Input part, Input::FromBytes(fmt::format("{} [{}]", input.name(), split->labels[i]),
-                                     std::move(split->texts[i])));
-    GODX_ASSIGN_OR_RETURN(SchedTrace t, ReadSchedTrace(part));
-    parts.push_back(AnalyzeSchedTrace(t, part.name(), options));
-  }
-  return MergeProcessReports(std::move(parts), *split, input.name(), evidence);
+  return AnalyzeEachProcess(std::move(*split), input.name(), evidence,
+                            [&](const Input& part) -> Result<Report> {
+                              GODX_ASSIGN_OR_RETURN(SchedTrace t, ReadSchedTrace(part));
+                              return AnalyzeSchedTrace(t, part.name(), options);
+                            });
 }
 
 }  // namespace godx::schedlog

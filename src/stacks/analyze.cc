@@ -1361,19 +1361,17 @@ std::optional<Report> AnalyzeProcesses(std::string_view text, const std::string&
                                        const AnalyzeOptions& options, const ViewOptions& view) {
   auto split = SplitInterleaved(text, GoroutineHeader, /*unnumbered=*/true);
   if (!split || !split->separable) return std::nullopt;
-  std::vector<Report> parts;
-  for (size_t i = 0; i < split->count; ++i) {
-    auto part = Input::FromBytes(fmt::format("{} [{}]", name, split->labels[i]),
-                                 std::move(split->texts[i]));
-    if (!part.ok()) return std::nullopt;
-    auto d = ReadDump(*part);
-    if (!d.ok()) return std::nullopt;  // not a dump alone: read as the whole was
-    parts.push_back(AnalyzeDump(*d, options, view));
-  }
   const std::string evidence = fmt::format(
       "the lines of {} and {} alternate from line {}", split->labels[0], split->labels[1],
       split->back_line);
-  return MergeProcessReports(std::move(parts), *split, name, evidence);
+  auto merged = AnalyzeEachProcess(std::move(*split), name, evidence,
+                                   [&](const Input& part) -> Result<Report> {
+                                     GODX_ASSIGN_OR_RETURN(auto d, ReadDump(part));
+                                     return AnalyzeDump(d, options, view);
+                                   });
+  // A part that is not a dump alone: the whole is read as one.
+  if (!merged.ok()) return std::nullopt;
+  return std::move(*merged);
 }
 
 }  // namespace
