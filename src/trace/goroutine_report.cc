@@ -39,9 +39,11 @@ void AddSchedFinding(Report& r, const SchedLatency& s, const GoroutineAnalysis& 
   if (s.waits == 0 || s.p99_ns < kMs) return;
   Finding f;
   f.id = "trace-sched-latency";
-  f.severity = s.p99_ns >= 50 * kMs ? Severity::kCritical
-               : s.p99_ns >= 10 * kMs ? Severity::kWarning
-                                      : Severity::kInfo;
+  // Severity follows the evidence as well as the latency: a p99 of a few dozen waits is nearly
+  // their maximum, so CRITICAL needs a thousand waits and WARNING twenty.
+  f.severity = s.p99_ns >= 50 * kMs && s.waits >= 1000 ? Severity::kCritical
+               : s.p99_ns >= 10 * kMs && s.waits >= 20 ? Severity::kWarning
+                                                       : Severity::kInfo;
   // Whether Ps sat idle while goroutines waited decides the cause: a scheduler that did not use
   // its Ps, or more runnable work than Ps.
   const bool idle = s.idle_while_runnable_ns > 0 &&

@@ -331,6 +331,10 @@ TEST(TraceSchedLatency, PlantedLatencyEarnsItsFinding) {
     const int64_t p99 = s["p99_ns"].get<int64_t>();
     EXPECT_GE(p99, 10'000'000);  // 10 ms time slices: at least one wait behind a burner
     EXPECT_GE(f->severity, Severity::kWarning);
+    // A few dozen waits earn a warning, never a critical: their p99 is nearly their maximum.
+    if (s["waits"].get<uint64_t>() < 1000) {
+      EXPECT_NE(f->severity, Severity::kCritical);
+    }
     EXPECT_EQ(f->title.find("p99 scheduler latency " + FormatDuration(p99 / 1e9) +
                             ": more runnable goroutines than 1 P"), 0u) << f->title;
     EXPECT_NE(f->evidence[1].find("with GOMAXPROCS 1"), std::string::npos) << f->evidence[1];
